@@ -1,0 +1,270 @@
+/**
+ * The token cache (DESIGN §5): bounded LRU storage, one request in flight per key, early refresh in the
+ * background, stale-if-error. It knows nothing of HTTP: it calls the `fetch` function it was given.
+ */
+import { LRUCache } from 'lru-cache'
+import type { Clock } from './clock.js'
+import { diagnosticsActive, publishLookup, type TokenLookupEvent } from './diagnostics.js'
+
+/** A token is never handed out within this margin of its expiry (clock skew). */
+export const EXPIRY_SKEW_MS = 30_000
+/** Default: refresh this long before expiry. */
+export const DEFAULT_REFRESH_WINDOW_MS = 5 * 60_000
+/** Tokens living less than this are refreshed at half their lifetime. */
+export const SHORT_LIFETIME_MS = 10 * 60_000
+/** First wait after a failed background refresh; doubled per failure. */
+export const REFRESH_BACKOFF_MS = 1_000
+/** The longest wait between background refresh attempts. */
+export const MAX_REFRESH_BACKOFF_MS = 60_000
+
+/** What the cache needs of a token. */
+export interface CacheableToken {
+  /** When the request for it was sent, epoch ms (a later token never loses to an earlier one). */
+  readonly requestedAt: number
+  /** After this a call returns the token and starts one background refresh, epoch ms. */
+  readonly refreshAt: number
+  /** The token's expiry, epoch ms. */
+  readonly expiresAt: number
+}
+
+/** What the cache needs of a request for a token: a key, and a label for diagnostics and logs. */
+export interface CacheTarget {
+  readonly key: string
+  readonly label: string
+}
+
+/** How a fetch was started. */
+export interface FetchContext {
+  /** A background refresh: no caller waits, so the fetch should not wait between retries. */
+  readonly background: boolean
+  /** A claims challenge to send (the fetch bypassed the cache). */
+  readonly claims: string | undefined
+}
+
+/** Per-lookup options. */
+export interface LookupOptions {
+  forceRefresh?: boolean | undefined
+  claims?: string | undefined
+  signal?: AbortSignal | undefined
+}
+
+/** Told when a background refresh fails; the cached token stays in service. */
+export type BackgroundErrorHandler = (
+  label: string,
+  error: unknown,
+  info: { failures: number; retryAt: number },
+) => void
+
+/** How a {@link TokenCache} is set up. */
+export interface TokenCacheSettings<Target extends CacheTarget, Token extends CacheableToken> {
+  maxEntries: number
+  clock: Clock
+  fetch: (target: Target, ctx: FetchContext) => Promise<Token>
+  onBackgroundError?: BackgroundErrorHandler | undefined
+  random?: (() => number) | undefined
+}
+
+interface Slot<Token> {
+  readonly token: Token
+  /** Resolved with `token`: what every hit returns, so a hit allocates nothing. */
+  readonly promise: Promise<Token>
+  failures: number
+  /** No background refresh before this, epoch ms. */
+  retryAt: number
+}
+
+/**
+ * When a token obtained at `requestedAt` with a lifetime of `expiresInSec` expires and is refreshed:
+ * refresh at the earlier of `refresh_in` and `windowMs` before expiry (half the lifetime when under
+ * 10 min), and never later than the skew margin before expiry.
+ *
+ * @example
+ * ```ts
+ * tokenTimes(0, 3600, undefined, 300_000) // { expiresAt: 3_600_000, refreshAt: 3_300_000 }
+ * ```
+ */
+export function tokenTimes(
+  requestedAt: number,
+  expiresInSec: number,
+  refreshInSec: number | undefined,
+  windowMs: number,
+): { expiresAt: number; refreshAt: number } {
+  const lifetimeMs = expiresInSec * 1000
+  const expiresAt = requestedAt + lifetimeMs
+  let refreshAt = lifetimeMs < SHORT_LIFETIME_MS ? requestedAt + lifetimeMs / 2 : expiresAt - windowMs
+  if (refreshInSec !== undefined) refreshAt = Math.min(refreshAt, requestedAt + refreshInSec * 1000)
+  refreshAt = Math.max(requestedAt, Math.min(refreshAt, expiresAt - EXPIRY_SKEW_MS))
+  return { expiresAt, refreshAt: Math.floor(refreshAt) }
+}
+
+/**
+ * Tokens by key, with one request in flight per key and early refresh.
+ *
+ * @example
+ * ```ts
+ * const cache = new TokenCache({ maxEntries: 100, clock: systemClock, fetch: (target) => request(target) })
+ * const token = await cache.lookup({ key: 'tenant\u0000scope', label: 'scope' })
+ * ```
+ */
+export class TokenCache<Target extends CacheTarget, Token extends CacheableToken> {
+  readonly #slots: LRUCache<string, Slot<Token>>
+  readonly #flights = new Map<string, Promise<Token>>()
+  readonly #settings: TokenCacheSettings<Target, Token>
+  #generation = 0
+
+  constructor(settings: TokenCacheSettings<Target, Token>) {
+    this.#settings = settings
+    this.#slots = new LRUCache({ max: settings.maxEntries })
+  }
+
+  /** How many tokens are cached. */
+  get size(): number {
+    return this.#slots.size
+  }
+
+  /**
+   * The token for `target`: from memory when fresh (no I/O, nothing awaited), from memory plus one
+   * background refresh when due for refresh, or from the one request in flight for its key.
+   */
+  lookup(target: Target, options?: LookupOptions): Promise<Token> {
+    const now = this.#settings.clock.now()
+    const slot = this.#slots.get(target.key)
+    if (slot !== undefined && options === undefined) {
+      if (now < slot.token.refreshAt) {
+        if (diagnosticsActive()) report('hit', target, now, now)
+        return slot.promise
+      }
+      if (now < slot.token.expiresAt - EXPIRY_SKEW_MS) return this.#stale(target, slot, now)
+    }
+    return this.#slowLookup(target, slot, now, options ?? {})
+  }
+
+  /** Forgets every token; requests in flight still answer their callers but store nothing. */
+  clear(): void {
+    this.#generation++
+    this.#slots.clear()
+    this.#flights.clear()
+  }
+
+  #stale(target: Target, slot: Slot<Token>, now: number): Promise<Token> {
+    if (now >= slot.retryAt && !this.#flights.has(target.key)) {
+      this.#startFlight(target, target.key, { background: true, claims: undefined }, now)
+    }
+    if (diagnosticsActive()) report('stale', target, now, now)
+    return slot.promise
+  }
+
+  #slowLookup(
+    target: Target,
+    slot: Slot<Token> | undefined,
+    now: number,
+    options: LookupOptions,
+  ): Promise<Token> {
+    const { claims, forceRefresh, signal } = options
+    if (slot !== undefined && !forceRefresh && claims === undefined) {
+      if (now < slot.token.refreshAt) return slot.promise
+      if (now < slot.token.expiresAt - EXPIRY_SKEW_MS) return this.#stale(target, slot, now)
+    }
+    const flightKey = claims === undefined ? target.key : `${target.key}\u0000${claims}`
+    let flight = this.#flights.get(flightKey)
+    if (flight !== undefined) {
+      if (diagnosticsActive()) report('inflight', target, now, now)
+    } else {
+      const event = forceRefresh || claims !== undefined ? 'refresh' : 'miss'
+      flight = this.#startFlight(target, flightKey, { background: false, claims }, now, event)
+    }
+    return signal === undefined ? flight : abandonable(flight, signal)
+  }
+
+  #startFlight(
+    target: Target,
+    flightKey: string,
+    ctx: FetchContext,
+    startedAt: number,
+    event: TokenLookupEvent = 'refresh',
+  ): Promise<Token> {
+    const generation = this.#generation
+    const flight = this.#settings.fetch(target, ctx).then(
+      (token) => {
+        this.#settle(flightKey, flight)
+        this.#store(target.key, token, generation)
+        if (diagnosticsActive()) report(event, target, startedAt, this.#settings.clock.now())
+        return token
+      },
+      (error: unknown) => {
+        this.#settle(flightKey, flight)
+        this.#failed(target, error, ctx.background, startedAt)
+        throw error
+      },
+    )
+    this.#flights.set(flightKey, flight)
+    flight.catch(noop) // a background refresh may have no caller: its failure is reported, not thrown
+    return flight
+  }
+
+  #settle(flightKey: string, flight: Promise<Token>): void {
+    if (this.#flights.get(flightKey) === flight) this.#flights.delete(flightKey)
+  }
+
+  #store(key: string, token: Token, generation: number): void {
+    if (generation !== this.#generation) return
+    const existing = this.#slots.peek(key)
+    if (existing !== undefined && existing.token.requestedAt > token.requestedAt) return
+    this.#slots.set(key, { token, promise: Promise.resolve(token), failures: 0, retryAt: 0 })
+  }
+
+  #failed(target: Target, error: unknown, background: boolean, startedAt: number): void {
+    const now = this.#settings.clock.now()
+    if (diagnosticsActive()) report('error', target, startedAt, now, error, background)
+    const slot = this.#slots.peek(target.key)
+    if (!background || slot === undefined) return
+    slot.failures++
+    const step = Math.min(MAX_REFRESH_BACKOFF_MS, REFRESH_BACKOFF_MS * 2 ** (slot.failures - 1))
+    const jittered = step * (0.5 + (this.#settings.random ?? Math.random)() / 2)
+    const asked = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs
+    slot.retryAt = now + Math.max(jittered, typeof asked === 'number' ? asked : 0)
+    this.#settings.onBackgroundError?.(target.label, error, {
+      failures: slot.failures,
+      retryAt: slot.retryAt,
+    })
+  }
+}
+
+function noop(): void {}
+
+function report(
+  event: TokenLookupEvent,
+  target: CacheTarget,
+  startedAt: number,
+  endedAt: number,
+  error?: unknown,
+  background?: boolean,
+): void {
+  const code = (error as { code?: unknown } | undefined)?.code
+  publishLookup({
+    event,
+    key: target.label,
+    durationMs: endedAt - startedAt,
+    errorCode: error === undefined ? undefined : typeof code === 'string' ? code : 'UNKNOWN',
+    background,
+  })
+}
+
+/** `promise`, or the signal's reason as soon as `signal` aborts (the promise itself goes on). */
+function abandonable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}

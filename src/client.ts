@@ -1,0 +1,262 @@
+/**
+ * `TokenClient`: options → credential, targets, cache and transport, composed. The cache knows nothing
+ * of HTTP and the transport nothing of caching; this file joins them.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Dispatcher } from 'undici'
+import { CLOUD_HOSTS, normalizeAuthorityHost } from './authority.js'
+import { DEFAULT_REFRESH_WINDOW_MS, type FetchContext, TokenCache, tokenTimes } from './cache.js'
+import { type Clock, systemClock } from './clock.js'
+import { createCredential } from './credentials/create.js'
+import type { Credential } from './credentials/credential.js'
+import {
+  type GetTokenOptions,
+  type Logger,
+  parseGetTokenOptions,
+  parseTokenClientOptions,
+  type TokenClientOptions,
+  type TokenRequest,
+  type ValidTokenClientOptions,
+} from './options.js'
+import { redactInstances } from './redact.js'
+import { parseTokenResponse } from './response.js'
+import { isRetryable, retryAfterOf, retryDelayMs, sleep } from './retry.js'
+import { type AuthorityConfig, type Target, Targets } from './target.js'
+import { AccessToken } from './token.js'
+import { defaultDispatcher, postForm } from './transport.js'
+import { VERSION } from './version.js'
+
+const DEFAULTS = {
+  maxEntries: 10_000,
+  timeoutMs: 10_000,
+  retries: 2,
+  maxRetryDelayMs: 60_000,
+  maxResponseBytes: 1024 * 1024,
+} as const
+
+const USER_AGENT = `client-credentials/${VERSION} node/${process.versions.node}`
+const GET_TOKEN_OPTION_KEYS = new Set(['tenant', 'claims', 'forceRefresh', 'signal'])
+
+interface HttpSettings {
+  dispatcher: Dispatcher | undefined
+  timeoutMs: number
+  retries: number
+  maxRetryDelayMs: number
+  maxResponseBytes: number
+}
+
+/**
+ * Gets OAuth 2.0 client-credentials tokens, caches them until they expire and refreshes them early in
+ * the background, so that no caller waits on the network after the first.
+ *
+ * @example
+ * ```ts
+ * import { TokenClient } from 'client-credentials'
+ *
+ * const client = new TokenClient({
+ *   tenant: 'f6aba1d9-da41-4ea3-8f30-4970725586a8',
+ *   clientId: '55b2a7ec-73f3-45c2-af08-21ecc33dc40e',
+ *   credential: { clientSecret: process.env.CLIENT_SECRET! },
+ * })
+ * const token = await client.getToken('api://myapis/mywebapi')
+ * token.accessToken // send as `Authorization: Bearer …`
+ * ```
+ */
+export class TokenClient {
+  /** The application (client) id. */
+  readonly clientId: string
+  readonly #authority: AuthorityConfig
+  readonly #credential: Credential
+  readonly #targets: Targets
+  readonly #cache: TokenCache<Target, AccessToken>
+  readonly #clock: Clock
+  readonly #logger: Logger | undefined
+  readonly #http: HttpSettings
+  readonly #windowMs: number
+
+  /** Validates `options` (throwing one `ConfigurationError` naming the option) and sets the client up. */
+  constructor(options: TokenClientOptions) {
+    const o = parseTokenClientOptions(options)
+    this.clientId = o.clientId
+    this.#authority = authorityOf(o)
+    this.#clock = o.clock ?? systemClock
+    this.#logger = o.logger
+    this.#windowMs = o.refresh?.windowMs ?? DEFAULT_REFRESH_WINDOW_MS
+    this.#http = {
+      dispatcher: o.http?.dispatcher,
+      timeoutMs: o.http?.timeoutMs ?? DEFAULTS.timeoutMs,
+      retries: o.http?.retries ?? DEFAULTS.retries,
+      maxRetryDelayMs: o.http?.maxRetryDelayMs ?? DEFAULTS.maxRetryDelayMs,
+      maxResponseBytes: o.http?.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
+    }
+    this.#credential = createCredential(o.credential, {
+      authMethod: o.authMethod,
+      logger: o.logger,
+      clock: this.#clock,
+    })
+    const maxEntries = o.cache?.maxEntries ?? DEFAULTS.maxEntries
+    this.#targets = new Targets(this.#authority, maxEntries)
+    this.#cache = new TokenCache({
+      maxEntries,
+      clock: this.#clock,
+      fetch: (target, ctx) => this.#fetch(target, ctx),
+      onBackgroundError: (label, error, info) =>
+        this.#logger?.warn?.('Background token refresh failed; the cached token stays in service.', {
+          target: label,
+          code: (error as { code?: unknown }).code,
+          error: error instanceof Error ? error.message : String(error),
+          failures: info.failures,
+          nextAttemptAt: new Date(info.retryAt).toISOString(),
+        }),
+    })
+  }
+
+  /**
+   * A token for `resource`: an Entra App ID URI or application id (the `/.default` scope is built), or
+   * for generic servers a scope string or `{ scope, resource }`. Served from memory while fresh; after
+   * `refreshAt` served from memory while one background refresh runs; otherwise from the one request
+   * in flight for that key.
+   *
+   * @example
+   * ```ts
+   * const { accessToken } = await client.getToken('api://myapis/mywebapi')
+   * await client.getToken('https://graph.microsoft.com', { tenant: 'fabrikam.onmicrosoft.com' })
+   * ```
+   */
+  getToken(resource: string | TokenRequest, options?: GetTokenOptions): Promise<AccessToken> {
+    try {
+      if (options === undefined) return this.#cache.lookup(this.#targets.resolve(resource, undefined))
+      const checked = checkGetTokenOptions(options)
+      const target = this.#targets.resolve(resource, checked.tenant)
+      return this.#cache.lookup(target, checked)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /**
+   * Forgets every cached token. Requests in flight still answer their callers but cache nothing.
+   *
+   * @example
+   * ```ts
+   * client.clearCache()
+   * ```
+   */
+  clearCache(): void {
+    this.#cache.clear()
+  }
+
+  /** How many tokens are cached. */
+  get cachedTokens(): number {
+    return this.#cache.size
+  }
+
+  /** The credential kind and authority, for logs (never the secret). */
+  describe(): Record<string, unknown> {
+    const authority = this.#authority
+    return {
+      clientId: this.clientId,
+      credential: this.#credential.kind,
+      ...(authority.kind === 'entra'
+        ? {
+            authorityHost: authority.authorityHost,
+            tenant: authority.tenant,
+            endpointVersion: authority.version,
+          }
+        : { tokenEndpoint: authority.tokenEndpoint }),
+      cachedTokens: this.#cache.size,
+    }
+  }
+
+  async #fetch(target: Target, ctx: FetchContext): Promise<AccessToken> {
+    const attempts = ctx.background ? 1 : 1 + this.#http.retries
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#attempt(target, ctx.claims)
+      } catch (error) {
+        const delayMs =
+          attempt + 1 < attempts && isRetryable(error) ? this.#retryDelay(attempt, error) : undefined
+        if (delayMs === undefined) throw error
+        this.#logger?.debug?.('Token request failed; retrying.', {
+          target: target.label,
+          attempt: attempt + 1,
+          delayMs,
+        })
+        await sleep(delayMs)
+      }
+    }
+  }
+
+  #retryDelay(attempt: number, error: unknown): number | undefined {
+    const delayMs = retryDelayMs(attempt, retryAfterOf(error), Math.random)
+    return delayMs <= this.#http.maxRetryDelayMs ? delayMs : undefined
+  }
+
+  async #attempt(target: Target, claims: string | undefined): Promise<AccessToken> {
+    const clientRequestId = randomUUID()
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: this.clientId })
+    for (const [name, value] of target.params) form.append(name, value)
+    if (claims !== undefined) form.set('claims', claims)
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+      'user-agent': USER_AGENT,
+      'client-request-id': clientRequestId,
+    }
+    if (this.#authority.kind === 'entra') headers['x-ms-lib-capability'] = 'retry-after, h429'
+    const signal = AbortSignal.timeout(this.#http.timeoutMs)
+    const context = {
+      clientId: this.clientId,
+      tokenEndpoint: target.tokenEndpoint,
+      clock: this.#clock,
+      signal,
+    }
+    await this.#credential.authenticate({ form, headers }, context)
+    const raw = await postForm(
+      { url: target.tokenEndpoint, body: form.toString(), headers, clientRequestId },
+      {
+        dispatcher: this.#http.dispatcher ?? defaultDispatcher(),
+        timeoutMs: this.#http.timeoutMs,
+        maxResponseBytes: this.#http.maxResponseBytes,
+        clock: this.#clock,
+      },
+    )
+    const parsed = parseTokenResponse(raw, {
+      secretLooksLikeId: this.#credential.secretLooksLikeId,
+      endpointVersion: this.#authority.kind === 'entra' ? this.#authority.version : undefined,
+    })
+    const times = tokenTimes(raw.sentAt, parsed.expiresInSec, parsed.refreshInSec, this.#windowMs)
+    return new AccessToken({
+      accessToken: parsed.accessToken,
+      requestedAt: raw.sentAt,
+      ...times,
+      scope: target.scope,
+      tenant: target.tenant,
+    })
+  }
+}
+redactInstances(TokenClient, (client) => client.describe())
+
+function authorityOf(o: ValidTokenClientOptions): AuthorityConfig {
+  if (o.tokenEndpoint !== undefined) return { kind: 'generic', tokenEndpoint: o.tokenEndpoint }
+  const host = o.authorityHost ?? CLOUD_HOSTS[o.cloud ?? 'AzurePublic']
+  return {
+    kind: 'entra',
+    authorityHost: normalizeAuthorityHost(host),
+    tenant: o.tenant as string,
+    version: o.endpointVersion ?? 'v2',
+  }
+}
+
+/** Per-call options: a cheap check first, the zod schema for the error message when it fails. */
+function checkGetTokenOptions(options: GetTokenOptions): GetTokenOptions {
+  const valid =
+    typeof options === 'object' &&
+    options !== null &&
+    Object.keys(options).every((key) => GET_TOKEN_OPTION_KEYS.has(key)) &&
+    (options.tenant === undefined || typeof options.tenant === 'string') &&
+    (options.claims === undefined || (typeof options.claims === 'string' && options.claims.length > 0)) &&
+    (options.forceRefresh === undefined || typeof options.forceRefresh === 'boolean') &&
+    (options.signal === undefined || options.signal instanceof AbortSignal)
+  return valid ? options : parseGetTokenOptions(options)
+}

@@ -1,0 +1,216 @@
+/**
+ * Token endpoint answers → a token response or one of our errors. Pure: no I/O, tested with literal
+ * bodies (ENTRA §6 and §8).
+ */
+import { type HintContext, hintFor } from './aadsts.js'
+import { decodeClaims } from './claims.js'
+import { AuthorityError, ResponseFormatError } from './errors.js'
+import { parseRetryAfter } from './retry.js'
+
+/** What the transport hands to the parser. */
+export interface RawResponse {
+  status: number
+  headers: Readonly<Record<string, string | string[] | undefined>>
+  text: string
+  /** When the request was sent, epoch ms. */
+  sentAt: number
+  clientRequestId?: string | undefined
+}
+
+/** A successful token response, with v1 strings already turned into numbers. */
+export interface TokenResponse {
+  accessToken: string
+  tokenType: 'Bearer'
+  /** Lifetime in seconds from when the request was sent. */
+  expiresInSec: number
+  extExpiresInSec: number | undefined
+  /** Seconds after which the server wants the token refreshed. */
+  refreshInSec: number | undefined
+  scope: string | undefined
+  resource: string | undefined
+}
+
+/** Lifetimes above a year are refused as implausible. */
+const MAX_LIFETIME_SEC = 365 * 24 * 3600
+const MAX_DESCRIPTION_CHARS = 600
+const NUMERIC = /^\d+(\.\d+)?$/
+
+/**
+ * Parses a token endpoint answer. Throws {@link AuthorityError} for error answers (including a 200
+ * that carries `error`) and {@link ResponseFormatError} for a success that is not a usable token.
+ *
+ * @example
+ * ```ts
+ * const token = parseTokenResponse({ status: 200, headers: {}, text: body, sentAt: Date.now() })
+ * token.expiresInSec // 3599, from v2's number or v1's string
+ * ```
+ */
+export function parseTokenResponse(response: RawResponse, ctx: HintContext = {}): TokenResponse {
+  const body = parseJsonObject(response.text)
+  const ok = response.status >= 200 && response.status < 300
+  if (!ok || (body && body.error !== undefined)) throw authorityError(response, body, ctx)
+  if (!body) {
+    const what =
+      response.text.trim() === '' ? 'empty' : looksLikeHtml(response.text) ? 'an HTML page' : 'not JSON'
+    throw new ResponseFormatError('body', `The token response body is ${what}.`, response, {
+      hint: 'Check that the token endpoint URL is right and that no proxy answers in its place.',
+    })
+  }
+  return successFields(body, response)
+}
+
+function successFields(body: Record<string, unknown>, response: RawResponse): TokenResponse {
+  const accessToken = body.access_token
+  if (typeof accessToken !== 'string' || accessToken.length === 0) {
+    throw formatError('access_token', 'is missing or not a non-empty string', response)
+  }
+  const tokenType = body.token_type
+  if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
+    throw formatError(
+      'token_type',
+      `is ${JSON.stringify(tokenType)}: only Bearer tokens are supported`,
+      response,
+    )
+  }
+  return {
+    accessToken,
+    tokenType: 'Bearer',
+    expiresInSec: expiresIn(body.expires_in, accessToken, response),
+    extExpiresInSec: positiveSeconds(body.ext_expires_in),
+    refreshInSec: positiveSeconds(body.refresh_in),
+    scope: typeof body.scope === 'string' ? body.scope : undefined,
+    resource: typeof body.resource === 'string' ? body.resource : undefined,
+  }
+}
+
+function expiresIn(value: unknown, accessToken: string, response: RawResponse): number {
+  if (value === undefined) {
+    const exp = decodeClaims(accessToken)?.exp
+    const fromClaim = typeof exp === 'number' ? exp - Math.floor(response.sentAt / 1000) : undefined
+    if (fromClaim !== undefined && fromClaim > 0 && fromClaim <= MAX_LIFETIME_SEC) return fromClaim
+    throw formatError('expires_in', 'is missing (and the token carries no usable exp claim)', response)
+  }
+  const seconds = positiveSeconds(value)
+  if (seconds === undefined) {
+    throw formatError('expires_in', `is ${describe(value)}: expected a positive number of seconds`, response)
+  }
+  if (seconds > MAX_LIFETIME_SEC) {
+    throw formatError(
+      'expires_in',
+      `is ${seconds} seconds: over a year is not a plausible lifetime`,
+      response,
+    )
+  }
+  return seconds
+}
+
+/** A positive number of seconds from a number or a numeric string (v1), else `undefined`. */
+function positiveSeconds(value: unknown): number | undefined {
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value) ? Number(value) : NaN
+  return Number.isFinite(n) && n > 0 ? n : undefined
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text
+}
+
+function formatError(field: string, problem: string, response: RawResponse): ResponseFormatError {
+  return new ResponseFormatError(field, `The token response's ${field} ${problem}.`, response)
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function looksLikeHtml(text: string): boolean {
+  return /^\s*</.test(text)
+}
+
+function header(response: RawResponse, name: string): string | undefined {
+  const value = response.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function authorityError(response: RawResponse, body: Record<string, unknown> | undefined, ctx: HintContext) {
+  const { status } = response
+  const error = typeof body?.error === 'string' ? body.error : undefined
+  const rawDescription = typeof body?.error_description === 'string' ? body.error_description : undefined
+  const description = rawDescription === undefined ? undefined : stripTrailers(rawDescription)
+  const codes = errorCodes(body?.error_codes, rawDescription)
+  const retryable =
+    status === 429 || status >= 500 || error === 'temporarily_unavailable' || error === 'server_error'
+  const info = {
+    status,
+    error,
+    errorDescription: description,
+    aadstsCodes: codes,
+    traceId: stringField(body, 'trace_id') ?? header(response, 'x-ms-request-id'),
+    correlationId: stringField(body, 'correlation_id'),
+    timestamp: stringField(body, 'timestamp'),
+    errorUri: stringField(body, 'error_uri'),
+    retryAfterMs: parseRetryAfter(header(response, 'retry-after'), response.sentAt),
+    clientRequestId: response.clientRequestId,
+  }
+  const hint = hintFor(codes, ctx) ?? genericHint(status, body, response.text)
+  return new AuthorityError(errorMessage(status, error, codes, description, body), info, { hint, retryable })
+}
+
+function errorMessage(
+  status: number,
+  error: string | undefined,
+  codes: readonly number[],
+  description: string | undefined,
+  body: Record<string, unknown> | undefined,
+): string {
+  const what = [String(status), error, codes.length ? codes.map((c) => `AADSTS${c}`).join(', ') : undefined]
+  const head = `The authority rejected the token request (${what.filter(Boolean).join(' ')})`
+  if (description) return `${head}: ${truncate(description)}`
+  if (status === 429) return `${head}: too many requests (throttled).`
+  if (!body) return `${head}: the answer was not a JSON error body.`
+  return `${head}.`
+}
+
+function genericHint(
+  status: number,
+  body: Record<string, unknown> | undefined,
+  text: string,
+): string | undefined {
+  if (status === 429)
+    return 'Throttled: the request is retried after Retry-After; cache tokens rather than asking again.'
+  if (status >= 500) return 'The authority failed or is unavailable: the request is retried with backoff.'
+  if (!body && looksLikeHtml(text))
+    return 'An HTML page answered: check the token endpoint URL and any proxy in between.'
+  return undefined
+}
+
+/** The description without its `Trace ID: … Correlation ID: … Timestamp: …` trailers (either separator). */
+export function stripTrailers(description: string): string {
+  return description.replace(/(?:\r\n|\s)+Trace ID:[\s\S]*$/, '').trim()
+}
+
+function errorCodes(value: unknown, description: string | undefined): number[] {
+  if (Array.isArray(value)) {
+    const codes = value.filter((c): c is number => Number.isInteger(c))
+    if (codes.length) return codes
+  }
+  const match = description?.match(/^AADSTS(\d+)/)
+  return match?.[1] ? [Number(match[1])] : []
+}
+
+function stringField(body: Record<string, unknown> | undefined, key: string): string | undefined {
+  const value = body?.[key]
+  return typeof value === 'string' ? value : undefined
+}
+
+function truncate(text: string): string {
+  return text.length > MAX_DESCRIPTION_CHARS ? `${text.slice(0, MAX_DESCRIPTION_CHARS)}…` : text
+}

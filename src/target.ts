@@ -1,0 +1,160 @@
+/**
+ * What one `getToken` call asks for, resolved once: the token endpoint, the form parameters that name
+ * the API (`scope` or `resource`), and the cache key. Targets for plain string resources are memoised
+ * so that a cache hit builds nothing.
+ */
+import { type EndpointVersion, tenantProblem, tokenEndpointUrl } from './authority.js'
+import type { CacheTarget } from './cache.js'
+import { ConfigurationError } from './errors.js'
+import { parseTokenRequest, type TokenRequest } from './options.js'
+import { resourceFor, scopeFor } from './scope.js'
+
+/** A resolved request for a token. */
+export interface Target extends CacheTarget {
+  readonly tokenEndpoint: string
+  /** Form parameters naming what is asked for (`scope`, `resource`). */
+  readonly params: ReadonlyArray<readonly [string, string]>
+  /** The scope (or v1 resource) reported on the token. */
+  readonly scope: string
+  readonly tenant: string | undefined
+}
+
+/** Where tokens come from: Entra (per tenant) or one generic token endpoint. */
+export type AuthorityConfig =
+  | { kind: 'entra'; authorityHost: string; tenant: string; version: EndpointVersion }
+  | { kind: 'generic'; tokenEndpoint: string }
+
+/**
+ * Resolves and memoises targets for one client.
+ *
+ * @example
+ * ```ts
+ * const targets = new Targets({ kind: 'entra', authorityHost, tenant, version: 'v2' }, 10_000)
+ * targets.resolve('api://myapis/mywebapi', undefined).params // [['scope', 'api://myapis/mywebapi/.default']]
+ * ```
+ */
+export class Targets {
+  readonly #authority: AuthorityConfig
+  readonly #memo = new Map<string, Target>()
+  readonly #byTenant = new Map<string, Map<string, Target>>()
+  readonly #limit: number
+
+  constructor(authority: AuthorityConfig, limit: number) {
+    this.#authority = authority
+    this.#limit = limit
+  }
+
+  /** The target for `what`, in the client's tenant or `tenant`. Throws {@link ConfigurationError}. */
+  resolve(what: string | TokenRequest, tenant: string | undefined): Target {
+    if (typeof what !== 'string') return this.#build(parseTokenRequest(what), tenant)
+    const memo = tenant === undefined ? this.#memo : this.#tenantMemo(tenant)
+    let target = memo.get(what)
+    if (target === undefined) {
+      target = this.#build(what, tenant)
+      if (memo.size >= this.#limit) memo.clear()
+      memo.set(what, target)
+    }
+    return target
+  }
+
+  #tenantMemo(tenant: string): Map<string, Target> {
+    let memo = this.#byTenant.get(tenant)
+    if (memo === undefined) {
+      checkTenant(this.#authority, tenant)
+      if (this.#byTenant.size >= this.#limit) this.#byTenant.clear()
+      memo = new Map()
+      this.#byTenant.set(tenant, memo)
+    }
+    return memo
+  }
+
+  #build(what: string | TokenRequest, tenantOverride: string | undefined): Target {
+    const authority = this.#authority
+    if (authority.kind === 'generic') return genericTarget(authority.tokenEndpoint, what)
+    const tenant = tenantOverride ?? authority.tenant
+    const resource = entraResource(what)
+    const tokenEndpoint = tokenEndpointUrl(authority.authorityHost, tenant, authority.version)
+    const [param, value] =
+      authority.version === 'v2'
+        ? (['scope', scopeFor(resource)] as const)
+        : (['resource', resourceFor(resource)] as const)
+    return {
+      key: `${tenant}\u0000${param}\u0000${value}`,
+      label: `${tenant} ${value}`,
+      tokenEndpoint,
+      params: [[param, value]],
+      scope: value,
+      tenant,
+    }
+  }
+}
+
+function checkTenant(authority: AuthorityConfig, tenant: string): void {
+  if (authority.kind === 'generic') {
+    throw new ConfigurationError(
+      'tenant',
+      'a per-call tenant needs an Entra client (tenant option), not tokenEndpoint',
+    )
+  }
+  const problem = tenantProblem(tenant)
+  if (problem) throw new ConfigurationError('tenant', problem)
+}
+
+/** The one resource an Entra request names (a string, or a request with one scope or resource). */
+function entraResource(what: string | TokenRequest): string {
+  if (typeof what === 'string') return what
+  if (what.scope !== undefined && what.resource !== undefined) {
+    throw new ConfigurationError('scope', 'give scope or resource for Entra, not both: both name the API')
+  }
+  const value = what.scope ?? what.resource
+  const list = typeof value === 'string' ? [value] : (value ?? [])
+  if (list.length !== 1 || list[0] === undefined) {
+    throw new ConfigurationError(
+      what.scope !== undefined ? 'scope' : 'resource',
+      'Entra client credentials take exactly one resource: one {resource}/.default scope per token (several give AADSTS700022)',
+    )
+  }
+  return list[0]
+}
+
+function genericTarget(tokenEndpoint: string, what: string | TokenRequest): Target {
+  const request: TokenRequest = typeof what === 'string' ? { scope: what } : what
+  const scopes =
+    request.scope === undefined ? [] : typeof request.scope === 'string' ? [request.scope] : request.scope
+  const resources =
+    request.resource === undefined
+      ? []
+      : typeof request.resource === 'string'
+        ? [request.resource]
+        : request.resource
+  for (const resource of resources) checkResourceIndicator(resource)
+  const params: Array<readonly [string, string]> = []
+  const scope = scopes.join(' ')
+  if (scope) params.push(['scope', scope])
+  for (const resource of resources) params.push(['resource', resource])
+  const canonical = params.map(([k, v]) => `${k}=${v}`).join('\u0000')
+  return {
+    key: canonical,
+    label: canonical.replaceAll('\u0000', ' '),
+    tokenEndpoint,
+    params,
+    scope,
+    tenant: undefined,
+  }
+}
+
+/** RFC 8707 §2: a resource is an absolute URI without a fragment. */
+function checkResourceIndicator(resource: string): void {
+  let url: URL | undefined
+  try {
+    url = new URL(resource)
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || url.hash !== '' || resource.includes('#')) {
+    throw new ConfigurationError(
+      'resource',
+      `'${resource}' must be an absolute URI without a fragment (RFC 8707)`,
+    )
+  }
+}

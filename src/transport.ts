@@ -1,0 +1,152 @@
+/**
+ * One POST of a form to a token endpoint over undici: a timeout, a capped body read, redirects
+ * refused. It knows nothing of tokens or caching; it returns status, headers, text and `sentAt`.
+ */
+import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici'
+import type { Clock } from './clock.js'
+import { TransportError } from './errors.js'
+import type { RawResponse } from './response.js'
+
+/** One token request on the wire. */
+export interface FormPost {
+  url: string
+  /** The `application/x-www-form-urlencoded` body. */
+  body: string
+  headers: Readonly<Record<string, string>>
+  clientRequestId: string
+}
+
+/** How to send it. */
+export interface TransportSettings {
+  dispatcher: Dispatcher
+  timeoutMs: number
+  maxResponseBytes: number
+  clock: Clock
+}
+
+type RequestInfo = { url: string; clientRequestId: string }
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
+let sharedDispatcher: Dispatcher | undefined
+
+/**
+ * The connection pool every client shares unless given its own dispatcher: a keep-alive Agent, or an
+ * `EnvHttpProxyAgent` when `HTTPS_PROXY`/`HTTP_PROXY` is set (honouring `NO_PROXY`).
+ */
+export function defaultDispatcher(): Dispatcher {
+  if (!sharedDispatcher) {
+    const proxied = PROXY_VARIABLES.some((name) => process.env[name])
+    sharedDispatcher = proxied ? new EnvHttpProxyAgent() : new Agent({ keepAliveTimeout: 30_000 })
+  }
+  return sharedDispatcher
+}
+
+/**
+ * POSTs `post` and reads the whole answer, up to `maxResponseBytes`. Throws {@link TransportError}
+ * for a timeout, a network failure, a redirect or an oversized body; any HTTP status is returned.
+ */
+export async function postForm(post: FormPost, settings: TransportSettings): Promise<RawResponse> {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), settings.timeoutMs)
+  const sentAt = settings.clock.now()
+  const info = { url: post.url, clientRequestId: post.clientRequestId }
+  try {
+    const response = await request(post.url, {
+      method: 'POST',
+      dispatcher: settings.dispatcher,
+      headers: post.headers,
+      body: post.body,
+      signal: controller.signal,
+    })
+    if (response.statusCode >= 300 && response.statusCode < 400) {
+      response.body.destroy()
+      throw redirectError(response.statusCode, response.headers.location, info)
+    }
+    const text = await readCapped(response, settings.maxResponseBytes, info)
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      text,
+      sentAt,
+      clientRequestId: post.clientRequestId,
+    }
+  } catch (error) {
+    throw asTransportError(error, controller.signal.aborted, settings.timeoutMs, info)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function readCapped(
+  response: Dispatcher.ResponseData,
+  max: number,
+  info: RequestInfo,
+): Promise<string> {
+  const declared = Number(response.headers['content-length'])
+  if (Number.isFinite(declared) && declared > max) {
+    response.body.destroy()
+    throw tooLarge(max, info)
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of response.body) {
+    const buffer = chunk as Buffer
+    size += buffer.length
+    if (size > max) {
+      response.body.destroy()
+      throw tooLarge(max, info)
+    }
+    chunks.push(buffer)
+  }
+  return Buffer.concat(chunks, size).toString('utf8')
+}
+
+function tooLarge(max: number, info: RequestInfo): TransportError {
+  return new TransportError(
+    'body_too_large',
+    `The token endpoint's answer is larger than ${max} bytes.`,
+    info,
+    {
+      hint: 'Check the token endpoint URL; raise http.maxResponseBytes only if the server really sends such answers.',
+    },
+  )
+}
+
+function redirectError(status: number, location: unknown, info: RequestInfo) {
+  const where = typeof location === 'string' ? ` to ${location}` : ''
+  return new TransportError(
+    'redirect',
+    `The token endpoint redirected (${status})${where}; redirects are refused.`,
+    info,
+    {
+      hint: 'Configure the final token endpoint URL: credentials are never sent on to a redirect target.',
+    },
+  )
+}
+
+function asTransportError(
+  error: unknown,
+  timedOut: boolean,
+  timeoutMs: number,
+  info: RequestInfo,
+): TransportError {
+  if (error instanceof TransportError) return error
+  const code = (error as { code?: unknown } | null)?.code
+  if (
+    timedOut ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
+    return new TransportError('timeout', `The token request timed out after ${timeoutMs} ms.`, info, {
+      retryable: true,
+      cause: error,
+    })
+  }
+  const detail = error instanceof Error ? `: ${error.message}` : ''
+  return new TransportError('network', `The token request failed${detail}`, info, {
+    retryable: true,
+    cause: error,
+    hint: 'Check network access to the authority host (and HTTPS_PROXY / NO_PROXY).',
+  })
+}
