@@ -1,0 +1,204 @@
+/**
+ * The options of {@link createTokenVerifier} and of the guard: one zod schema each, validated once,
+ * a failure reported as one {@link ConfigurationError} that names the option.
+ */
+
+import { z } from 'zod'
+import { ConfigurationError } from '../errors.js'
+import type { IssuerResolver } from './issuer.js'
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const NIL_GUID = '00000000-0000-0000-0000-000000000000'
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
+
+/** A directory (tenant) id: tokens carry it in `tid` and in `iss`, never a domain name. */
+const tenantId = z
+  .string()
+  .regex(GUID, {
+    error:
+      'must be the directory (tenant) id, a GUID: tokens carry the GUID in tid and iss, never a domain name',
+  })
+  .refine((value) => value !== NIL_GUID, { error: 'the all-zero GUID is not a tenant' })
+  .transform((value) => value.toLowerCase())
+
+/** An https URL, or http on a loopback host (a local emulator). */
+const secureUrl = z.string().refine(isSecureUrl, {
+  error: 'must be an https URL (http is accepted only on localhost, 127.0.0.0/8 and [::1])',
+})
+
+const roleNames = z.array(z.string().min(1, { error: 'a role name cannot be empty' })).min(1)
+
+/**
+ * Which app roles (`roles` claim) a token must carry: a plain array means all of them;
+ * `{ all }`, `{ any }` or both say it explicitly.
+ */
+export const roleRequirementSchema = z.union(
+  [
+    roleNames,
+    z
+      .strictObject({ all: roleNames.optional(), any: roleNames.optional() })
+      .refine((value) => value.all !== undefined || value.any !== undefined, {
+        error: 'give all, any, or both',
+      }),
+  ],
+  { error: "expected an array of role names, or { all: [...] } / { any: [...] }, e.g. ['Orders.Read']" },
+)
+
+/** The app roles a token must carry: `['A', 'B']` (all of them), `{ all: [...] }`, `{ any: [...] }`. */
+export type RoleRequirement = z.input<typeof roleRequirementSchema>
+
+/** Signature algorithms a verifier may allow: asymmetric only, so never `none` nor an HMAC. */
+export const ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+] as const
+/** One of {@link ALGORITHMS}. */
+export type VerifyAlgorithm = (typeof ALGORITHMS)[number]
+
+const issuerTemplate = z.string().min(1)
+const issuerFunction = z.custom<IssuerResolver>((value) => typeof value === 'function')
+
+const verifierFields = z.strictObject({
+  /**
+   * The API's own tenant (directory id GUID). The token's `tid` must be it, and its `iss` the
+   * issuer for it. Give `tenant` or `tenants`.
+   * @example tenant: 'f6aba1d9-da41-4ea3-8f30-4970725586a8'
+   */
+  tenant: tenantId.optional(),
+  /**
+   * Multi-tenant APIs: the allow-list of tenant ids whose tokens are accepted; the `iss` is checked
+   * as the issuer for the token's `tid`.
+   */
+  tenants: z.array(tenantId).min(1).optional(),
+  /**
+   * Overrides the expected issuer. Templates may contain `{tenantid}`, replaced by the token's
+   * `tid` (Microsoft's own spelling in its multi-tenant metadata).
+   * - `{ v1?, v2? }`: per token version; an omitted version keeps the default of `cloud` / `authorityHost`.
+   * - a function `({ tenantId, version }) => issuer | issuers`: full control.
+   * - a single string: every token's `iss` must be exactly it. Only this form may be used without
+   *   `tenant`/`tenants` (then `jwksUri` is required and the `tid` is not allow-listed).
+   * @defaultValue from `cloud` / `authorityHost`: v1 `https://sts.windows.net/{tenantid}/`, v2 `{host}/{tenantid}/v2.0`
+   * @example issuer: { v1: 'http://127.0.0.1:8080/{tenantid}/', v2: 'http://127.0.0.1:8080/{tenantid}/v2.0' }
+   */
+  issuer: z
+    .union(
+      [
+        issuerTemplate,
+        z.strictObject({ v1: issuerTemplate.optional(), v2: issuerTemplate.optional() }),
+        issuerFunction,
+      ],
+      {
+        error:
+          'expected an issuer string, { v1, v2 } templates, or a function ({ tenantId, version }) => issuer',
+      },
+    )
+    .optional(),
+  /**
+   * The accepted `aud` values: the App ID URI (v1 tokens carry it, exactly as the client asked,
+   * trailing slash included) and/or the application (client) id GUID (v2 tokens carry it).
+   * @example audience: ['api://orders', '55b2a7ec-73f3-45c2-af08-21ecc33dc40e']
+   */
+  audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+    error: 'expected the App ID URI and/or the application id, as a string or an array of strings',
+  }),
+  /** The national cloud; sets the default issuers and JWKS host. @defaultValue 'AzurePublic' */
+  cloud: z.enum(['AzurePublic', 'AzureUSGovernment', 'AzureChina']).optional(),
+  /**
+   * Another authority host, e.g. a local emulator `http://127.0.0.1:8080`. A known Entra host selects
+   * its cloud; any other host issues v2 `{host}/{tenantid}/v2.0` and v1 `{host}/{tenantid}/` (override with `issuer`).
+   */
+  authorityHost: secureUrl.optional(),
+  /** The JWKS URL. @defaultValue `{host}/{tid}/discovery/v2.0/keys`, one cached key set per allowed tenant */
+  jwksUri: secureUrl.optional(),
+  /** App roles every token must carry (per-call and per-route requirements add to these). */
+  requiredRoles: roleRequirementSchema.optional(),
+  /** Leeway for `exp` and `nbf`, in seconds. @defaultValue 300 */
+  clockToleranceSec: z.number().int().min(0).max(3600).default(300),
+  /** Accepted `alg` values. @defaultValue ['RS256'] (what Entra signs with) */
+  algorithms: z
+    .array(
+      z.enum(ALGORITHMS, { error: `must be one of ${ALGORITHMS.join(', ')}: never none, never an HMAC` }),
+    )
+    .min(1)
+    .default(['RS256']),
+  /** The `realm` of the `WWW-Authenticate` challenges. @defaultValue none */
+  realm: z.string().optional(),
+  /** JWKS fetching (jose `createRemoteJWKSet`): timeout, refetch cool-down, maximum cache age. */
+  jwks: z
+    .strictObject({
+      timeoutMs: z.number().int().min(1).default(5_000),
+      cooldownMs: z.number().int().min(0).default(30_000),
+      cacheMaxAgeMs: z.number().int().min(0).default(600_000),
+    })
+    .default({ timeoutMs: 5_000, cooldownMs: 30_000, cacheMaxAgeMs: 600_000 }),
+  /** The clock, in epoch ms (tests). @defaultValue Date.now */
+  now: z
+    .custom<() => number>((value) => typeof value === 'function', { error: 'expected () => number' })
+    .optional(),
+})
+
+/** The options of `createTokenVerifier`: the fields, then the rules that tie them together. */
+export const verifierOptionsSchema = verifierFields.superRefine(checkCombinations)
+
+/** The options of `createTokenVerifier`, as written by the caller. */
+export type TokenVerifierOptions = z.input<typeof verifierOptionsSchema>
+/** The options after validation and defaults. */
+export type ParsedVerifierOptions = z.output<typeof verifierOptionsSchema>
+
+/** The options of a per-call check or of a guard. */
+export const routeOptionsSchema = z.strictObject({
+  /** App roles this call or route requires, on top of the verifier's own. */
+  requiredRoles: roleRequirementSchema.optional(),
+})
+
+/** The options of `verify(token, options)` and of `createGuard(verifier, options)`. */
+export type RouteOptions = z.input<typeof routeOptionsSchema>
+
+function checkCombinations(options: z.output<typeof verifierFields>, ctx: z.RefinementCtx): void {
+  const { tenant, tenants, issuer, cloud, authorityHost, jwksUri } = options
+  const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
+  if (tenant !== undefined && tenants !== undefined) fail('tenants', 'give tenant or tenants, not both')
+  if (cloud !== undefined && authorityHost !== undefined)
+    fail('authorityHost', 'give cloud or authorityHost, not both')
+  if (tenant !== undefined || tenants !== undefined) return
+  if (typeof issuer !== 'string') {
+    fail('tenant', 'tenant (or tenants) is required, unless issuer is one fixed string')
+  } else if (issuer.includes('{tenantid}')) {
+    fail(
+      'tenants',
+      'an issuer template with {tenantid} needs tenant or tenants, or any tenant would be accepted',
+    )
+  } else if (jwksUri === undefined) {
+    fail('jwksUri', 'without tenant or tenants, give the jwksUri of the issuer')
+  }
+}
+
+/**
+ * Validates options against a schema; the first problem becomes a {@link ConfigurationError}
+ * whose `path` names the option (`audience`, `requiredRoles.any.0`, `jwks.cooldownMs`).
+ *
+ * @example
+ * ```ts
+ * const parsed = parseOptions(verifierOptionsSchema, { tenant, audience: 'api://orders' })
+ * ```
+ */
+export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
+  const result = schema.safeParse(input ?? {})
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  const path = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.')
+  throw new ConfigurationError(path, issue?.message ?? 'invalid options')
+}
+
+function isSecureUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false
+  const url = new URL(value)
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
+}

@@ -1,0 +1,361 @@
+import { SignJWT } from 'jose'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { ConfigurationError, TokenVerificationError } from '../../src/errors.js'
+import { createTokenVerifier, type TokenVerifierOptions } from '../../src/verify/index.js'
+import {
+  API_APP_ID,
+  APP_ID_URI,
+  CLIENT_APP_ID,
+  CLIENT_SP_OID,
+  clock,
+  createTestKey,
+  type JwksServer,
+  mint,
+  NOW,
+  OTHER_TENANT,
+  rejectionOf,
+  startJwksServer,
+  TENANT,
+  type TestKey,
+  THIRD_TENANT,
+  unsignedToken,
+  v1Claims,
+  v2Claims,
+} from './support.js'
+
+let key: TestKey
+let stranger: TestKey
+let server: JwksServer
+
+beforeAll(async () => {
+  ;[key, stranger] = await Promise.all([createTestKey('key-1'), createTestKey('not-published')])
+  server = await startJwksServer([key])
+})
+afterAll(() => server.close())
+beforeEach(() => server.requests.clear())
+
+function verifierWith(options: Partial<TokenVerifierOptions> = {}) {
+  return createTokenVerifier({
+    tenant: TENANT,
+    audience: [APP_ID_URI, API_APP_ID],
+    jwksUri: server.jwksUri(),
+    now: clock,
+    ...options,
+  } as TokenVerifierOptions)
+}
+
+async function rejection(promise: Promise<unknown>): Promise<TokenVerificationError> {
+  const error = await rejectionOf(promise)
+  expect(error).toBeInstanceOf(TokenVerificationError)
+  return error as TokenVerificationError
+}
+
+describe('valid tokens', () => {
+  it('accepts an Entra v1 app token and reports its caller, tenant, roles and version', async () => {
+    const auth = await verifierWith().verify(await mint(key, v1Claims()))
+    expect(auth).toMatchObject({
+      appId: CLIENT_APP_ID,
+      tenantId: TENANT,
+      roles: ['Orders.Read'],
+      version: '1.0',
+      appOnly: true,
+    })
+    expect(auth.claims).toMatchObject({
+      aud: APP_ID_URI,
+      iss: `https://sts.windows.net/${TENANT}/`,
+      oid: CLIENT_SP_OID,
+    })
+  })
+
+  it('accepts an Entra v2 app token, taking the caller from azp', async () => {
+    const auth = await verifierWith().verify(await mint(key, v2Claims()))
+    expect(auth).toMatchObject({ appId: CLIENT_APP_ID, tenantId: TENANT, version: '2.0', appOnly: true })
+    expect(auth.claims.aud).toBe(API_APP_ID)
+  })
+
+  it('accepts the token inside an Authorization header value', async () => {
+    const token = await mint(key, v2Claims())
+    await expect(verifierWith().verify(`Bearer ${token}`)).resolves.toMatchObject({ version: '2.0' })
+  })
+
+  it('reports roles as an empty list when the token has no roles claim (no role granted)', async () => {
+    const auth = await verifierWith().verify(await mint(key, v2Claims({ roles: undefined })))
+    expect(auth.roles).toEqual([])
+  })
+
+  it('recognises an app-only token by oid = sub without scp when idtyp is absent', async () => {
+    const verifier = verifierWith()
+    const appOnly = await verifier.verify(await mint(key, v2Claims({ idtyp: undefined })))
+    const delegated = await verifier.verify(
+      await mint(key, v2Claims({ idtyp: undefined, sub: 'user-subject', scp: 'Orders.Read' })),
+    )
+    expect([appOnly.appOnly, delegated.appOnly]).toEqual([true, false])
+  })
+
+  it('fetches the JWKS once for many tokens', async () => {
+    const verifier = verifierWith()
+    const tokens = await Promise.all([mint(key, v1Claims()), mint(key, v2Claims()), mint(key, v2Claims())])
+    await Promise.all(tokens.map((token) => verifier.verify(token)))
+    await verifier.verify(tokens[0] ?? '')
+    expect(server.total()).toBe(1)
+  })
+})
+
+describe('lifetime', () => {
+  it('refuses a token that expired more than the tolerance ago, as expired', async () => {
+    const exp = NOW / 1000 - 301
+    const error = await rejection(verifierWith().verify(await mint(key, v2Claims({ exp }))))
+    expect([error.reason, error.status]).toEqual(['expired', 401])
+    expect(error.challenge).toBe(
+      `Bearer error="invalid_token", error_description="token expired at ${new Date(exp * 1000).toISOString()}"`,
+    )
+  })
+
+  it('accepts a token expired less than the tolerance ago (default 300 s)', async () => {
+    const token = await mint(key, v2Claims({ exp: NOW / 1000 - 299 }))
+    await expect(verifierWith().verify(token)).resolves.toMatchObject({ version: '2.0' })
+  })
+
+  it('refuses a token whose nbf is beyond the tolerance in the future, as not_yet_valid', async () => {
+    const token = await mint(key, v2Claims({ nbf: NOW / 1000 + 301 }))
+    expect((await rejection(verifierWith().verify(token))).reason).toBe('not_yet_valid')
+  })
+
+  it('accepts a future nbf within the tolerance, and honours a custom clockToleranceSec', async () => {
+    const token = await mint(key, v2Claims({ nbf: NOW / 1000 + 60 }))
+    await expect(verifierWith().verify(token)).resolves.toBeDefined()
+    expect((await rejection(verifierWith({ clockToleranceSec: 0 }).verify(token))).reason).toBe(
+      'not_yet_valid',
+    )
+  })
+
+  it('reads the time from the injected clock', async () => {
+    const token = await mint(key, v2Claims())
+    const later = verifierWith({ now: () => NOW + 2 * 3600 * 1000 })
+    expect((await rejection(later.verify(token))).reason).toBe('expired')
+  })
+
+  it('refuses a token without exp as malformed', async () => {
+    const token = await mint(key, v2Claims({ exp: undefined }))
+    expect((await rejection(verifierWith().verify(token))).reason).toBe('malformed')
+  })
+})
+
+describe('audience', () => {
+  it('refuses a token for another audience', async () => {
+    const error = await rejection(
+      verifierWith().verify(await mint(key, v2Claims({ aud: 'api://someone-else' }))),
+    )
+    expect([error.reason, error.message]).toEqual(['audience', 'audience api://someone-else is not accepted'])
+  })
+
+  it('accepts v1 with the App ID URI and v2 with the GUID when both are configured', async () => {
+    const verifier = verifierWith({ audience: [APP_ID_URI, API_APP_ID] })
+    await expect(verifier.verify(await mint(key, v1Claims({ aud: APP_ID_URI })))).resolves.toBeDefined()
+    await expect(verifier.verify(await mint(key, v2Claims({ aud: API_APP_ID })))).resolves.toBeDefined()
+  })
+
+  it('refuses the GUID audience when only the App ID URI is configured', async () => {
+    const error = await rejection(verifierWith({ audience: APP_ID_URI }).verify(await mint(key, v2Claims())))
+    expect(error.reason).toBe('audience')
+  })
+
+  it('compares audiences exactly: a trailing slash is another audience', async () => {
+    const token = await mint(key, v1Claims({ aud: `${APP_ID_URI}/` }))
+    expect((await rejection(verifierWith().verify(token))).reason).toBe('audience')
+  })
+})
+
+describe('issuer', () => {
+  it('refuses a v1 token that carries the v2 issuer', async () => {
+    const token = await mint(key, v1Claims({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0` }))
+    const error = await rejection(verifierWith().verify(token))
+    expect(error.reason).toBe('issuer')
+    expect(error.message).toContain('v1.0 token')
+  })
+
+  it('refuses a v2 token that carries the v1 issuer', async () => {
+    const token = await mint(key, v2Claims({ iss: `https://sts.windows.net/${TENANT}/` }))
+    expect((await rejection(verifierWith().verify(token))).reason).toBe('issuer')
+  })
+
+  it("refuses an issuer naming another tenant than the token's tid", async () => {
+    const token = await mint(key, v2Claims({ iss: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0` }))
+    expect((await rejection(verifierWith().verify(token))).reason).toBe('issuer')
+  })
+
+  it('expects the AzureChina issuers when cloud is AzureChina', async () => {
+    const verifier = verifierWith({ cloud: 'AzureChina' })
+    const v1 = await mint(key, v1Claims({ iss: `https://sts.chinacloudapi.cn/${TENANT}/` }))
+    const v2 = await mint(key, v2Claims({ iss: `https://login.partner.microsoftonline.cn/${TENANT}/v2.0` }))
+    await expect(verifier.verify(v1)).resolves.toBeDefined()
+    await expect(verifier.verify(v2)).resolves.toBeDefined()
+    expect((await rejection(verifier.verify(await mint(key, v2Claims())))).reason).toBe('issuer')
+  })
+
+  it('with an emulator authorityHost, expects its issuers and fetches keys from its tenant JWKS path', async () => {
+    const verifier = verifierWith({ authorityHost: server.origin, jwksUri: undefined })
+    const v2 = await mint(key, v2Claims({ iss: `${server.origin}/${TENANT}/v2.0` }))
+    const v1 = await mint(key, v1Claims({ iss: `${server.origin}/${TENANT}/` }))
+    await expect(verifier.verify(v2)).resolves.toBeDefined()
+    await expect(verifier.verify(v1)).resolves.toBeDefined()
+    expect([...server.requests.keys()]).toEqual([`/${TENANT}/discovery/v2.0/keys`])
+  })
+
+  it('takes a per-version v1 issuer template, keeping the default v2 issuer', async () => {
+    const verifier = verifierWith({
+      authorityHost: server.origin,
+      issuer: { v1: 'https://sts.windows.net/{tenantid}/' },
+    })
+    await expect(verifier.verify(await mint(key, v1Claims()))).resolves.toBeDefined()
+    await expect(
+      verifier.verify(await mint(key, v2Claims({ iss: `${server.origin}/${TENANT}/v2.0` }))),
+    ).resolves.toBeDefined()
+  })
+
+  it('takes an issuer function of tenant and version', async () => {
+    const verifier = verifierWith({
+      issuer: ({ tenantId, version }) => `https://issuer.test/${tenantId}/${version}`,
+    })
+    await expect(
+      verifier.verify(await mint(key, v2Claims({ iss: `https://issuer.test/${TENANT}/2.0` }))),
+    ).resolves.toBeDefined()
+    expect((await rejection(verifier.verify(await mint(key, v2Claims())))).reason).toBe('issuer')
+  })
+
+  it('with one fixed issuer and no tenant, accepts exactly that issuer', async () => {
+    const iss = `https://login.microsoftonline.com/${TENANT}/v2.0`
+    const verifier = verifierWith({ tenant: undefined, issuer: iss })
+    await expect(verifier.verify(await mint(key, v2Claims()))).resolves.toBeDefined()
+    expect((await rejection(verifier.verify(await mint(key, v1Claims())))).reason).toBe('issuer')
+  })
+})
+
+describe('tenants', () => {
+  it('refuses a token from a tenant other than the configured one, before fetching any key', async () => {
+    const token = await mint(key, v2Claims({ tid: OTHER_TENANT }))
+    const error = await rejection(verifierWith().verify(token))
+    expect([error.reason, error.message]).toEqual(['tenant', `tenant ${OTHER_TENANT} is not allowed`])
+    expect(server.total()).toBe(0)
+  })
+
+  it('accepts tokens from every allow-listed tenant, each with its own issuer', async () => {
+    const verifier = verifierWith({ tenant: undefined, tenants: [TENANT, OTHER_TENANT] })
+    await expect(verifier.verify(await mint(key, v2Claims({ tid: OTHER_TENANT })))).resolves.toMatchObject({
+      tenantId: OTHER_TENANT,
+    })
+    await expect(verifier.verify(await mint(key, v1Claims({ tid: TENANT })))).resolves.toMatchObject({
+      tenantId: TENANT,
+    })
+    expect((await rejection(verifier.verify(await mint(key, v2Claims({ tid: THIRD_TENANT }))))).reason).toBe(
+      'tenant',
+    )
+  })
+
+  it('refuses an allow-listed tid whose issuer names another allow-listed tenant', async () => {
+    const verifier = verifierWith({ tenant: undefined, tenants: [TENANT, OTHER_TENANT] })
+    const token = await mint(
+      key,
+      v2Claims({ tid: OTHER_TENANT, iss: `https://login.microsoftonline.com/${TENANT}/v2.0` }),
+    )
+    expect((await rejection(verifier.verify(token))).reason).toBe('issuer')
+  })
+
+  it("fetches each allowed tenant's own JWKS by default", async () => {
+    const verifier = verifierWith({
+      tenant: undefined,
+      tenants: [TENANT, OTHER_TENANT],
+      authorityHost: server.origin,
+      jwksUri: undefined,
+    })
+    await verifier.verify(
+      await mint(key, v2Claims({ tid: OTHER_TENANT, iss: `${server.origin}/${OTHER_TENANT}/v2.0` })),
+    )
+    await verifier.verify(await mint(key, v2Claims({ tid: TENANT, iss: `${server.origin}/${TENANT}/v2.0` })))
+    expect([...server.requests.keys()].sort()).toEqual(
+      [`/${OTHER_TENANT}/discovery/v2.0/keys`, `/${TENANT}/discovery/v2.0/keys`].sort(),
+    )
+  })
+})
+
+describe('signature and algorithms', () => {
+  it('refuses an unsigned token (alg none)', async () => {
+    const error = await rejection(verifierWith().verify(unsignedToken(v2Claims(), key.kid)))
+    expect([error.reason, error.message]).toEqual([
+      'signature',
+      'unsigned tokens (alg none) are not accepted',
+    ])
+  })
+
+  it('refuses an HS256 token signed with the public key as the HMAC secret', async () => {
+    const secret = new TextEncoder().encode(key.publicPem)
+    const forged = await new SignJWT(v2Claims())
+      .setProtectedHeader({ typ: 'JWT', alg: 'HS256', kid: key.kid })
+      .sign(secret)
+    const error = await rejection(verifierWith().verify(forged))
+    expect([error.reason, error.message]).toEqual(['signature', 'alg HS256 is not accepted'])
+  })
+
+  it('refuses a token signed by a key the issuer does not publish', async () => {
+    const forged = await mint(stranger, v2Claims(), { kid: key.kid })
+    const error = await rejection(verifierWith().verify(forged))
+    expect([error.reason, error.message]).toEqual(['signature', 'signature verification failed'])
+  })
+
+  it('refuses a token whose payload was altered after signing', async () => {
+    const [header, , signature] = (await mint(key, v2Claims())).split('.')
+    const payload = Buffer.from(JSON.stringify(v2Claims({ roles: ['Orders.Admin'] }))).toString('base64url')
+    expect((await rejection(verifierWith().verify(`${header}.${payload}.${signature}`))).reason).toBe(
+      'signature',
+    )
+  })
+
+  it('refuses RS256 when the verifier allows only PS256', async () => {
+    const error = await rejection(verifierWith({ algorithms: ['PS256'] }).verify(await mint(key, v2Claims())))
+    expect(error.reason).toBe('signature')
+  })
+})
+
+describe('malformed input', () => {
+  it.each([
+    ['not a JWT', 'abc'],
+    ['five parts (JWE)', 'a.b.c.d.e'],
+    ['undecodable parts', 'e30.!!!.sig'],
+  ])('refuses %s as malformed', async (_, input) => {
+    expect((await rejection(verifierWith().verify(input))).reason).toBe('malformed')
+  })
+
+  it('refuses a token with an unknown ver as malformed', async () => {
+    expect((await rejection(verifierWith().verify(await mint(key, v2Claims({ ver: '3.0' }))))).reason).toBe(
+      'malformed',
+    )
+  })
+
+  it('refuses a missing token with the bare Bearer challenge (no error code)', async () => {
+    const error = await rejection(verifierWith({ realm: 'orders' }).verify(undefined))
+    expect([error.reason, error.status, error.challenge]).toEqual(['malformed', 401, 'Bearer realm="orders"'])
+  })
+
+  it('refuses another authorization scheme', async () => {
+    const error = await rejection(verifierWith().verify('Basic dXNlcjpwYXNz'))
+    expect([error.reason, error.challenge]).toEqual(['malformed', 'Bearer'])
+    expect(error.message).not.toContain('dXNlcjpwYXNz')
+  })
+
+  it('never puts the token in an error message, challenge or JSON form', async () => {
+    const token = await mint(key, v2Claims({ aud: 'api://wrong' }))
+    const error = await rejection(verifierWith().verify(token))
+    for (const text of [error.message, error.challenge, JSON.stringify(error)]) {
+      expect(text).not.toContain(token.split('.')[2])
+      expect(text).not.toContain(token.split('.')[1])
+    }
+  })
+})
+
+describe('options', () => {
+  it('throws a ConfigurationError naming a bad per-call requiredRoles', async () => {
+    const error = await rejectionOf(verifierWith().verify('x', { requiredRoles: [] as unknown as string[] }))
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect((error as ConfigurationError).path).toBe('options.requiredRoles')
+  })
+})
