@@ -1,0 +1,209 @@
+/**
+ * The password-based cryptography of PKCS#12 (RFC 7292, RFC 8018), on node:crypto: the PKCS#12 key
+ * derivation (for 3DES and the integrity MAC), PBES2 (PBKDF2 + AES-CBC or 3DES-CBC), and MAC
+ * checking. The legacy RC2 and RC4 schemes are refused with the command that re-exports the file.
+ */
+import { createDecipheriv, createHash, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto'
+import { type Asn1, Asn1Error, child, octets, oid, smallInt, TAG } from './der.js'
+
+/** Why a PKCS#12 file cannot be read; the message never holds the password or key material. */
+export class Pkcs12Error extends Error {
+  /** `password` when the password is wrong, `legacy` for RC2/RC4 files, `format` otherwise. */
+  readonly reason: 'password' | 'legacy' | 'format'
+  constructor(reason: 'password' | 'legacy' | 'format', message: string) {
+    super(message)
+    this.reason = reason
+  }
+}
+
+/** How to re-export a legacy file with modern encryption. */
+export const REEXPORT_HINT =
+  'Re-export it with modern encryption (AES-256): `openssl pkcs12 -in old.pfx -legacy -nodes -out tmp.pem` then `openssl pkcs12 -export -in tmp.pem -out new.pfx` (delete tmp.pem afterwards); on Windows, export with "AES256-SHA256".'
+
+const OID = {
+  PBES2: '1.2.840.113549.1.5.13',
+  PBKDF2: '1.2.840.113549.1.5.12',
+  PBE_SHA1_3DES: '1.2.840.113549.1.12.1.3',
+} as const
+
+const LEGACY_PBE = new Map([
+  ['1.2.840.113549.1.12.1.1', 'RC4-128'],
+  ['1.2.840.113549.1.12.1.2', 'RC4-40'],
+  ['1.2.840.113549.1.12.1.4', '2-key 3DES'],
+  ['1.2.840.113549.1.12.1.5', 'RC2-128'],
+  ['1.2.840.113549.1.12.1.6', 'RC2-40'],
+])
+
+const HMAC_PRF = new Map([
+  ['1.2.840.113549.2.7', 'sha1'],
+  ['1.2.840.113549.2.8', 'sha224'],
+  ['1.2.840.113549.2.9', 'sha256'],
+  ['1.2.840.113549.2.10', 'sha384'],
+  ['1.2.840.113549.2.11', 'sha512'],
+])
+
+const DIGESTS = new Map([
+  ['1.3.14.3.2.26', 'sha1'],
+  ['2.16.840.1.101.3.4.2.4', 'sha224'],
+  ['2.16.840.1.101.3.4.2.1', 'sha256'],
+  ['2.16.840.1.101.3.4.2.2', 'sha384'],
+  ['2.16.840.1.101.3.4.2.3', 'sha512'],
+])
+
+const CIPHERS = new Map([
+  ['2.16.840.1.101.3.4.1.2', { name: 'aes-128-cbc', keyLength: 16 }],
+  ['2.16.840.1.101.3.4.1.22', { name: 'aes-192-cbc', keyLength: 24 }],
+  ['2.16.840.1.101.3.4.1.42', { name: 'aes-256-cbc', keyLength: 32 }],
+  ['1.2.840.113549.3.7', { name: 'des-ede3-cbc', keyLength: 24 }],
+])
+
+/** Hash block sizes (bytes) for the PKCS#12 KDF. */
+const BLOCK_BYTES: Readonly<Record<string, number>> = {
+  sha1: 64,
+  sha224: 64,
+  sha256: 64,
+  sha384: 128,
+  sha512: 128,
+}
+
+/**
+ * Decrypts `data` encrypted under the AlgorithmIdentifier `algorithm` with `password`.
+ *
+ * @example
+ * ```ts
+ * const plain = pbeDecrypt(child(encryptedContentInfo, 1), octets(child(encryptedContentInfo, 2)), 'pass')
+ * ```
+ */
+export function pbeDecrypt(algorithm: Asn1, data: Buffer, password: string): Buffer {
+  const id = oid(child(algorithm, 0, TAG.OID))
+  const legacy = LEGACY_PBE.get(id)
+  if (legacy !== undefined) {
+    throw new Pkcs12Error(
+      'legacy',
+      `the PKCS#12 file is encrypted with the legacy ${legacy} scheme, which is refused.`,
+    )
+  }
+  if (id === OID.PBES2) return pbes2Decrypt(child(algorithm, 1, TAG.SEQUENCE), data, password)
+  if (id === OID.PBE_SHA1_3DES) {
+    const params = child(algorithm, 1, TAG.SEQUENCE)
+    const salt = octets(child(params, 0, TAG.OCTET_STRING))
+    const iterations = smallInt(child(params, 1))
+    const secret = bmpPassword(password)
+    const key = pkcs12Kdf('sha1', secret, salt, iterations, 1, 24)
+    const iv = pkcs12Kdf('sha1', secret, salt, iterations, 2, 8)
+    return decrypt('des-ede3-cbc', key, iv, data)
+  }
+  throw new Pkcs12Error('format', `the PKCS#12 file uses an unsupported encryption scheme (${id}).`)
+}
+
+function pbes2Decrypt(params: Asn1, data: Buffer, password: string): Buffer {
+  const kdf = child(params, 0, TAG.SEQUENCE)
+  const scheme = child(params, 1, TAG.SEQUENCE)
+  const cipher = CIPHERS.get(oid(child(scheme, 0)))
+  if (cipher === undefined)
+    throw new Pkcs12Error('format', 'the PKCS#12 file uses an unsupported PBES2 cipher.')
+  const iv = octets(child(scheme, 1, TAG.OCTET_STRING))
+  const key = pbkdf2(kdf, Buffer.from(password, 'utf8'), cipher.keyLength)
+  return decrypt(cipher.name, key, iv, data)
+}
+
+/** PBKDF2 with the parameters of the AlgorithmIdentifier `kdf`. */
+function pbkdf2(kdf: Asn1, password: Buffer, defaultKeyLength: number): Buffer {
+  if (oid(child(kdf, 0)) !== OID.PBKDF2) {
+    throw new Pkcs12Error('format', 'the PKCS#12 file uses an unsupported key derivation (not PBKDF2).')
+  }
+  const params = child(kdf, 1, TAG.SEQUENCE)
+  const salt = octets(child(params, 0, TAG.OCTET_STRING))
+  const iterations = smallInt(child(params, 1))
+  let keyLength = defaultKeyLength
+  let prf = 'sha1'
+  for (const extra of params.children.slice(2)) {
+    if (extra.tag === TAG.INTEGER) keyLength = smallInt(extra)
+    else if (extra.tag === TAG.SEQUENCE) prf = HMAC_PRF.get(oid(child(extra, 0))) ?? ''
+  }
+  if (prf === '') throw new Pkcs12Error('format', 'the PKCS#12 file uses an unsupported PBKDF2 hash.')
+  return pbkdf2Sync(password, salt, iterations, keyLength, prf)
+}
+
+function decrypt(cipher: string, key: Buffer, iv: Buffer, data: Buffer): Buffer {
+  try {
+    const decipher = createDecipheriv(cipher, key, iv)
+    return Buffer.concat([decipher.update(data), decipher.final()])
+  } catch {
+    throw new Pkcs12Error('password', 'the PKCS#12 file could not be decrypted: the passphrase is wrong.')
+  }
+}
+
+/**
+ * Checks the PKCS#12 integrity MAC (`MacData`) over `authSafe` with `password`; false when it does not
+ * match (a wrong password, or a damaged file).
+ *
+ * @example
+ * ```ts
+ * if (!macMatches(macData, authSafeBytes, password)) throw new Error('wrong passphrase')
+ * ```
+ */
+export function macMatches(macData: Asn1, authSafe: Buffer, password: string): boolean {
+  const digestInfo = child(macData, 0, TAG.SEQUENCE)
+  const hash = DIGESTS.get(oid(child(child(digestInfo, 0, TAG.SEQUENCE), 0)))
+  if (hash === undefined) throw new Pkcs12Error('format', 'the PKCS#12 file uses an unsupported MAC hash.')
+  const expected = octets(child(digestInfo, 1, TAG.OCTET_STRING))
+  const salt = octets(child(macData, 1, TAG.OCTET_STRING))
+  const third = macData.children[2]
+  const iterations = third === undefined ? 1 : smallInt(third)
+  const macLength = createHash(hash).digest().length
+  // An empty password is written either as an empty BMPString (two zero bytes) or as no bytes at all.
+  const secrets = password === '' ? [bmpPassword(''), Buffer.alloc(0)] : [bmpPassword(password)]
+  return secrets.some((secret) => {
+    const key = pkcs12Kdf(hash, secret, salt, iterations, 3, macLength)
+    const actual = createHmac(hash, key).update(authSafe).digest()
+    return actual.length === expected.length && timingSafeEqual(actual, expected)
+  })
+}
+
+/** The password as PKCS#12 wants it: UTF-16BE with a two-byte zero terminator. */
+function bmpPassword(password: string): Buffer {
+  const utf16 = Buffer.from(`${password}\0`, 'utf16le')
+  return utf16.swap16()
+}
+
+/** The PKCS#12 key derivation (RFC 7292 Appendix B.2): `id` 1 key, 2 IV, 3 MAC key. */
+export function pkcs12Kdf(
+  hash: string,
+  password: Buffer,
+  salt: Buffer,
+  iterations: number,
+  id: 1 | 2 | 3,
+  length: number,
+): Buffer {
+  const v = BLOCK_BYTES[hash]
+  if (v === undefined) throw new Asn1Error(`no block size for ${hash}`)
+  const fill = (source: Buffer) => {
+    const out = Buffer.alloc(v * Math.ceil(source.length / v))
+    for (let i = 0; i < out.length; i++) out[i] = source[i % source.length] ?? 0
+    return out
+  }
+  const diversifier = Buffer.alloc(v, id)
+  const input = Buffer.concat([fill(salt), fill(password)])
+  const blocks: Buffer[] = []
+  for (let produced = 0; produced < length; ) {
+    let a = createHash(hash).update(diversifier).update(input).digest()
+    for (let r = 1; r < iterations; r++) a = createHash(hash).update(a).digest()
+    blocks.push(a)
+    produced += a.length
+    addToBlocks(input, fill(a), v)
+  }
+  return Buffer.concat(blocks).subarray(0, length)
+}
+
+/** I_j = (I_j + B + 1) mod 2^(8v), for each v-byte block of `input`, in place. */
+function addToBlocks(input: Buffer, b: Buffer, v: number): void {
+  for (let j = 0; j < input.length; j += v) {
+    let carry = 1
+    for (let k = v - 1; k >= 0; k--) {
+      const sum = (input[j + k] ?? 0) + (b[k] ?? 0) + carry
+      input[j + k] = sum & 0xff
+      carry = sum >> 8
+    }
+  }
+}
