@@ -13,4 +13,5 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   shims: false,
+  removeNodeProtocol: false,
 })

@@ -1,12 +1,21 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
+const src = fileURLToPath(new URL('./src/', import.meta.url))
+
 export default defineConfig({
+  resolve: {
+    // examples import the package by name, as users do
+    alias: [
+      { find: /^client-credentials$/, replacement: `${src}index.ts` },
+      { find: /^client-credentials\/(.*)$/, replacement: `${src}$1/index.ts` },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    typecheck: { enabled: false },
   },
 })

@@ -59,7 +59,7 @@ export async function postForm(post: FormPost, settings: TransportSettings): Pro
       signal: controller.signal,
     })
     if (response.statusCode >= 300 && response.statusCode < 400) {
-      response.body.destroy()
+      discard(response.body)
       throw redirectError(response.statusCode, response.headers.location, info)
     }
     const text = await readCapped(response, settings.maxResponseBytes, info)
@@ -84,7 +84,7 @@ async function readCapped(
 ): Promise<string> {
   const declared = Number(response.headers['content-length'])
   if (Number.isFinite(declared) && declared > max) {
-    response.body.destroy()
+    discard(response.body)
     throw tooLarge(max, info)
   }
   const chunks: Buffer[] = []
@@ -93,7 +93,7 @@ async function readCapped(
     const buffer = chunk as Buffer
     size += buffer.length
     if (size > max) {
-      response.body.destroy()
+      discard(response.body)
       throw tooLarge(max, info)
     }
     chunks.push(buffer)
@@ -149,4 +149,10 @@ function asTransportError(
     cause: error,
     hint: 'Check network access to the authority host (and HTTPS_PROXY / NO_PROXY).',
   })
+}
+
+/** Stops reading a body we will not use; the stream's abort error is expected and must not go unhandled. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {})
+  body.destroy()
 }

@@ -11,6 +11,7 @@ export function useNetwork() {
   const network = defineNetwork({
     sources: [new InterceptorSource({ interceptors: [new HttpRequestInterceptor()] })],
     onUnhandledFrame: 'error',
+    context: { quiet: true },
   })
   beforeAll(() => network.enable())
   afterEach(() => network.resetHandlers())
