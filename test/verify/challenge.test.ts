@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { TokenVerificationError } from '../../src/errors.js'
+import { rejectToken } from '../../src/verify/challenge.js'
+import { formatBearerChallenge, quoteHeaderValue } from '../../src/verify/index.js'
+
+describe('quoteHeaderValue', () => {
+  it('escapes double quotes and backslashes as quoted-pairs', () => {
+    expect(quoteHeaderValue('a "b" \\ c')).toBe('"a \\"b\\" \\\\ c"')
+  })
+
+  it('replaces control characters and non-ASCII, so a value cannot split the header', () => {
+    expect(quoteHeaderValue('a\r\nb\tc é')).toBe('"a??b?c ?"')
+  })
+})
+
+describe('formatBearerChallenge', () => {
+  it('is the bare scheme when there is no realm and no error (a request without a token)', () => {
+    expect(formatBearerChallenge({})).toBe('Bearer')
+    expect(formatBearerChallenge({ realm: 'orders' })).toBe('Bearer realm="orders"')
+  })
+
+  it('lists realm, error and error_description in that order', () => {
+    expect(formatBearerChallenge({ realm: 'r', error: 'invalid_token', description: 'token expired' })).toBe(
+      'Bearer realm="r", error="invalid_token", error_description="token expired"',
+    )
+  })
+
+  it('caps the description at 300 characters', () => {
+    const challenge = formatBearerChallenge({ error: 'invalid_token', description: 'x'.repeat(1000) })
+    expect(challenge).toBe(`Bearer error="invalid_token", error_description="${'x'.repeat(300)}"`)
+  })
+})
+
+describe('rejectToken', () => {
+  it('gives 403 insufficient_scope for roles and 401 invalid_token otherwise', () => {
+    const roles = rejectToken({ reason: 'roles', description: 'this resource requires role A' })
+    const audience = rejectToken({ reason: 'audience', description: 'audience x is not accepted' })
+    expect(roles).toBeInstanceOf(TokenVerificationError)
+    expect([roles.code, roles.status, roles.challenge]).toEqual([
+      'ERR_TOKEN_REJECTED',
+      403,
+      'Bearer error="insufficient_scope", error_description="this resource requires role A"',
+    ])
+    expect([audience.status, audience.challenge]).toEqual([
+      401,
+      'Bearer error="invalid_token", error_description="audience x is not accepted"',
+    ])
+  })
+})
