@@ -24,6 +24,8 @@ export interface Rejection {
   reason: TokenRejection
   /** Goes to the client (message and `error_description`): facts about the token, never the token. */
   description: string
+  /** For the API's operators (the error's `hint`), never sent to the client. */
+  hint?: string
 }
 
 /** Longest description we send: a challenge is a header, not a log line. */
@@ -79,12 +81,12 @@ export function formatBearerChallenge(challenge: BearerChallenge): string {
  * ```
  */
 export function rejectToken(
-  { reason, description }: Rejection,
+  { reason, description, hint }: Rejection,
   options: { realm?: string | undefined; cause?: unknown } = {},
 ): TokenVerificationError {
   const error: BearerErrorCode = reason === 'roles' ? 'insufficient_scope' : 'invalid_token'
   const challenge = formatBearerChallenge({ realm: options.realm, error, description })
-  return new TokenVerificationError(reason, description, challenge, { cause: options.cause })
+  return new TokenVerificationError(reason, description, challenge, { cause: options.cause, hint })
 }
 
 /**

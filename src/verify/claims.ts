@@ -53,7 +53,11 @@ export function checkIssuer(
   const { iss } = payload
   if (typeof iss !== 'string') return { reason: 'malformed', description: 'token has no iss claim' }
   if (expected.includes(iss)) return undefined
-  return { reason: 'issuer', description: `issuer ${clip(iss)} is not accepted for a v${version} token` }
+  return {
+    reason: 'issuer',
+    description: `issuer ${clip(iss)} is not accepted for a v${version} token`,
+    hint: `expected ${expected.join(' or ')}; v1 and v2 tokens have different issuers: check cloud, authorityHost or issuer`,
+  }
 }
 
 /**
@@ -74,7 +78,11 @@ export function checkAudience(
     return { reason: 'malformed', description: 'token has no aud claim' }
   }
   if (values.some((value) => typeof value === 'string' && accepted.includes(value))) return undefined
-  return { reason: 'audience', description: `audience ${clip(aud)} is not accepted` }
+  return {
+    reason: 'audience',
+    description: `audience ${clip(aud)} is not accepted`,
+    hint: 'v1 tokens carry the App ID URI as the client asked for it, v2 tokens the application id: list both in audience',
+  }
 }
 
 /**

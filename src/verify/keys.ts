@@ -101,7 +101,11 @@ function keyFetchFailure(cause: unknown, url: string): never {
 function signatureRejection(cause: unknown, kid: unknown): Rejection {
   switch (errorCode(cause)) {
     case 'ERR_JWKS_NO_MATCHING_KEY':
-      return { reason: 'signature', description: `no signing key matches kid ${clip(kid ?? 'missing')}` }
+      return {
+        reason: 'signature',
+        description: `no signing key matches kid ${clip(kid ?? 'missing')}`,
+        hint: 'an unknown kid refetches the JWKS at most once per jwks.cooldownMs; check jwksUri, cloud or authorityHost',
+      }
     case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
       return { reason: 'signature', description: 'token has no kid and several signing keys could match' }
     case 'ERR_JWS_INVALID':

@@ -359,3 +359,17 @@ describe('options', () => {
     expect((error as ConfigurationError).path).toBe('options.requiredRoles')
   })
 })
+
+describe('hints for operators', () => {
+  it('tells the operator which issuer was expected, without sending it to the client', async () => {
+    const token = await mint(key, v1Claims({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0` }))
+    const error = await rejection(verifierWith().verify(token))
+    expect(error.hint).toContain(`expected https://sts.windows.net/${TENANT}/`)
+    expect(error.challenge).not.toContain('sts.windows.net')
+  })
+
+  it('reminds that v1 and v2 tokens carry different audiences', async () => {
+    const error = await rejection(verifierWith({ audience: API_APP_ID }).verify(await mint(key, v1Claims())))
+    expect(error.hint).toContain('v1 tokens carry the App ID URI')
+  })
+})
