@@ -119,8 +119,9 @@ export class CredentialError extends ClientCredentialsError {
 export type TransportFailure = 'timeout' | 'network' | 'redirect' | 'body_too_large' | 'aborted'
 
 /**
- * The token request got no usable HTTP answer: a timeout, a network failure, a redirect (refused on the
- * token endpoint), or a body over `http.maxResponseBytes`.
+ * An HTTP request of ours got no usable answer: a token request (a timeout, a network failure, a redirect
+ * — refused on the token endpoint —, or a body over `http.maxResponseBytes`), or on the API side a fetch
+ * of the signing keys (JWKS) by a verifier. `url` names what was called.
  *
  * @example
  * ```ts
