@@ -1,0 +1,70 @@
+/**
+ * The socket side: an http or https server on 127.0.0.1 that tracks its connections so that
+ * `close()` ends them all at once (no keep-alive socket holds a test run open).
+ */
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { Socket } from 'node:net'
+
+/** Loopback only: the local authority never listens on another address. */
+export const LOOPBACK = '127.0.0.1'
+
+/** A listening server. */
+export interface Listener {
+  port: number
+  /** Aborted when closing, so pending work (latency faults) stops at once. */
+  signal: AbortSignal
+  close(): Promise<void>
+}
+
+/** Where and how to listen. */
+export interface ListenOptions {
+  port: number
+  tls?: { key: string; cert: string }
+}
+
+/**
+ * Starts listening.
+ *
+ * @example
+ * ```ts
+ * const listener = await listen((req, res) => res.end('ok'), { port: 0 })
+ * await listener.close()
+ * ```
+ */
+export async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  options: ListenOptions,
+): Promise<Listener> {
+  const server: Server = options.tls ? createHttpsServer(options.tls, handler) : createHttpServer(handler)
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, LOOPBACK, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : options.port
+  const aborter = new AbortController()
+  return { port, signal: aborter.signal, close: () => closeServer(server, sockets, aborter) }
+}
+
+function closeServer(server: Server, sockets: Set<Socket>, aborter: AbortController): Promise<void> {
+  aborter.abort()
+  if (!server.listening) return Promise.resolve()
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  server.closeAllConnections()
+  for (const socket of sockets) socket.destroy()
+  return closed
+}

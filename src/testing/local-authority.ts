@@ -1,0 +1,48 @@
+/**
+ * The handle `startLocalAuthority()` returns.
+ */
+import type { ApiDirectory } from './api-directory.js'
+import type { ClientDirectory } from './client-directory.js'
+import type { FaultQueue } from './faults.js'
+import type { Counters, RequestLog } from './request-log.js'
+import type { SigningKeyRing } from './signing-keys.js'
+import type { TenantDirectory } from './tenant-directory.js'
+
+/**
+ * A running local Entra ID authority.
+ *
+ * @example
+ * ```ts
+ * await using authority = await startLocalAuthority({ https: true })
+ * const endpoint = authority.tokenEndpoint('contoso.onmicrosoft.com') // https://127.0.0.1:PORT/contoso.onmicrosoft.com/oauth2/v2.0/token
+ * authority.faults.add({ kind: 'status503', times: 1 })
+ * authority.counters.token // 0
+ * ```
+ */
+export interface LocalAuthority extends AsyncDisposable {
+  /** `http://127.0.0.1:PORT` or `https://127.0.0.1:PORT` (no trailing slash). */
+  readonly url: string
+  readonly port: number
+  /** The PEM certificate to trust (https mode), else `undefined`. */
+  readonly caPem: string | undefined
+  readonly tenants: TenantDirectory
+  readonly apis: ApiDirectory
+  readonly clients: ClientDirectory
+  /** Every request seen, credentials redacted. */
+  readonly requests: RequestLog
+  /** Request counts (a snapshot). */
+  readonly counters: Counters
+  readonly faults: FaultQueue
+  /** The token-signing keys: `roll()` publishes a new key next to the old ones. */
+  readonly signingKeys: SigningKeyRing
+  /** The token endpoint URL of a tenant (GUID or domain, used as given). @defaultValue version 'v2' */
+  tokenEndpoint(tenant: string, version?: 'v1' | 'v2'): string
+  /** The authority URL for MSAL and the like: `{url}/{tenant}`. */
+  authorityUrl(tenant: string): string
+  /** The OpenID configuration URL of a tenant. @defaultValue version 'v2' */
+  metadataUrl(tenant: string, version?: 'v1' | 'v2'): string
+  /** The JWKS URL of a tenant. @defaultValue version 'v2' */
+  jwksUrl(tenant: string, version?: 'v1' | 'v2'): string
+  /** Stops listening and destroys every open socket. */
+  close(): Promise<void>
+}

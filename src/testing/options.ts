@@ -1,0 +1,70 @@
+/**
+ * Options of {@link startLocalAuthority}, validated with zod.
+ */
+import { z } from 'zod'
+import { parseEntry } from './registry-error.js'
+import type { RegistryInput } from './registry-schema.js'
+
+const optionsSchema = z
+  .strictObject({
+    port: z.number().int().min(0).max(65_535).default(0),
+    https: z.boolean().default(false),
+    registry: z.custom<RegistryInput>((value) => typeof value === 'object' && value !== null).optional(),
+    registryFile: z.string().min(1).optional(),
+    now: z
+      .custom<() => number>((value) => typeof value === 'function', {
+        error: 'must be a function returning epoch ms',
+      })
+      .optional(),
+    descriptionSeparator: z.enum([' ', '\r\n']).default(' '),
+    cloud: z.enum(['AzurePublic', 'AzureUSGovernment', 'AzureChina']).default('AzurePublic'),
+    issuer: z.enum(['cloud', 'local']).default('cloud'),
+    assertionSkewSeconds: z.number().int().nonnegative().default(300),
+  })
+  .refine((options) => options.registry === undefined || options.registryFile === undefined, {
+    error: 'give either registry or registryFile, not both',
+  })
+
+/**
+ * Options of the local authority.
+ *
+ * @example
+ * ```ts
+ * const options: LocalAuthorityOptions = { https: true, registryFile: 'registry.json', now: () => fakeNow }
+ * ```
+ */
+export interface LocalAuthorityOptions {
+  /** Port on 127.0.0.1. @defaultValue 0 (any free port) */
+  port?: number
+  /** Serve https with a generated certificate (SANs `127.0.0.1`, `localhost`; PEM in `caPem`). @defaultValue false */
+  https?: boolean
+  /** The registry, in code. @defaultValue {@link exampleRegistry}() unless `registryFile` is given */
+  registry?: RegistryInput
+  /** Path of a JSON registry document. */
+  registryFile?: string
+  /** The clock, epoch ms (tokens, secret expiry, assertion times, timestamps). @defaultValue Date.now */
+  now?: () => number
+  /** Separator of the error description's trailer: `' '` (2024 on) or `'\r\n'` (until 2023). @defaultValue ' ' */
+  descriptionSeparator?: ' ' | '\r\n'
+  /** Which cloud to impersonate (issuers, `error_uri` host). @defaultValue 'AzurePublic' */
+  cloud?: 'AzurePublic' | 'AzureUSGovernment' | 'AzureChina'
+  /** `'cloud'`: tokens carry the real cloud's issuers; `'local'`: the authority's own URL. @defaultValue 'cloud' */
+  issuer?: 'cloud' | 'local'
+  /** Clock skew allowed on assertion `exp`/`nbf`, seconds. @defaultValue 300 */
+  assertionSkewSeconds?: number
+}
+
+/** Options with defaults applied. */
+export type ResolvedOptions = z.output<typeof optionsSchema>
+
+/**
+ * Validates options (throws a `RegistryError` naming the bad option).
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ https: true }).port // 0
+ * ```
+ */
+export function resolveOptions(options: LocalAuthorityOptions): ResolvedOptions {
+  return parseEntry(optionsSchema, options, 'options')
+}

@@ -1,0 +1,61 @@
+/**
+ * The error thrown when a registry document or a run-time registry change is invalid.
+ */
+import type { z } from 'zod'
+
+/**
+ * An invalid registry entry: `issues` name each problem with its path
+ * (`registry.clients[0].secrets[1].value: …`).
+ *
+ * @example
+ * ```ts
+ * try { authority.clients.add({ appId: 'nope' }) } catch (error) {
+ *   if (error instanceof RegistryError) console.error(error.issues.join('\n'))
+ * }
+ * ```
+ */
+export class RegistryError extends Error {
+  readonly code = 'ERR_REGISTRY_INVALID'
+  readonly issues: readonly string[]
+
+  constructor(issues: readonly string[]) {
+    super(`Invalid local authority input:\n  ${issues.join('\n  ')}`)
+    this.name = 'RegistryError'
+    this.issues = issues
+  }
+}
+
+/**
+ * Parses `input` with `schema`, turning a zod failure into a {@link RegistryError} whose issues are
+ * prefixed with `path`.
+ *
+ * @example
+ * ```ts
+ * const tenant = parseEntry(tenantSchema, input, 'registry.tenants[0]')
+ * ```
+ */
+export function parseEntry<T extends z.ZodType>(schema: T, input: unknown, path: string): z.output<T> {
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  throw new RegistryError(
+    result.error.issues.map(
+      (issue) => `${[path, ...issue.path.map(formatSegment)].join('')}: ${issue.message}`,
+    ),
+  )
+}
+
+function formatSegment(segment: PropertyKey): string {
+  return typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`
+}
+
+/**
+ * Throws a {@link RegistryError} with a single issue.
+ *
+ * @example
+ * ```ts
+ * refuse('registry.grants[0].api', "unknown API 'api://nope'")
+ * ```
+ */
+export function refuse(path: string, message: string): never {
+  throw new RegistryError([`${path}: ${message}`])
+}

@@ -1,0 +1,150 @@
+/**
+ * The zod schemas of a registry document (tenants, APIs, client apps, role grants): the one source
+ * of truth for what `startLocalAuthority({ registry })`, `registryFile` and the run-time
+ * `add…` methods accept.
+ */
+import { z } from 'zod'
+
+const guid = z
+  .guid({ error: 'must be a GUID such as f6aba1d9-da41-4ea3-8f30-4970725586a8' })
+  .transform((value) => value.toLowerCase())
+
+const domain = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, {
+    error: 'must be a DNS name such as contoso.onmicrosoft.com',
+  })
+  .transform((value) => value.toLowerCase())
+
+/** An instant as epoch ms, an ISO 8601 date-time or a Date; normalised to epoch ms. */
+const instant = z
+  .union([z.number().int(), z.iso.datetime({ offset: true }), z.date()])
+  .transform((value) => (typeof value === 'number' ? value : new Date(value).getTime()))
+
+/** A tenant: its GUID, verified domains and display name. */
+export const tenantSchema = z.strictObject({
+  id: guid,
+  displayName: z.string().min(1).optional(),
+  domains: z.array(domain).default([]),
+})
+
+/** An app role defined by an API. */
+export const appRoleSchema = z.strictObject({
+  value: z.string().regex(/^[^\s]+$/, { error: 'must be a role value without spaces, such as Admin' }),
+  id: guid.optional(),
+  displayName: z.string().optional(),
+  allowedMemberTypes: z
+    .array(z.enum(['Application', 'User']))
+    .min(1)
+    .default(['Application']),
+})
+
+/** An API (resource) registration. */
+export const apiSchema = z.strictObject({
+  appId: guid,
+  displayName: z.string().min(1).optional(),
+  /** Home tenant (GUID or domain). Defaults to the first tenant of the registry. */
+  tenant: z.string().min(1).optional(),
+  /** Tenants where the API has a service principal. Defaults to the home tenant. */
+  tenants: z.array(z.string().min(1)).optional(),
+  appIdUris: z.array(z.string().min(1)).default([]),
+  appRoles: z.array(appRoleSchema).default([]),
+  accessTokenAcceptedVersion: z.union([z.literal(1), z.literal(2), z.null()]).default(null),
+  tokenLifetimeSeconds: z.number().int().positive().default(3599),
+  refreshInSeconds: z.number().int().positive().optional(),
+})
+
+/** A client secret. */
+export const secretSchema = z.strictObject({
+  value: z.string().min(1),
+  id: guid.optional(),
+  displayName: z.string().optional(),
+  expiresAt: instant.optional(),
+})
+
+/** A certificate credential, by PEM. */
+export const certificateSchema = z.strictObject({
+  pem: z.string().includes('-----BEGIN CERTIFICATE-----', { error: 'must be a PEM certificate' }),
+  displayName: z.string().optional(),
+})
+
+/** Subject-name/issuer trust: certificates with this subject are accepted when sent in `x5c`. */
+export const subjectNameSchema = z.strictObject({
+  /** `CN=…` (optionally with more RDNs, e.g. `CN=daemon, O=Contoso`) or the bare common name. */
+  subject: z.string().min(1),
+  /** When given, the `x5c` leaf must be issued (signed) by this certificate. */
+  issuerPem: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
+})
+
+/** A federated identity credential (workload identity). */
+export const federatedCredentialSchema = z.strictObject({
+  name: z.string().optional(),
+  issuer: z.string().min(1),
+  subject: z.string().min(1),
+  audiences: z.array(z.string().min(1)).min(1).default(['api://AzureADTokenExchange']),
+  /** Where the issuer publishes its signing keys. */
+  jwksUrl: z.url(),
+})
+
+/** A client application (the daemon asking for tokens). */
+export const clientSchema = z.strictObject({
+  appId: guid,
+  displayName: z.string().min(1).optional(),
+  enabled: z.boolean().default(true),
+  /** Home tenant (GUID or domain). Defaults to the first tenant of the registry. */
+  tenant: z.string().min(1).optional(),
+  /** Tenants where the app has a service principal. Defaults to the home tenant. */
+  tenants: z.array(z.string().min(1)).optional(),
+  secrets: z.array(secretSchema).default([]),
+  certificates: z.array(certificateSchema).default([]),
+  subjectNames: z.array(subjectNameSchema).default([]),
+  federatedCredentials: z.array(federatedCredentialSchema).default([]),
+  /** Service principal object ids by tenant (GUID or domain); derived from the ids when absent. */
+  servicePrincipalIds: z.record(z.string(), guid).default({}),
+})
+
+/** App roles of an API granted to a client in a tenant, with or without admin consent. */
+export const grantSchema = z.strictObject({
+  clientId: guid,
+  /** The API's application id or one of its App ID URIs. */
+  api: z.string().min(1),
+  roles: z.array(z.string().min(1)).default([]),
+  adminConsent: z.boolean().default(true),
+  /** Tenant of the assignment. Defaults to the API's home tenant. */
+  tenant: z.string().min(1).optional(),
+})
+
+/** The top level of a registry document; items are validated one by one with the schemas above. */
+export const registryDocumentSchema = z.strictObject({
+  tenants: z.array(z.unknown()).min(1, { error: 'a registry needs at least one tenant' }),
+  apis: z.array(z.unknown()).default([]),
+  clients: z.array(z.unknown()).default([]),
+  grants: z.array(z.unknown()).default([]),
+})
+
+/** A tenant as given to the registry. */
+export type TenantInput = z.input<typeof tenantSchema>
+/** An app role as given to the registry. */
+export type AppRoleInput = z.input<typeof appRoleSchema>
+/** An API registration as given to the registry. */
+export type ApiInput = z.input<typeof apiSchema>
+/** A client secret as given to the registry. */
+export type SecretInput = z.input<typeof secretSchema>
+/** A certificate credential as given to the registry. */
+export type CertificateInput = z.input<typeof certificateSchema>
+/** A subject-name trust as given to the registry. */
+export type SubjectNameInput = z.input<typeof subjectNameSchema>
+/** A federated credential as given to the registry. */
+export type FederatedCredentialInput = z.input<typeof federatedCredentialSchema>
+/** A client application as given to the registry. */
+export type ClientInput = z.input<typeof clientSchema>
+/** A role grant as given to the registry. */
+export type GrantInput = z.input<typeof grantSchema>
+
+/** A whole registry document (code or JSON file). */
+export interface RegistryInput {
+  tenants: TenantInput[]
+  apis?: ApiInput[]
+  clients?: ClientInput[]
+  grants?: GrantInput[]
+}

@@ -1,0 +1,105 @@
+/**
+ * The registry's records after validation: tenant references resolved to GUIDs, defaults filled
+ * in, certificates parsed. These are what the directories return and the token endpoint reads.
+ */
+import type { X509Certificate } from 'node:crypto'
+
+/** A tenant of the local authority. */
+export interface TenantRecord {
+  /** Tenant id (GUID, lower case). */
+  id: string
+  displayName: string
+  /** Verified domains (lower case). */
+  domains: string[]
+}
+
+/** An app role of an API. */
+export interface AppRoleRecord {
+  value: string
+  id: string
+  displayName: string
+  allowedMemberTypes: Array<'Application' | 'User'>
+}
+
+/** An API (resource) registration. */
+export interface ApiRecord {
+  appId: string
+  displayName: string
+  /** Home tenant id. */
+  tenant: string
+  /** Tenant ids where the API has a service principal. */
+  tenants: string[]
+  appIdUris: string[]
+  appRoles: AppRoleRecord[]
+  /** `null`/1 → v1 tokens, 2 → v2 tokens (ENTRA §7). */
+  accessTokenAcceptedVersion: 1 | 2 | null
+  /** `expires_in` of issued tokens. */
+  tokenLifetimeSeconds: number
+  /** `refresh_in` of responses, when set. */
+  refreshInSeconds?: number
+}
+
+/** A client secret. */
+export interface SecretRecord {
+  /** The secret's Value (what the client sends). */
+  value: string
+  /** The Secret ID (a GUID: what people wrongly send instead of the value). */
+  id: string
+  displayName?: string
+  /** Epoch ms after which the secret is refused with AADSTS7000222. */
+  expiresAt?: number
+}
+
+/** A certificate credential. */
+export interface CertificateRecord {
+  pem: string
+  x509: X509Certificate
+  /** SHA-1 of the DER (what `x5t` carries, decoded). */
+  thumbprintSha1: Buffer
+  /** SHA-256 of the DER (what `x5t#S256` carries, decoded). */
+  thumbprintSha256: Buffer
+  displayName?: string
+}
+
+/** Subject-name/issuer trust for `x5c` assertions. */
+export interface SubjectNameRecord {
+  subject: string
+  issuer?: X509Certificate
+}
+
+/** A federated identity credential. */
+export interface FederatedCredentialRecord {
+  name: string
+  issuer: string
+  subject: string
+  audiences: string[]
+  jwksUrl: string
+}
+
+/** A client application. */
+export interface ClientRecord {
+  appId: string
+  displayName: string
+  enabled: boolean
+  /** Home tenant id. */
+  tenant: string
+  /** Tenant ids where the app has a service principal. */
+  tenants: string[]
+  secrets: SecretRecord[]
+  certificates: CertificateRecord[]
+  subjectNames: SubjectNameRecord[]
+  federatedCredentials: FederatedCredentialRecord[]
+  /** Service principal object id by tenant id. */
+  servicePrincipalIds: Record<string, string>
+}
+
+/** The app roles of one API assigned to one client in one tenant. */
+export interface GrantRecord {
+  clientId: string
+  /** The API's application id. */
+  apiId: string
+  tenant: string
+  roles: string[]
+  /** Without admin consent the token carries no `roles` claim. */
+  adminConsent: boolean
+}
