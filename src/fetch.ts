@@ -1,0 +1,169 @@
+/**
+ * `authorizedFetch`: a `fetch` that adds `Authorization: Bearer …` to requests for the configured origins
+ * only, never overwrites the caller's own, never mutates the caller's `Request` or init, and answers a
+ * 401 with one refresh and one retry when the body can be sent again.
+ *
+ * Redirects are left to the underlying fetch: per the Fetch standard (and undici, Node's fetch), a
+ * redirect to another origin drops `Authorization`, so the token only follows same-origin redirects.
+ * A custom `fetch` must do the same.
+ */
+import { z } from 'zod'
+import { systemClock } from './clock.js'
+import { ConfigurationError } from './errors.js'
+import { parseWith } from './options.js'
+import {
+  clockSchema,
+  type Grant,
+  grantFor,
+  grantForRetry,
+  originSchema,
+  requestOrigin,
+  retryPlan,
+  type TokenSource,
+} from './origins.js'
+
+/** The signature of `fetch`. */
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
+const nonEmpty = z.string().min(1)
+const oneOrMore = z.union([nonEmpty, z.array(nonEmpty).min(1)])
+
+/**
+ * The options of {@link createAuthorizedFetch} (and `client.authorizedFetch`).
+ *
+ * @example
+ * ```ts
+ * const options: AuthorizedFetchOptions = {
+ *   resource: 'api://myapis/mywebapi',
+ *   origins: ['https://api.contoso.com'],
+ *   otherOrigins: 'reject',
+ * }
+ * ```
+ */
+export const authorizedFetchOptionsSchema = z
+  .strictObject({
+    /** The API to get tokens for: an Entra App ID URI or application id; an RFC 8707 resource for other servers. */
+    resource: oneOrMore.optional(),
+    /** The scope(s) to ask for, instead of or with `resource` (with Entra: one `{resource}/.default`). */
+    scope: oneOrMore.optional(),
+    /** The origins (`https://host[:port]`) that get the token; every other origin gets none. */
+    origins: z
+      .array(originSchema)
+      .min(1, 'is empty: list the origins (https://host[:port]) that get the token'),
+    /** The fetch to send with. @defaultValue the global `fetch`, looked up at each call */
+    fetch: z.custom<FetchFunction>((v) => typeof v === 'function', 'must be a fetch function').optional(),
+    /** Requests to other origins: sent untouched (`pass`), or refused with a `ConfigurationError` (`reject`). @defaultValue 'pass' */
+    otherOrigins: z.enum(['pass', 'reject']).optional(),
+    /** The token source's clock, to tell a cached token from a fresh one (tests). @defaultValue the system clock */
+    clock: clockSchema.optional(),
+  })
+  .refine((o) => o.resource !== undefined || o.scope !== undefined, {
+    path: ['resource'],
+    message: 'is required: give resource (or scope) to say which API the token is for',
+  })
+
+/** The options of {@link createAuthorizedFetch} (see {@link authorizedFetchOptionsSchema}). */
+export type AuthorizedFetchOptions = z.input<typeof authorizedFetchOptionsSchema>
+
+/**
+ * A `fetch` that authorizes requests to `options.origins` with tokens from `source`. A request to any
+ * other origin is sent untouched (or refused, with `otherOrigins: 'reject'`). When no token can be had,
+ * the request is not sent and the error propagates.
+ *
+ * @example
+ * ```ts
+ * const api = createAuthorizedFetch(client, { resource: 'api://myapis/mywebapi', origins: ['https://api.contoso.com'] })
+ * const res = await api('https://api.contoso.com/orders')
+ * ```
+ */
+export function createAuthorizedFetch(source: TokenSource, options: AuthorizedFetchOptions): FetchFunction {
+  const o = parseWith(authorizedFetchOptionsSchema, options, 'authorizedFetch options')
+  const origins = new Set(o.origins)
+  const target = {
+    ...(o.resource === undefined ? {} : { resource: o.resource }),
+    ...(o.scope && { scope: o.scope }),
+  }
+  const clock = o.clock ?? systemClock
+  const send: FetchFunction = o.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const reject = o.otherOrigins === 'reject'
+
+  return async function authorizedFetch(input, init) {
+    const request = isRequest(input) ? input : undefined
+    const origin = requestOrigin(request ? request.url : input)
+    if (origin === undefined || !origins.has(origin)) {
+      if (reject && origin !== undefined) throw notAllowed(origin)
+      return send(input, init)
+    }
+    const headers = new Headers(init?.headers ?? request?.headers)
+    if (headers.has('authorization')) return send(input, init)
+    const attempt = attemptFor(input, request, init, headers, send)
+    const signal = init?.signal ?? request?.signal ?? undefined
+    const grant = await grantFor(source, target, clock, signal)
+    const response = await attempt.send(grant)
+    if (response.status !== 401 || !attempt.replayable || !answeredBy(response, origin)) return response
+    const plan = retryPlan(grant, response.headers.get('www-authenticate'))
+    if (plan === undefined) return response
+    await response.body?.cancel().catch(() => undefined)
+    return attempt.send(await grantForRetry(source, target, grant, plan, signal))
+  }
+}
+
+interface Attempt {
+  /** Whether the request can be sent a second time. */
+  readonly replayable: boolean
+  send(grant: Grant): Promise<Response>
+}
+
+/**
+ * How to send the caller's request with a token, as often as it can be sent. A body given in `init`
+ * replays unless it is a stream; a `Request`'s own body is sent from a clone each time.
+ */
+function attemptFor(
+  input: string | URL | Request,
+  request: Request | undefined,
+  init: RequestInit | undefined,
+  headers: Headers,
+  send: FetchFunction,
+): Attempt {
+  const initBody = init?.body ?? undefined
+  const cloned = initBody === undefined && request !== undefined && request.body !== null
+  return {
+    replayable: initBody === undefined || !isStream(initBody),
+    send(grant) {
+      const withToken = new Headers(headers)
+      withToken.set('authorization', `Bearer ${grant.token.accessToken}`)
+      return send(cloned ? (request as Request).clone() : input, { ...init, headers: withToken })
+    },
+  }
+}
+
+/** Whether the answer came from `origin` (not from where a redirect led, which got no token). */
+function answeredBy(response: Response, origin: string): boolean {
+  return response.url === '' || requestOrigin(response.url) === origin
+}
+
+function isRequest(input: unknown): input is Request {
+  return (
+    typeof input === 'object' &&
+    input !== null &&
+    !(input instanceof URL) &&
+    typeof (input as Request).url === 'string' &&
+    typeof (input as Request).clone === 'function' &&
+    typeof (input as Request).headers === 'object'
+  )
+}
+
+function isStream(body: NonNullable<RequestInit['body']>): boolean {
+  return (
+    body instanceof ReadableStream ||
+    (typeof body === 'object' && body !== null && Symbol.asyncIterator in body)
+  )
+}
+
+function notAllowed(origin: string): ConfigurationError {
+  return new ConfigurationError(
+    'origins',
+    `a request to ${origin} was refused: it is not one of the configured origins and otherOrigins is 'reject'`,
+    { hint: 'Add the origin to origins if it should get the token, or use otherOrigins: "pass".' },
+  )
+}
