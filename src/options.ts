@@ -3,10 +3,13 @@
  * A failure becomes one {@link ConfigurationError} naming the option's path and the fix; no value of
  * an option (a secret above all) is ever echoed.
  */
+import { KeyObject, X509Certificate } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { z } from 'zod'
 import { insecureUrlProblem, isGuid, tenantProblem } from './authority.js'
 import type { Clock } from './clock.js'
+import type { ClientAssertionCallback } from './credentials/assertion.js'
+import type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
 import { ConfigurationError } from './errors.js'
 
 /**
@@ -48,15 +51,88 @@ const secretCredentialSchema = z.strictObject({
   clientSecret: z.string().min(1, 'is empty: give the secret Value from the app registration'),
 })
 
+const privateKeySchema = z.custom<PrivateKeyInput>(
+  (value) =>
+    (typeof value === 'string' && value.length > 0) ||
+    value instanceof Uint8Array ||
+    value instanceof KeyObject,
+  'must be PEM text, a Buffer (PEM, DER or PKCS#12) or a private KeyObject',
+)
+
+const certificateItem = (value: unknown) =>
+  (typeof value === 'string' && value.length > 0) ||
+  value instanceof Uint8Array ||
+  value instanceof X509Certificate
+
+const certificateInputSchema = z.custom<CertificateInput>(
+  (value) =>
+    certificateItem(value) || (Array.isArray(value) && value.length > 0 && value.every(certificateItem)),
+  'must be PEM text (one certificate or a leaf-first chain), DER bytes, an X509Certificate, or a list of them',
+)
+
+/** Options shared by the credentials that sign an assertion with a certificate. */
+const signingFields = {
+  /** The passphrase of an encrypted private key or PKCS#12 file. */
+  passphrase: z.string().optional(),
+  /** Send the certificate chain as `x5c` (subject name / issuer authentication). @defaultValue false */
+  sendCertificateChain: z.boolean().optional(),
+  /** The assertion's signing algorithm. @defaultValue 'PS256' */
+  algorithm: z.enum(['PS256', 'RS256']).optional(),
+  /** The assertion's `aud` (generic servers that want their issuer). @defaultValue the token endpoint called */
+  audience: z.string().min(1, 'is empty: omit it to use the token endpoint').optional(),
+  /** A `kid` header, for servers that find the key by id. @defaultValue none */
+  keyId: z.string().min(1, 'is empty: omit it or give the key id registered with the server').optional(),
+}
+
+const certificateCredentialSchema = z.strictObject({
+  /** A private key and its certificate, as values. */
+  certificate: z.strictObject({
+    /** The RSA private key (≥ 2048 bits); may also hold the certificate (combined PEM, or PKCS#12). */
+    privateKey: privateKeySchema,
+    /** The certificate (and chain, leaf first) when privateKey does not hold it. */
+    certificate: certificateInputSchema.optional(),
+    ...signingFields,
+  }),
+})
+
+const certificateFileCredentialSchema = z.strictObject({
+  /** A file holding key and certificate: PEM, or PKCS#12 (.pfx); reloaded when it changes. */
+  certificatePath: z.string().min(1, 'is empty: give the path of the PEM or PFX file'),
+  ...signingFields,
+})
+
+const clientAssertionCredentialSchema = z.strictObject({
+  /** A ready client assertion (JWT), or a callback producing one per token request. */
+  clientAssertion: z.custom<string | ClientAssertionCallback>(
+    (value) => (typeof value === 'string' && value.trim().length > 0) || typeof value === 'function',
+    'must be a non-empty JWT string or a function returning one',
+  ),
+})
+
+const federatedTokenFileCredentialSchema = z.strictObject({
+  /** A federated token file (workload identity), re-read for every token request. */
+  federatedTokenFile: z.string().min(1, 'is empty: give the path of the federated token file'),
+})
+
 /**
  * The client's credential: exactly one kind.
  *
  * @example
  * ```ts
- * const credential: CredentialOptions = { clientSecret: process.env.CLIENT_SECRET! }
+ * const secret: CredentialOptions = { clientSecret: process.env.CLIENT_SECRET! }
+ * const certificate: CredentialOptions = { certificate: { privateKey: keyPem, certificate: certPem } }
+ * const file: CredentialOptions = { certificatePath: '/etc/app/client.pem' }
+ * const assertion: CredentialOptions = { clientAssertion: async ({ signal }) => getJwt(signal) }
+ * const workload: CredentialOptions = { federatedTokenFile: process.env.AZURE_FEDERATED_TOKEN_FILE! }
  * ```
  */
-export const credentialSchema = z.union([secretCredentialSchema])
+export const credentialSchema = z.union([
+  secretCredentialSchema,
+  certificateCredentialSchema,
+  certificateFileCredentialSchema,
+  clientAssertionCredentialSchema,
+  federatedTokenFileCredentialSchema,
+])
 
 /** The client's credential (see {@link credentialSchema}). */
 export type CredentialOptions = z.input<typeof credentialSchema>
@@ -130,8 +206,12 @@ export const tokenClientOptionsSchema = z
     endpointVersion: z.enum(['v1', 'v2']).optional(),
     /** The token endpoint of a generic OAuth 2.0 server (replaces tenant and authority). */
     tokenEndpoint: urlString.optional(),
-    /** How the secret is sent. @defaultValue 'client_secret_post' */
-    authMethod: z.enum(['client_secret_post', 'client_secret_basic']).optional(),
+    /**
+     * How the client authenticates: `client_secret_post` / `client_secret_basic` with a secret,
+     * `private_key_jwt` (RFC 7523 assertion) with a certificate, assertion or federated token file.
+     * @defaultValue 'client_secret_post' for a secret, 'private_key_jwt' otherwise
+     */
+    authMethod: z.enum(['client_secret_post', 'client_secret_basic', 'private_key_jwt']).optional(),
     /** The in-memory token cache. */
     cache: cacheSchema.optional(),
     /** Early refresh. */
