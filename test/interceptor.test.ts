@@ -1,0 +1,320 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
+import {
+  Agent,
+  type Dispatcher,
+  getGlobalDispatcher,
+  interceptors,
+  Pool,
+  request,
+  setGlobalDispatcher,
+  fetch as undiciFetch,
+} from 'undici'
+import { afterEach, describe, expect, test } from 'vitest'
+import { TokenClient } from '../src/client.js'
+import { ConfigurationError } from '../src/errors.js'
+import { type AuthRoutes, createAuthInterceptor } from '../src/interceptor.js'
+
+const TENANT = 'contoso.onmicrosoft.com'
+const CLIENT_ID = '55b2a7ec-73f3-45c2-af08-21ecc33dc40e'
+const RESOURCE = 'api://myapis/mywebapi'
+const CLAIMS = '{"access_token":{"nbf":{"essential":true,"value":"1764000000"}}}'
+const CAE_CHALLENGE = `Bearer realm="", error="insufficient_claims", claims="${Buffer.from(CLAIMS).toString('base64')}"`
+
+interface Seen {
+  method: string | undefined
+  url: string | undefined
+  authorization: string | undefined
+  body: string
+}
+
+type Handle = (req: IncomingMessage, res: ServerResponse, n: number) => void
+
+const closers: Array<() => Promise<unknown>> = []
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close()
+})
+
+/** A loopback server recording each request (body read) before `handle` answers it. */
+async function listen(handle: Handle = (_req, res) => res.end('ok')) {
+  const seen: Seen[] = []
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const body = Buffer.concat(chunks).toString()
+    seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization, body })
+    handle(req, res, seen.length)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  closers.push(() => new Promise((resolve) => server.close(resolve)))
+  server.keepAliveTimeout = 100
+  return { seen, server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
+/** A loopback authority (tokens `token-1`, `token-2`, …), a client on it with a fake clock, and an interceptor. */
+async function setup(routesFor: (apiOrigin: string) => AuthRoutes, handle?: Handle) {
+  let now = Date.parse('2026-01-01T00:00:00Z')
+  const clock = { now: () => now }
+  const state = { down: false, delayMs: 0 }
+  const authority = await listen((_req, res, n) => {
+    if (state.down) return res.socket?.destroy()
+    const body = JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: `token-${n}` })
+    setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(body), state.delayMs)
+  })
+  const api = await listen(handle)
+  const client = new TokenClient({
+    authorityHost: authority.origin,
+    tenant: TENANT,
+    clientId: CLIENT_ID,
+    credential: { clientSecret: 'not-a-real-secret' },
+    clock,
+    http: { retries: 0 },
+  })
+  const agent = new Agent().compose(createAuthInterceptor(client, routesFor(api.origin), { clock }))
+  closers.push(() => agent.close())
+  const warm = async () => {
+    await client.getToken(RESOURCE)
+    now += 1_000
+  }
+  const tokenRequests = () => authority.seen.map((s) => new URLSearchParams(s.body))
+  return { api, agent, client, state, warm, tokenRequests, clock }
+}
+
+const routed = (origin: string): AuthRoutes => ({ [origin]: RESOURCE })
+
+/** 401 for the first `times` requests, then 200 with the request number. */
+const refuseFirst =
+  (times: number, challenge = 'Bearer error="invalid_token"'): Handle =>
+  (_req, res, n) => {
+    if (n <= times) res.writeHead(401, { 'www-authenticate': challenge }).end(`denied ${n}`)
+    else res.end(`ok ${n}`)
+  }
+
+async function get(dispatcher: Dispatcher, url: string, options: Partial<Dispatcher.RequestOptions> = {}) {
+  const { statusCode, body } = await request(url, { dispatcher, ...options })
+  return { statusCode, text: await body.text() }
+}
+
+describe('which requests get the token', () => {
+  test('only the routed origin gets the token; the same host on another port gets none', async () => {
+    const { api, agent } = await setup(routed)
+    const other = await listen()
+    await get(agent, `${api.origin}/orders`)
+    await get(agent, `${other.origin}/orders`)
+    expect(api.seen.map((s) => s.authorization)).toEqual(['Bearer token-1'])
+    expect(other.seen.map((s) => s.authorization)).toEqual([undefined])
+  })
+
+  test("the caller's authorization header is kept whatever the headers' form, and no token is fetched", async () => {
+    const { api, agent, tokenRequests } = await setup(routed)
+    const path = '/orders'
+    await agent.request({ origin: api.origin, path, method: 'GET', headers: { Authorization: 'Basic a' } })
+    await agent.request({ origin: api.origin, path, method: 'GET', headers: ['authorization', 'Basic b'] })
+    await agent.request({
+      origin: api.origin,
+      path,
+      method: 'GET',
+      headers: new Map([['AUTHORIZATION', 'Basic c']]),
+    })
+    expect(api.seen.map((s) => s.authorization)).toEqual(['Basic a', 'Basic b', 'Basic c'])
+    expect(tokenRequests()).toHaveLength(0)
+  })
+
+  test("the caller's options and headers are not mutated (they are frozen here), across a retry", async () => {
+    const { api, agent, warm } = await setup(routed, refuseFirst(1))
+    await warm()
+    const asObject = Object.freeze({ 'content-type': 'text/plain' })
+    const asList = Object.freeze(['content-type', 'text/plain']) as string[]
+    for (const headers of [asObject, asList]) {
+      const opts = Object.freeze({
+        origin: api.origin,
+        path: '/a',
+        method: 'POST' as const,
+        body: 'x',
+        headers,
+      })
+      const { statusCode } = await agent.request(opts)
+      expect(statusCode).toBe(200)
+      expect(opts).toEqual({ origin: api.origin, path: '/a', method: 'POST', body: 'x', headers })
+    }
+    expect(asObject).toEqual({ 'content-type': 'text/plain' })
+    expect(asList).toEqual(['content-type', 'text/plain'])
+    expect(api.seen.map((s) => s.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer token-2',
+      'Bearer token-2',
+    ])
+  })
+})
+
+describe('a 401', () => {
+  test('a 401 to a cached token causes exactly one forced refresh and one retry, with the same body', async () => {
+    const { api, agent, warm, tokenRequests } = await setup(routed, refuseFirst(1))
+    await warm()
+    const result = await get(agent, `${api.origin}/orders`, { method: 'POST', body: Buffer.from('{"id":1}') })
+    expect(result).toEqual({ statusCode: 200, text: 'ok 2' })
+    expect(api.seen.map((s) => [s.authorization, s.body])).toEqual([
+      ['Bearer token-1', '{"id":1}'],
+      ['Bearer token-2', '{"id":1}'],
+    ])
+    expect(tokenRequests()).toHaveLength(2)
+  })
+
+  test('a second 401 reaches the caller (with its body), not another retry', async () => {
+    const { api, agent, warm, tokenRequests } = await setup(routed, refuseFirst(99))
+    await warm()
+    expect(await get(agent, `${api.origin}/orders`)).toEqual({ statusCode: 401, text: 'denied 2' })
+    expect(api.seen).toHaveLength(2)
+    expect(tokenRequests()).toHaveLength(2)
+  })
+
+  test('a 401 right after a fresh token reaches the caller without a refresh or retry', async () => {
+    const { api, agent, tokenRequests } = await setup(routed, refuseFirst(99))
+    expect(await get(agent, `${api.origin}/orders`)).toEqual({ statusCode: 401, text: 'denied 1' })
+    expect(api.seen).toHaveLength(1)
+    expect(tokenRequests()).toHaveLength(1)
+  })
+
+  test('a request with a stream body is not retried', async () => {
+    const { api, agent, warm, tokenRequests } = await setup(routed, refuseFirst(99))
+    await warm()
+    const body = Readable.from([Buffer.from('streamed')])
+    expect(await get(agent, `${api.origin}/upload`, { method: 'PUT', body })).toEqual({
+      statusCode: 401,
+      text: 'denied 1',
+    })
+    expect(api.seen.map((s) => s.body)).toEqual(['streamed'])
+    expect(tokenRequests()).toHaveLength(1)
+  })
+
+  test('a CAE challenge gets a token with the decoded claims, then one retry', async () => {
+    const { api, agent, tokenRequests } = await setup(routed, refuseFirst(1, CAE_CHALLENGE))
+    expect(await get(agent, `${api.origin}/orders`)).toEqual({ statusCode: 200, text: 'ok 2' })
+    expect(tokenRequests().map((form) => form.get('claims'))).toEqual([null, CLAIMS])
+    expect(api.seen.map((s) => s.authorization)).toEqual(['Bearer token-1', 'Bearer token-2'])
+  })
+})
+
+describe('failing closed, aborting, concurrency', () => {
+  test('when the authority is down the request is not sent and the error reaches the caller', async () => {
+    const { api, agent, state } = await setup(routed)
+    state.down = true
+    await expect(get(agent, `${api.origin}/orders`)).rejects.toMatchObject({
+      code: 'ERR_TOKEN_REQUEST_FAILED',
+    })
+    expect(api.seen).toHaveLength(0)
+  })
+
+  test('a request aborted while its token is being fetched is never sent', async () => {
+    const { api, agent, state, tokenRequests } = await setup(routed)
+    state.delayMs = 200
+    const pending = get(agent, `${api.origin}/orders`, { signal: AbortSignal.timeout(20) })
+    await expect(pending).rejects.toMatchObject({ name: 'TimeoutError' })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(tokenRequests()).toHaveLength(1)
+    expect(api.seen).toHaveLength(0)
+  })
+
+  test('100 concurrent requests through a cold interceptor cause one token request', async () => {
+    const { api, agent, tokenRequests } = await setup(routed)
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => get(agent, `${api.origin}/${i}`)))
+    expect(results.every((r) => r.statusCode === 200)).toBe(true)
+    expect(tokenRequests()).toHaveLength(1)
+    expect(new Set(api.seen.map((s) => s.authorization))).toEqual(new Set(['Bearer token-1']))
+  })
+})
+
+describe('where it plugs in', () => {
+  test('undici.request, undici.fetch, Agent#request and a composed Pool all send the token', async () => {
+    const { api, agent, client, clock } = await setup(routed)
+    const pool = new Pool(api.origin).compose(createAuthInterceptor(client, routed(api.origin), { clock }))
+    closers.push(() => pool.close())
+    await get(agent, `${api.origin}/request`)
+    await (await undiciFetch(`${api.origin}/fetch`, { dispatcher: agent })).text()
+    await (await agent.request({ origin: api.origin, path: '/agent', method: 'GET' })).body.text()
+    await (await pool.request({ path: '/pool', method: 'GET' })).body.text()
+    expect(api.seen.map((s) => [s.url, s.authorization])).toEqual([
+      ['/request', 'Bearer token-1'],
+      ['/fetch', 'Bearer token-1'],
+      ['/agent', 'Bearer token-1'],
+      ['/pool', 'Bearer token-1'],
+    ])
+  })
+
+  test("setGlobalDispatcher covers Node's global fetch (a 401 retried) and undici.request", async () => {
+    const { api, agent, warm } = await setup(routed, refuseFirst(1))
+    await warm()
+    const previous = getGlobalDispatcher()
+    setGlobalDispatcher(agent)
+    closers.push(async () => setGlobalDispatcher(previous))
+    const response = await fetch(`${api.origin}/global-fetch`)
+    expect([response.status, await response.text()]).toEqual([200, 'ok 2'])
+    await (await request(`${api.origin}/global-request`)).body.text()
+    expect(api.seen.map((s) => [s.url, s.authorization])).toEqual([
+      ['/global-fetch', 'Bearer token-1'],
+      ['/global-fetch', 'Bearer token-2'],
+      ['/global-request', 'Bearer token-2'],
+    ])
+  })
+
+  test.each([
+    ['inside', 'auth first, redirect outside'],
+    ['outside', 'redirect first, auth outside'],
+  ])(
+    'with the redirect interceptor %s (%s) a cross-origin hop has no token, a same-origin hop keeps it',
+    async (where) => {
+      const other = await listen()
+      const { api, client, clock } = await setup(routed, (req, res) => {
+        if (req.url === '/away') res.writeHead(302, { location: `${other.origin}/landed` }).end()
+        else if (req.url === '/here') res.writeHead(307, { location: '/landed' }).end()
+        else res.end('api')
+      })
+      const auth = createAuthInterceptor(client, routed(api.origin), { clock })
+      const redirect = interceptors.redirect({ maxRedirections: 3 })
+      const agent = new Agent().compose(...(where === 'inside' ? [auth, redirect] : [redirect, auth]))
+      closers.push(() => agent.close())
+      await get(agent, `${api.origin}/away`)
+      await get(agent, `${api.origin}/here`)
+      expect(other.seen.map((s) => s.authorization)).toEqual([undefined])
+      expect(api.seen.map((s) => [s.url, s.authorization])).toEqual([
+        ['/away', 'Bearer token-1'],
+        ['/here', 'Bearer token-1'],
+        ['/landed', 'Bearer token-1'],
+      ])
+    },
+  )
+})
+
+describe('routes', () => {
+  const client = new TokenClient({ tenant: TENANT, clientId: CLIENT_ID, credential: { clientSecret: 'x' } })
+  const problem = (routes: unknown, options?: unknown): [string, string] | undefined => {
+    try {
+      createAuthInterceptor(client, routes as AuthRoutes, options as undefined)
+    } catch (error) {
+      if (error instanceof ConfigurationError) return [error.path, error.message]
+      throw error
+    }
+    return undefined
+  }
+
+  test('invalid routes throw one ConfigurationError naming the origin at fault, when the interceptor is made', () => {
+    expect(problem({})).toEqual(['', expect.stringMatching(/is empty/)])
+    expect(problem({ 'https://api.contoso.com/v1': RESOURCE })).toEqual([
+      'https://api.contoso.com/v1',
+      expect.stringMatching(/origin only/),
+    ])
+    expect(problem({ 'http://api.contoso.com': RESOURCE })?.[1]).toMatch(/https/)
+    expect(problem({ 'https://API.contoso.com': RESOURCE, 'https://api.contoso.com:443': RESOURCE })).toEqual(
+      ['https://api.contoso.com:443', expect.stringMatching(/same origin as 'https:\/\/API.contoso.com'/)],
+    )
+    expect(problem({ 'https://api.contoso.com': '' })?.[0]).toBe('https://api.contoso.com')
+    expect(problem({ 'https://api.contoso.com': { scopes: ['x'] } })?.[0]).toMatch(
+      /^https:\/\/api.contoso.com/,
+    )
+    expect(problem(routed('https://api.contoso.com'), { clock: {} })?.[0]).toBe('clock')
+    expect(
+      problem({ 'https://api.contoso.com': { scope: 'https://graph.microsoft.com/.default' } }),
+    ).toBeUndefined()
+  })
+})
