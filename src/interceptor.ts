@@ -7,8 +7,7 @@
  */
 import type { Dispatcher } from 'undici'
 import { z } from 'zod'
-import type { Clock } from './clock.js'
-import { systemClock } from './clock.js'
+import { type Clock, systemClock } from './clock.js'
 import { parseWith } from './options.js'
 import {
   clockSchema,
@@ -27,6 +26,8 @@ type DispatchOptions = Dispatcher.DispatchOptions
 type DispatchHandler = Dispatcher.DispatchHandler
 type DispatchController = Dispatcher.DispatchController
 type RawHeaders = Exclude<DispatchController['rawHeaders'], undefined>
+type IncomingHeaders = Parameters<NonNullable<DispatchHandler['onResponseStart']>>[2]
+type Socket = Parameters<NonNullable<DispatchHandler['onRequestUpgrade']>>[3]
 
 /**
  * Which origin gets a token for which API: origin (`https://host[:port]`) → what `getToken` takes
@@ -77,8 +78,9 @@ export type AuthInterceptorOptions = z.input<typeof authInterceptorOptionsSchema
  * An undici interceptor that authorizes requests to the routed origins with tokens from `source`;
  * requests to other origins pass untouched. When no token can be had the request is not sent and the
  * error reaches the caller. Works with `Agent#compose` (and `Pool`, `Client`), `undici.request`,
- * `undici.fetch` and, through `setGlobalDispatcher`, Node's global `fetch`. Compose it before (inside)
- * the `redirect` interceptor, so that each hop is matched against the routes by its own origin.
+ * `undici.fetch` and, through `setGlobalDispatcher`, Node's global `fetch`. With undici's `redirect`
+ * interceptor, in either order, a cross-origin hop gets no token of ours; composed before it (inside),
+ * every hop is matched against the routes by its own origin.
  *
  * @example
  * ```ts
@@ -177,7 +179,12 @@ class AuthorizingHandler implements DispatchHandler {
     this.#handler.onRequestStart?.(this.#controller, context)
   }
 
-  onRequestUpgrade(_c: DispatchController, statusCode: number, headers: Headers_, socket: Socket): void {
+  onRequestUpgrade(
+    _c: DispatchController,
+    statusCode: number,
+    headers: IncomingHeaders,
+    socket: Socket,
+  ): void {
     this.#done = true
     this.#handler.onRequestUpgrade?.(this.#controller, statusCode, headers, socket)
   }
@@ -185,7 +192,7 @@ class AuthorizingHandler implements DispatchHandler {
   onResponseStart(
     _c: DispatchController,
     statusCode: number,
-    headers: Headers_,
+    headers: IncomingHeaders,
     statusMessage?: string,
   ): void {
     if (statusCode === 401 && this.#grant && !this.#retried && isReplayable(this.#opts.body)) {
@@ -205,7 +212,7 @@ class AuthorizingHandler implements DispatchHandler {
     if (this.#retry === undefined) this.#handler.onResponseData?.(this.#controller, chunk)
   }
 
-  onResponseEnd(_c: DispatchController, trailers: Headers_): void {
+  onResponseEnd(_c: DispatchController, trailers: IncomingHeaders): void {
     const retry = this.#retry
     if (retry === undefined) {
       this.#done = true
@@ -236,9 +243,6 @@ class AuthorizingHandler implements DispatchHandler {
     this.#handler.onRequestSent?.()
   }
 }
-
-type Headers_ = Parameters<NonNullable<DispatchHandler['onResponseStart']>>[2]
-type Socket = Parameters<NonNullable<DispatchHandler['onRequestUpgrade']>>[3]
 
 /**
  * One controller for the caller's handler across both attempts: it acts on the attempt under way and
@@ -271,16 +275,8 @@ class ForwardingController implements DispatchController {
     return this.#target?.rawHeaders ?? null
   }
 
-  set rawHeaders(value: RawHeaders) {
-    if (this.#target) this.#target.rawHeaders = value
-  }
-
   get rawTrailers(): RawHeaders {
     return this.#target?.rawTrailers ?? null
-  }
-
-  set rawTrailers(value: RawHeaders) {
-    if (this.#target) this.#target.rawTrailers = value
   }
 
   abort(reason: Error): void {
