@@ -11,10 +11,10 @@ import type { ApiRecord, AppRoleRecord } from './registry-types.js'
 const apiPatchSchema = z.strictObject({
   accessTokenAcceptedVersion: z.union([z.literal(1), z.literal(2), z.null()]).optional(),
   tokenLifetimeSeconds: z.number().int().positive().optional(),
-  refreshInSeconds: z.number().int().positive().optional(),
+  refreshInSeconds: z.number().int().positive().nullable().optional(),
 })
 
-/** Changes {@link ApiDirectory.update} accepts. */
+/** Changes {@link ApiDirectory.update} accepts (`refreshInSeconds: null` removes `refresh_in`). */
 export type ApiPatch = z.input<typeof apiPatchSchema>
 
 /**
@@ -80,17 +80,14 @@ export class ApiDirectory {
   }
 
   /** Changes the token version, lifetime or `refresh_in` of an API (`refreshInSeconds: null` removes it). */
-  update(apiRef: string, patch: ApiPatch & { refreshInSeconds?: number | null }): ApiRecord {
+  update(apiRef: string, patch: ApiPatch): ApiRecord {
     const api = this.#store.requireApi(apiRef, 'api')
-    const { refreshInSeconds, ...rest } = patch
-    const entry = parseEntry(apiPatchSchema, rest, 'patch')
+    const entry = parseEntry(apiPatchSchema, patch, 'patch')
     if (entry.accessTokenAcceptedVersion !== undefined)
       api.accessTokenAcceptedVersion = entry.accessTokenAcceptedVersion
     if (entry.tokenLifetimeSeconds !== undefined) api.tokenLifetimeSeconds = entry.tokenLifetimeSeconds
-    if (refreshInSeconds === null) delete api.refreshInSeconds
-    else if (refreshInSeconds !== undefined) {
-      api.refreshInSeconds = parseEntry(apiPatchSchema, { refreshInSeconds }, 'patch').refreshInSeconds ?? 0
-    }
+    if (entry.refreshInSeconds === null) delete api.refreshInSeconds
+    else if (entry.refreshInSeconds !== undefined) api.refreshInSeconds = entry.refreshInSeconds
     return api
   }
 }

@@ -30,7 +30,7 @@ const SECRET_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
  * ```
  */
 export function generateSecretValue(): string {
-  const bytes = randomBytes(36)
+  const bytes = randomBytes(37)
   const body = [...bytes].map((b) => SECRET_ALPHABET[b % SECRET_ALPHABET.length]).join('')
   return `${body.slice(0, 3)}8Q~${body.slice(3, 37)}`
 }
