@@ -22,7 +22,14 @@ import {
   type TokenSource,
 } from './origins.js'
 
-/** The signature of `fetch`. */
+/**
+ * The signature of `fetch`.
+ *
+ * @example
+ * ```ts
+ * const api: FetchFunction = client.authorizedFetch({ resource, origins: ['https://api.contoso.com'] })
+ * ```
+ */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
 const nonEmpty = z.string().min(1)
@@ -62,7 +69,14 @@ export const authorizedFetchOptionsSchema = z
     message: 'is required: give resource (or scope) to say which API the token is for',
   })
 
-/** The options of {@link createAuthorizedFetch} (see {@link authorizedFetchOptionsSchema}). */
+/**
+ * The options of {@link createAuthorizedFetch} (see {@link authorizedFetchOptionsSchema}).
+ *
+ * @example
+ * ```ts
+ * const options: AuthorizedFetchOptions = { scope: 'https://graph.microsoft.com/.default', origins: ['https://graph.microsoft.com'] }
+ * ```
+ */
 export type AuthorizedFetchOptions = z.input<typeof authorizedFetchOptionsSchema>
 
 /**

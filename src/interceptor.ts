@@ -71,7 +71,14 @@ export const authInterceptorOptionsSchema = z.strictObject({
   clock: clockSchema.optional(),
 })
 
-/** Options of {@link createAuthInterceptor} (see {@link authInterceptorOptionsSchema}). */
+/**
+ * Options of {@link createAuthInterceptor} (see {@link authInterceptorOptionsSchema}).
+ *
+ * @example
+ * ```ts
+ * const options: AuthInterceptorOptions = { clock: { now: () => Date.now() } }
+ * ```
+ */
 export type AuthInterceptorOptions = z.input<typeof authInterceptorOptionsSchema>
 
 /**

@@ -37,14 +37,28 @@ const nonEmpty = z.string().min(1)
 const oneOrMore = z.union([nonEmpty, z.array(nonEmpty).min(1)])
 
 /** `{ scope?, resource? }` with at least one of them. */
-export const tokenRequestSchema = z
+const tokenRequestSchema = z
   .strictObject({ scope: oneOrMore.optional(), resource: oneOrMore.optional() })
   .refine((r) => r.scope !== undefined || r.resource !== undefined, 'give scope or resource')
 
-/** A {@link TokenTarget}. */
+/**
+ * A {@link TokenTarget}.
+ *
+ * @example
+ * ```ts
+ * tokenTargetSchema.parse({ scope: 'https://graph.microsoft.com/.default' })
+ * ```
+ */
 export const tokenTargetSchema = z.union([nonEmpty, tokenRequestSchema])
 
-/** A time source (the token source's own, so that token times compare). */
+/**
+ * A time source (the token source's own, so that token times compare).
+ *
+ * @example
+ * ```ts
+ * z.strictObject({ clock: clockSchema.optional() })
+ * ```
+ */
 export const clockSchema = z.custom<Clock>(
   (value) => typeof (value as Partial<Clock> | null)?.now === 'function',
   'must be an object with a now() method returning epoch milliseconds',
@@ -75,7 +89,14 @@ export function originProblem(value: string): string | undefined {
   return undefined
 }
 
-/** An origin string, checked by {@link originProblem} and normalised (`https://API.contoso.com:443/` → `https://api.contoso.com`). */
+/**
+ * An origin string, checked by {@link originProblem} and normalised.
+ *
+ * @example
+ * ```ts
+ * originSchema.parse('https://API.contoso.com:443/') // 'https://api.contoso.com'
+ * ```
+ */
 export const originSchema = z
   .string()
   .check((ctx) => {
@@ -85,8 +106,9 @@ export const originSchema = z
   .transform((value) => new URL(value).origin)
 
 /**
- * The origin of a request URL (scheme, lower-cased host, port without the scheme's default), or
- * `undefined` when it is not an absolute http(s) URL.
+ * The origin of a request URL given as a string or `URL` (scheme, lower-cased host, port without the
+ * scheme's default), or `undefined` for anything else: not an absolute http(s) URL, or another kind of
+ * value (which therefore never gets a token).
  *
  * @example
  * ```ts
@@ -105,7 +127,14 @@ export function requestOrigin(url: unknown): string | undefined {
   return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : undefined
 }
 
-/** One challenge of a `WWW-Authenticate` header: its scheme (lower case) and parameters (names lower case). */
+/**
+ * One challenge of a `WWW-Authenticate` header: its scheme (lower case) and parameters (names lower case).
+ *
+ * @example
+ * ```ts
+ * const challenge: Challenge = { scheme: 'bearer', params: { error: 'invalid_token' } }
+ * ```
+ */
 export interface Challenge {
   scheme: string
   params: Record<string, string>
@@ -184,7 +213,14 @@ export function claimsChallenge(header: string | null | undefined): string | und
   }
 }
 
-/** A token as sent, and whether it came from the authority during this request (not from the cache). */
+/**
+ * A token as sent, and whether it came from the authority during this request (not from the cache).
+ *
+ * @example
+ * ```ts
+ * const grant: Grant = await grantFor(client, 'api://myapis/mywebapi', systemClock)
+ * ```
+ */
 export interface Grant {
   readonly token: AccessToken
   readonly fresh: boolean
@@ -210,7 +246,14 @@ export async function grantFor(
   return { token, fresh: token.requestedAt >= startedAt }
 }
 
-/** How to get the token for the one retry after a 401. */
+/**
+ * How to get the token for the one retry after a 401.
+ *
+ * @example
+ * ```ts
+ * const plan: RetryPlan = { kind: 'claims', claims: '{"access_token":{"nbf":{"essential":true}}}' }
+ * ```
+ */
 export type RetryPlan = { readonly kind: 'claims'; readonly claims: string } | { readonly kind: 'refresh' }
 
 /**
