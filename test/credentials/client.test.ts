@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { HttpResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { TokenClient } from '../../src/client.js'
+import type { ClientAssertionContext } from '../../src/credentials/assertion.js'
 import { CERTIFICATE_RECHECK_MS } from '../../src/credentials/certificate-file.js'
 import { ConfigurationError, CredentialError } from '../../src/errors.js'
 import type { TokenClientOptions } from '../../src/options.js'
@@ -102,7 +103,7 @@ describe('a TokenClient with an assertion callback', () => {
   it('calls the callback once for the first fetch and zero times for 1,000 cache hits', async () => {
     const endpoint = scriptedEndpoint(V2_URL, [v2Token(fakeJwt({ aud: API }))])
     network.use(endpoint.handler)
-    const callback = vi.fn(async () => 'header.payload.signature')
+    const callback = vi.fn(async (_context: ClientAssertionContext) => 'header.payload.signature')
     const client = newClient({ clientAssertion: callback })
     await client.getToken(API)
     expect(callback).toHaveBeenCalledOnce()
