@@ -6,7 +6,14 @@
 import { ConfigurationError } from './errors.js'
 import { type CredentialOptions, parseTokenClientOptions, type TokenClientOptions } from './options.js'
 
-/** The variables read, as `@azure/identity` names them. */
+/**
+ * The variables read, as `@azure/identity` names them.
+ *
+ * @example
+ * ```ts
+ * for (const name of ENVIRONMENT_VARIABLES) console.log(name, name in process.env)
+ * ```
+ */
 export const ENVIRONMENT_VARIABLES = [
   'AZURE_TENANT_ID',
   'AZURE_CLIENT_ID',
@@ -18,7 +25,14 @@ export const ENVIRONMENT_VARIABLES = [
   'AZURE_AUTHORITY_HOST',
 ] as const
 
-/** A process environment (`process.env`, or a plain object in tests). */
+/**
+ * A process environment (`process.env`, or a plain object in tests).
+ *
+ * @example
+ * ```ts
+ * optionsFromEnvironment({ AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: secret } satisfies Environment)
+ * ```
+ */
 export type Environment = Readonly<Record<string, string | undefined>>
 
 const CREDENTIAL_VARIABLES =

@@ -7,13 +7,34 @@ import { randomUUID } from 'node:crypto'
 import { SignJWT } from 'jose'
 import type { LoadedCertificate } from './certificate-material.js'
 
-/** The `client_assertion_type` of a JWT client assertion. */
+/**
+ * The `client_assertion_type` of a JWT client assertion.
+ *
+ * @example
+ * ```ts
+ * form.set('client_assertion_type', JWT_BEARER)
+ * ```
+ */
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
-/** An assertion's lifetime: the most Entra (and DESIGN §6) allows. */
+/**
+ * An assertion's lifetime: the most Entra (and DESIGN §6) allows.
+ *
+ * @example
+ * ```ts
+ * payload.exp - payload.iat === ASSERTION_LIFETIME_SEC // 600
+ * ```
+ */
 export const ASSERTION_LIFETIME_SEC = 10 * 60
 
-/** The per-request claims of one assertion. */
+/**
+ * The per-request claims of one assertion.
+ *
+ * @example
+ * ```ts
+ * const claims: AssertionClaims = { clientId, audience: tokenEndpoint, now: clock.now() }
+ * ```
+ */
 export interface AssertionClaims {
   readonly clientId: string
   /** The `aud`: the exact token endpoint URL, or the server's issuer when configured. */

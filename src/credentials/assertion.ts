@@ -7,7 +7,14 @@ import { REDACTED, redactInstances } from '../redact.js'
 import { setClientAssertion } from './assertion-jwt.js'
 import type { Credential, CredentialContext, CredentialRequest } from './credential.js'
 
-/** What an assertion callback is told about the token request it serves. */
+/**
+ * What an assertion callback is told about the token request it serves.
+ *
+ * @example
+ * ```ts
+ * const callback = ({ clientId, tokenEndpoint, signal }: ClientAssertionContext) => sign(clientId, tokenEndpoint, signal)
+ * ```
+ */
 export interface ClientAssertionContext {
   /** The application (client) id: the assertion's `sub` (and usually `iss`). */
   readonly clientId: string

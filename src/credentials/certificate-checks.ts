@@ -7,9 +7,23 @@
 import { createHash, type KeyObject, type X509Certificate } from 'node:crypto'
 import { CredentialError } from '../errors.js'
 
-/** The smallest RSA modulus accepted (Entra and RFC 7518 §3.3). */
+/**
+ * The smallest RSA modulus accepted (Entra and RFC 7518 §3.3).
+ *
+ * @example
+ * ```ts
+ * key.asymmetricKeyDetails?.modulusLength >= MIN_RSA_BITS
+ * ```
+ */
 export const MIN_RSA_BITS = 2048
-/** How long before expiry a certificate draws a warning. */
+/**
+ * How long before expiry a certificate draws a warning.
+ *
+ * @example
+ * ```ts
+ * if (notAfter - now < EXPIRY_WARNING_MS) logger.warn('expires soon')
+ * ```
+ */
 export const EXPIRY_WARNING_MS = 30 * 24 * 60 * 60 * 1000
 
 /**
@@ -104,7 +118,14 @@ function issuedBy(subject: X509Certificate, issuer: X509Certificate): boolean {
   return subject.checkIssued(issuer) && subject.verify(issuer.publicKey)
 }
 
-/** What a validity check found. */
+/**
+ * What a validity check found.
+ *
+ * @example
+ * ```ts
+ * const { expiresInDays }: Validity = checkValidity(leaf, Date.now())
+ * ```
+ */
 export interface Validity {
   /** Days left when under {@link EXPIRY_WARNING_MS} (a warning is due), else undefined. */
   readonly expiresInDays: number | undefined
@@ -137,7 +158,14 @@ export function checkValidity(certificate: X509Certificate, now: number): Validi
   return { expiresInDays: left < EXPIRY_WARNING_MS ? Math.floor(left / 86_400_000) : undefined }
 }
 
-/** `subject …, SHA-1 thumbprint …` (public facts only), for messages. */
+/**
+ * `subject …, SHA-1 thumbprint …` (public facts only), for messages.
+ *
+ * @example
+ * ```ts
+ * describeCertificate(leaf) // 'subject "CN=my-app", SHA-1 thumbprint 655B…'
+ * ```
+ */
 export function describeCertificate(certificate: X509Certificate): string {
   const sha1 = createHash('sha1').update(certificate.raw).digest('hex').toUpperCase()
   return `subject "${certificate.subject.replaceAll('\n', ', ')}", SHA-1 thumbprint ${sha1}`

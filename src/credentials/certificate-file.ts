@@ -27,10 +27,24 @@ import {
 } from './certificate-material.js'
 import type { Credential, CredentialContext, CredentialRequest } from './credential.js'
 
-/** How often, at most, the file is looked at for a change. */
+/**
+ * How often, at most, the file is looked at for a change.
+ *
+ * @example
+ * ```ts
+ * clock.advance(CERTIFICATE_RECHECK_MS) // the next token request looks at the file again
+ * ```
+ */
 export const CERTIFICATE_RECHECK_MS = 30_000
 
-/** Options of {@link CertificateFileCredential}. */
+/**
+ * Options of {@link CertificateFileCredential}.
+ *
+ * @example
+ * ```ts
+ * const options: CertificateFileCredentialOptions = { certificatePath: '/etc/app/client.pfx', passphrase: process.env.PFX_PASSWORD }
+ * ```
+ */
 export interface CertificateFileCredentialOptions extends AssertionSigningOptions {
   /** The file: PEM holding the private key and certificate(s), or PKCS#12 (.pfx/.p12). */
   readonly certificatePath: string

@@ -14,10 +14,24 @@ import {
   type PrivateKeyInput,
 } from './key-material.js'
 
-/** The JWS algorithms a client assertion may be signed with. */
+/**
+ * The JWS algorithms a client assertion may be signed with.
+ *
+ * @example
+ * ```ts
+ * const algorithm: AssertionAlgorithm = 'RS256' // for ADFS and older servers
+ * ```
+ */
 export type AssertionAlgorithm = 'PS256' | 'RS256'
 
-/** How assertions are signed and what their header carries. */
+/**
+ * How assertions are signed and what their header carries.
+ *
+ * @example
+ * ```ts
+ * const settings: SigningSettings = { algorithm: 'PS256', sendCertificateChain: true, keyId: undefined }
+ * ```
+ */
 export interface SigningSettings {
   /** @defaultValue 'PS256' */
   readonly algorithm: AssertionAlgorithm
@@ -27,7 +41,15 @@ export interface SigningSettings {
   readonly keyId: string | undefined
 }
 
-/** Checked key material, ready to sign with. */
+/**
+ * Checked key material, ready to sign with.
+ *
+ * @example
+ * ```ts
+ * const loaded: LoadedCertificate = loadCertificate({ privateKey, certificate }, settings, Date.now())
+ * loaded.thumbprintSha1Hex // as the Entra portal shows it
+ * ```
+ */
 export interface LoadedCertificate {
   readonly key: KeyObject
   readonly leaf: X509Certificate
@@ -41,7 +63,14 @@ export interface LoadedCertificate {
   readonly expiresInDays: number | undefined
 }
 
-/** A key and certificate given as values. */
+/**
+ * A key and certificate given as values.
+ *
+ * @example
+ * ```ts
+ * const source: CertificateSource = { privateKey: readFileSync('client.pfx'), passphrase: 'secret' }
+ * ```
+ */
 export interface CertificateSource {
   readonly privateKey: PrivateKeyInput
   readonly certificate?: CertificateInput | undefined

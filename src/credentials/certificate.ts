@@ -15,7 +15,14 @@ import {
 } from './certificate-material.js'
 import type { Credential, CredentialContext, CredentialRequest } from './credential.js'
 
-/** How a certificate credential signs, beside its key material. */
+/**
+ * How a certificate credential signs, beside its key material.
+ *
+ * @example
+ * ```ts
+ * const signing: AssertionSigningOptions = { algorithm: 'RS256', audience: 'https://idp.example.com', keyId: 'k1' }
+ * ```
+ */
 export interface AssertionSigningOptions {
   /** `PS256` (Entra's current default) or `RS256` (ADFS, older servers). @defaultValue 'PS256' */
   readonly algorithm?: AssertionAlgorithm | undefined
@@ -27,10 +34,24 @@ export interface AssertionSigningOptions {
   readonly keyId?: string | undefined
 }
 
-/** Options of {@link CertificateCredential}. */
+/**
+ * Options of {@link CertificateCredential}.
+ *
+ * @example
+ * ```ts
+ * const options: CertificateCredentialOptions = { privateKey: keyPem, certificate: chainPem, sendCertificateChain: true }
+ * ```
+ */
 export interface CertificateCredentialOptions extends CertificateSource, AssertionSigningOptions {}
 
-/** What a certificate credential takes from the client. */
+/**
+ * What a certificate credential takes from the client.
+ *
+ * @example
+ * ```ts
+ * new CertificateCredential(options, { clock: systemClock, logger: console })
+ * ```
+ */
 export interface CertificateEnvironment {
   /** For validity checks and assertion times. @defaultValue the system clock */
   readonly clock?: Clock | undefined
@@ -38,7 +59,14 @@ export interface CertificateEnvironment {
   readonly logger?: Logger | undefined
 }
 
-/** The signing settings of `options`, defaults applied. */
+/**
+ * The signing settings of `options`, defaults applied.
+ *
+ * @example
+ * ```ts
+ * signingSettings({}) // { algorithm: 'PS256', sendCertificateChain: false, keyId: undefined }
+ * ```
+ */
 export function signingSettings(options: AssertionSigningOptions): SigningSettings {
   return {
     algorithm: options.algorithm ?? 'PS256',
@@ -98,7 +126,14 @@ redactInstances(CertificateCredential, (c) => ({
   privateKey: REDACTED,
 }))
 
-/** Signs a new assertion with `loaded` for this attempt and puts it in the form. */
+/**
+ * Signs a new assertion with `loaded` for this attempt and puts it in the form.
+ *
+ * @example
+ * ```ts
+ * await sendAssertion(loaded, undefined, request, ctx, new ExpiryWarning(logger))
+ * ```
+ */
 export async function sendAssertion(
   loaded: LoadedCertificate,
   audience: string | undefined,
@@ -116,7 +151,15 @@ export async function sendAssertion(
   setClientAssertion(request.form, assertion)
 }
 
-/** Logs (once per certificate) that it expires soon, or has expired while in service. */
+/**
+ * Logs (once per certificate) that it expires soon, or has expired while in service.
+ *
+ * @example
+ * ```ts
+ * const expiry = new ExpiryWarning(console)
+ * expiry.onLoad(loaded) // warns when under 30 days are left
+ * ```
+ */
 export class ExpiryWarning {
   readonly #logger: Logger | undefined
   #warnedExpired: LoadedCertificate | undefined

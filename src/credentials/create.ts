@@ -13,10 +13,24 @@ import type { Credential } from './credential.js'
 import { FederatedTokenFileCredential } from './federated-file.js'
 import { ClientSecretCredential, type SecretAuthMethod } from './secret.js'
 
-/** How the client authenticates to the token endpoint (RFC 7591 `token_endpoint_auth_method` names). */
+/**
+ * How the client authenticates to the token endpoint (RFC 7591 `token_endpoint_auth_method` names).
+ *
+ * @example
+ * ```ts
+ * const authMethod: AuthMethod = 'private_key_jwt'
+ * ```
+ */
 export type AuthMethod = SecretAuthMethod | 'private_key_jwt'
 
-/** What a credential may need from the client's options. */
+/**
+ * What a credential may need from the client's options.
+ *
+ * @example
+ * ```ts
+ * createCredential(options.credential, { authMethod: options.authMethod, logger: options.logger, clock: systemClock })
+ * ```
+ */
 export interface CredentialSettings {
   authMethod: AuthMethod | undefined
   logger: Logger | undefined

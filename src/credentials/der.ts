@@ -4,7 +4,15 @@
  * what it reads beyond tags and lengths.
  */
 
-/** One ASN.1 element. */
+/**
+ * One ASN.1 element.
+ *
+ * @example
+ * ```ts
+ * const root: Asn1 = parseAsn1(bytes)
+ * root.children.length
+ * ```
+ */
 export interface Asn1 {
   /** The identifier octet (class, constructed bit and tag number < 31). */
   readonly tag: number
@@ -14,7 +22,14 @@ export interface Asn1 {
   readonly children: readonly Asn1[]
 }
 
-/** ASN.1 tags we use. */
+/**
+ * ASN.1 tags we use.
+ *
+ * @example
+ * ```ts
+ * child(root, 0, TAG.INTEGER)
+ * ```
+ */
 export const TAG = {
   INTEGER: 0x02,
   OCTET_STRING: 0x04,
@@ -30,7 +45,14 @@ export const TAG = {
 
 const MAX_DEPTH = 32
 
-/** Thrown for input that is not BER; callers turn it into a CredentialError. */
+/**
+ * Thrown for input that is not BER; callers turn it into a CredentialError.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof Asn1Error) throw new Pkcs12Error('format', error.message)
+ * ```
+ */
 export class Asn1Error extends Error {}
 
 /**
@@ -101,23 +123,45 @@ function byteAt(input: Buffer, offset: number): number {
   return value
 }
 
-/** The `index`th child of `node`, which must have tag `tag`. */
+/**
+ * The `index`th child of `node`, which must have tag `tag` in either form, primitive or constructed
+ * (BER may segment an OCTET STRING into a constructed one).
+ *
+ * @example
+ * ```ts
+ * const version = child(root, 0, TAG.INTEGER)
+ * ```
+ */
 export function child(node: Asn1, index: number, tag?: number): Asn1 {
   const found = node.children[index]
   if (found === undefined) throw new Asn1Error(`ASN.1 element has no child ${index}`)
-  if (tag !== undefined && found.tag !== tag) {
+  if (tag !== undefined && (found.tag | 0x20) !== (tag | 0x20)) {
     throw new Asn1Error(`ASN.1 tag 0x${found.tag.toString(16)} where 0x${tag.toString(16)} was expected`)
   }
   return found
 }
 
-/** The bytes of an OCTET STRING (primitive, or constructed from segments as BER allows). */
+/**
+ * The bytes of an OCTET STRING (primitive, or constructed from segments as BER allows).
+ *
+ * @example
+ * ```ts
+ * const authSafe = octets(child(contentInfo, 1))
+ * ```
+ */
 export function octets(node: Asn1): Buffer {
   if (node.children.length === 0) return node.content
   return Buffer.concat(node.children.map(octets))
 }
 
-/** An OBJECT IDENTIFIER in dotted form (`1.2.840.113549.1.7.1`). */
+/**
+ * An OBJECT IDENTIFIER in dotted form (`1.2.840.113549.1.7.1`).
+ *
+ * @example
+ * ```ts
+ * oid(child(algorithm, 0)) // '1.2.840.113549.1.5.13'
+ * ```
+ */
 export function oid(node: Asn1): string {
   if (node.tag !== TAG.OID || node.content.length === 0) throw new Asn1Error('expected an ASN.1 OID')
   const parts: number[] = []
@@ -134,7 +178,14 @@ export function oid(node: Asn1): string {
   return [...head, ...parts].join('.')
 }
 
-/** A small non-negative INTEGER (iteration counts, versions, key lengths). */
+/**
+ * A small non-negative INTEGER (iteration counts, versions, key lengths).
+ *
+ * @example
+ * ```ts
+ * smallInt(child(root, 0, TAG.INTEGER)) // 3
+ * ```
+ */
 export function smallInt(node: Asn1): number {
   if (node.tag !== TAG.INTEGER || node.content.length === 0 || node.content.length > 6) {
     throw new Asn1Error('expected a small ASN.1 INTEGER')

@@ -7,17 +7,38 @@ import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto'
 import { CredentialError } from '../errors.js'
 import { looksLikePkcs12, Pkcs12Error, REEXPORT_HINT, readPkcs12 } from './pkcs12.js'
 
-/** A private key: PEM text (PKCS#8, PKCS#1, encrypted PKCS#8), DER or PKCS#12 bytes, or a `KeyObject`. */
+/**
+ * A private key: PEM text (PKCS#8, PKCS#1, encrypted PKCS#8), DER or PKCS#12 bytes, or a `KeyObject`.
+ *
+ * @example
+ * ```ts
+ * const key: PrivateKeyInput = readFileSync('key.pem', 'utf8')
+ * ```
+ */
 export type PrivateKeyInput = string | Uint8Array | KeyObject
 
-/** One certificate (PEM text, DER bytes, `X509Certificate`), PEM text holding a chain, or a list. */
+/**
+ * One certificate (PEM text, DER bytes, `X509Certificate`), PEM text holding a chain, or a list.
+ *
+ * @example
+ * ```ts
+ * const chain: CertificateInput = [readFileSync('leaf.pem', 'utf8'), readFileSync('ca.cer')]
+ * ```
+ */
 export type CertificateInput =
   | string
   | Uint8Array
   | X509Certificate
   | ReadonlyArray<string | Uint8Array | X509Certificate>
 
-/** A private key and the certificates that came with it (from a combined PEM or a PKCS#12 file). */
+/**
+ * A private key and the certificates that came with it (from a combined PEM or a PKCS#12 file).
+ *
+ * @example
+ * ```ts
+ * const { key, certificates }: ImportedKey = importPrivateKey(readFileSync('client.pfx'), 'passphrase')
+ * ```
+ */
 export interface ImportedKey {
   readonly key: KeyObject
   readonly certificates: readonly X509Certificate[]
@@ -84,7 +105,14 @@ function importCertificateItem(item: string | Uint8Array | X509Certificate): X50
   return [parseCertificate(item as Uint8Array)]
 }
 
-/** The certificates in PEM `text`, in order. */
+/**
+ * The certificates in PEM `text`, in order.
+ *
+ * @example
+ * ```ts
+ * pemCertificates(readFileSync('chain.pem', 'utf8')).length // 2
+ * ```
+ */
 export function pemCertificates(text: string): X509Certificate[] {
   return [...text.matchAll(PEM_CERTIFICATE)].map((match) => parseCertificate(match[0]))
 }

@@ -6,7 +6,14 @@
 import { createDecipheriv, createHash, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto'
 import { type Asn1, Asn1Error, child, octets, oid, smallInt, TAG } from './der.js'
 
-/** Why a PKCS#12 file cannot be read; the message never holds the password or key material. */
+/**
+ * Why a PKCS#12 file cannot be read; the message never holds the password or key material.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof Pkcs12Error && error.reason === 'legacy') console.error(REEXPORT_HINT)
+ * ```
+ */
 export class Pkcs12Error extends Error {
   /** `password` when the password is wrong, `legacy` for RC2/RC4 files, `format` otherwise. */
   readonly reason: 'password' | 'legacy' | 'format'
@@ -16,7 +23,14 @@ export class Pkcs12Error extends Error {
   }
 }
 
-/** How to re-export a legacy file with modern encryption. */
+/**
+ * How to re-export a legacy file with modern encryption.
+ *
+ * @example
+ * ```ts
+ * throw new CredentialError(error.message, { hint: REEXPORT_HINT })
+ * ```
+ */
 export const REEXPORT_HINT =
   'Re-export it with modern encryption (AES-256): `openssl pkcs12 -in old.pfx -legacy -nodes -out tmp.pem` then `openssl pkcs12 -export -in tmp.pem -out new.pfx` (delete tmp.pem afterwards); on Windows, export with "AES256-SHA256".'
 
@@ -167,7 +181,14 @@ function bmpPassword(password: string): Buffer {
   return utf16.swap16()
 }
 
-/** The PKCS#12 key derivation (RFC 7292 Appendix B.2): `id` 1 key, 2 IV, 3 MAC key. */
+/**
+ * The PKCS#12 key derivation (RFC 7292 Appendix B.2): `id` 1 key, 2 IV, 3 MAC key.
+ *
+ * @example
+ * ```ts
+ * const macKey = pkcs12Kdf('sha256', bmpPassword, salt, 2048, 3, 32)
+ * ```
+ */
 export function pkcs12Kdf(
   hash: string,
   password: Buffer,

@@ -9,7 +9,14 @@ import { macMatches, Pkcs12Error, pbeDecrypt } from './pkcs12-crypto.js'
 
 export { Pkcs12Error, REEXPORT_HINT } from './pkcs12-crypto.js'
 
-/** What a PKCS#12 file holds, in DER. */
+/**
+ * What a PKCS#12 file holds, in DER.
+ *
+ * @example
+ * ```ts
+ * const { keys, certificates }: Pkcs12Contents = readPkcs12(bytes, 'passphrase')
+ * ```
+ */
 export interface Pkcs12Contents {
   /** Unencrypted PKCS#8 PrivateKeyInfo DER of each key found (usually one). */
   readonly keys: readonly Buffer[]
@@ -111,7 +118,7 @@ function readContentInfo(
     const encrypted = encryptedContentInfo.children[2]
     if (encrypted === undefined) return
     const plain = pbeDecrypt(child(encryptedContentInfo, 1, TAG.SEQUENCE), octets(encrypted), password)
-    readSafeContents(parseAsn1(plain), password, into, 0)
+    readSafeContents(decrypted(plain), password, into, 0)
   } else if (type === OID.ENVELOPED_DATA) {
     throw new Pkcs12Error(
       'format',
@@ -139,7 +146,24 @@ function readSafeContents(
 
 function decryptShroudedKey(encryptedPrivateKeyInfo: Asn1, password: string): Buffer {
   const algorithm = child(encryptedPrivateKeyInfo, 0, TAG.SEQUENCE)
-  return pbeDecrypt(algorithm, octets(child(encryptedPrivateKeyInfo, 1, TAG.OCTET_STRING)), password)
+  const plain = pbeDecrypt(algorithm, octets(child(encryptedPrivateKeyInfo, 1, TAG.OCTET_STRING)), password)
+  decrypted(plain)
+  return plain
+}
+
+/**
+ * Parses decrypted content. Without a MAC, a wrong password can still yield valid CBC padding (1 in
+ * 256); the garbage then fails to parse, and is reported as a wrong password.
+ */
+function decrypted(plain: Buffer): Asn1 {
+  try {
+    return parseAsn1(plain)
+  } catch {
+    throw new Pkcs12Error(
+      'password',
+      'the PKCS#12 file could not be decrypted: the passphrase is wrong (or the file is damaged).',
+    )
+  }
 }
 
 function readCertBag(certBag: Asn1, into: { certificates: Buffer[] }): void {
