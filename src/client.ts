@@ -5,10 +5,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { CLOUD_HOSTS, normalizeAuthorityHost } from './authority.js'
+import { type AzureTokenCredential, toTokenCredential } from './azure.js'
 import { DEFAULT_REFRESH_WINDOW_MS, type FetchContext, TokenCache, tokenTimes } from './cache.js'
 import { type Clock, systemClock } from './clock.js'
 import { createCredential } from './credentials/create.js'
 import type { Credential } from './credentials/credential.js'
+import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './fetch.js'
+import { type AuthRoutes, createAuthInterceptor } from './interceptor.js'
 import {
   type GetTokenOptions,
   type Logger,
@@ -144,6 +147,46 @@ export class TokenClient {
    */
   clearCache(): void {
     this.#cache.clear()
+  }
+
+  /**
+   * A `fetch` that attaches this client's token to requests for `origins` only (scheme, host and port
+   * exactly), retries once after a 401 with a refreshed token, and answers a CAE claims challenge.
+   *
+   * @example
+   * ```ts
+   * const api = client.authorizedFetch({ resource: 'api://myapis/mywebapi', origins: ['https://api.contoso.com'] })
+   * const res = await api('https://api.contoso.com/orders')
+   * ```
+   */
+  authorizedFetch(options: Omit<AuthorizedFetchOptions, 'clock'>): FetchFunction {
+    return createAuthorizedFetch(this, { ...options, clock: this.#clock })
+  }
+
+  /**
+   * An undici interceptor that attaches this client's token to the configured origins (origin → resource
+   * or scope), for `Agent.compose`, `undici.request`, `undici.fetch` and `setGlobalDispatcher`.
+   *
+   * @example
+   * ```ts
+   * import { Agent, setGlobalDispatcher } from 'undici'
+   * setGlobalDispatcher(new Agent().compose(client.interceptor({ 'https://api.contoso.com': 'api://myapis/mywebapi' })))
+   * ```
+   */
+  interceptor(routes: AuthRoutes): Dispatcher.DispatcherComposeInterceptor {
+    return createAuthInterceptor(this, routes, { clock: this.#clock })
+  }
+
+  /**
+   * This client as an Azure SDK `TokenCredential` (`@azure/core-auth`), for any `@azure/*` client.
+   *
+   * @example
+   * ```ts
+   * const blobs = new BlobServiceClient('https://acct.blob.core.windows.net', client.asTokenCredential())
+   * ```
+   */
+  asTokenCredential(): AzureTokenCredential {
+    return toTokenCredential(this)
   }
 
   /** How many tokens are cached. */

@@ -16,6 +16,8 @@ export {
   TransportError,
   type TransportFailure,
 } from './errors.js'
+export { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './fetch.js'
+export { type AuthInterceptorOptions, type AuthRoutes, createAuthInterceptor } from './interceptor.js'
 export type {
   CredentialOptions,
   GetTokenOptions,
@@ -23,5 +25,6 @@ export type {
   TokenClientOptions,
   TokenRequest,
 } from './options.js'
+export type { TokenSource, TokenTarget } from './origins.js'
 export { scopeFor } from './scope.js'
 export { AccessToken } from './token.js'

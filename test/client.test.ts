@@ -428,3 +428,29 @@ describe('secrets stay secret', () => {
     expect(inspect(token)).toContain('[redacted]')
   })
 })
+
+describe('wrappers on the client', () => {
+  it('authorizedFetch sends the client token to its origins only, and asTokenCredential shares the cache', async () => {
+    const endpoint = scriptedEndpoint(V2_URL, [v2Token('wrapped-token')])
+    const seen: Array<string | null> = []
+    network.use(
+      endpoint.handler,
+      http.get('https://api.contoso.com/orders', ({ request }) => {
+        seen.push(request.headers.get('authorization'))
+        return HttpResponse.json([])
+      }),
+      http.get('https://elsewhere.example.com/', ({ request }) => {
+        seen.push(request.headers.get('authorization'))
+        return HttpResponse.json([])
+      }),
+    )
+    const client = newClient()
+    const api = client.authorizedFetch({ resource: API, origins: ['https://api.contoso.com'] })
+    await api('https://api.contoso.com/orders')
+    await api('https://elsewhere.example.com/')
+    expect(seen).toEqual(['Bearer wrapped-token', null])
+    const azure = await client.asTokenCredential().getToken('api://myapis/mywebapi/.default')
+    expect(azure?.token).toBe('wrapped-token')
+    expect(endpoint.count).toBe(1)
+  })
+})
