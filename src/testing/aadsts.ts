@@ -3,13 +3,27 @@
  * status and the message text, as the real service words them (ENTRA §8).
  */
 
-/** One entry of the catalog. */
+/**
+ * One entry of the catalog.
+ *
+ * @example
+ * ```ts
+ * const entry: AadstsEntry = AADSTS[7000215] // { error: 'invalid_client', status: 401 }
+ * ```
+ */
 export interface AadstsEntry {
   error: string
   status: number
 }
 
-/** Every code the local authority can produce. */
+/**
+ * Every code the local authority can produce.
+ *
+ * @example
+ * ```ts
+ * AADSTS[90002].status // 400
+ * ```
+ */
 export const AADSTS = {
   7000215: { error: 'invalid_client', status: 401 },
   7000222: { error: 'invalid_client', status: 401 },
@@ -38,7 +52,14 @@ export const AADSTS = {
   50049: { error: 'invalid_instance', status: 400 },
 } as const satisfies Record<number, AadstsEntry>
 
-/** A code of the catalog. */
+/**
+ * A code of the catalog.
+ *
+ * @example
+ * ```ts
+ * const code: AadstsCode = 700027
+ * ```
+ */
 export type AadstsCode = keyof typeof AADSTS
 
 /**

@@ -14,7 +14,14 @@ const apiPatchSchema = z.strictObject({
   refreshInSeconds: z.number().int().positive().nullable().optional(),
 })
 
-/** Changes {@link ApiDirectory.update} accepts (`refreshInSeconds: null` removes `refresh_in`). */
+/**
+ * Changes {@link ApiDirectory.update} accepts (`refreshInSeconds: null` removes `refresh_in`).
+ *
+ * @example
+ * ```ts
+ * authority.apis.update('api://myapis/mywebapi', { tokenLifetimeSeconds: 86399, refreshInSeconds: 43200 })
+ * ```
+ */
 export type ApiPatch = z.input<typeof apiPatchSchema>
 
 /**

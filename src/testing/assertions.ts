@@ -13,7 +13,14 @@ import type { ClientRecord, SubjectNameRecord } from './registry-types.js'
 
 const ALGORITHMS = ['RS256', 'PS256']
 
-/** What the verification needs besides the assertion. */
+/**
+ * What the verification needs besides the assertion.
+ *
+ * @example
+ * ```ts
+ * const check: AssertionCheck = { client, audiences: new Set([endpoint.toLowerCase()]), now: Date.now(), skewSeconds: 300 }
+ * ```
+ */
 export interface AssertionCheck {
   client: ClientRecord
   /** Lower-cased URLs that count as "this token endpoint". */

@@ -11,10 +11,24 @@ import { decodeAssertion } from './jwt-parts.js'
 import type { AuthMethod } from './minting.js'
 import type { ClientRecord } from './registry-types.js'
 
-/** The only `client_assertion_type` Entra accepts. */
+/**
+ * The only `client_assertion_type` Entra accepts.
+ *
+ * @example
+ * ```ts
+ * form.get('client_assertion_type') === JWT_BEARER
+ * ```
+ */
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
-/** The credential fields of one token request. */
+/**
+ * The credential fields of one token request.
+ *
+ * @example
+ * ```ts
+ * const presented: PresentedCredential = { secret: 's3cret', assertion: undefined, assertionType: undefined }
+ * ```
+ */
 export interface PresentedCredential {
   /** From `client_secret` or HTTP Basic. */
   secret: string | undefined

@@ -35,7 +35,14 @@ import type {
   SubjectNameRecord,
 } from './registry-types.js'
 
-/** Options of {@link ClientDirectory.grant}. */
+/**
+ * Options of {@link ClientDirectory.grant}.
+ *
+ * @example
+ * ```ts
+ * authority.clients.grant(clientId, 'api://myapis/mywebapi', ['Admin'], { adminConsent: false })
+ * ```
+ */
 export interface GrantOptions {
   /** Whether an admin consented. @defaultValue true for a new grant, unchanged otherwise */
   adminConsent?: boolean

@@ -3,10 +3,24 @@
  * issuers its tokens carry (ENTRA §1).
  */
 
-/** A national cloud of Entra ID. */
+/**
+ * A national cloud of Entra ID.
+ *
+ * @example
+ * ```ts
+ * await startLocalAuthority({ cloud: 'AzureUSGovernment' })
+ * ```
+ */
 export type CloudName = 'AzurePublic' | 'AzureUSGovernment' | 'AzureChina'
 
-/** Host and issuer prefixes of one cloud. */
+/**
+ * Host and issuer prefixes of one cloud.
+ *
+ * @example
+ * ```ts
+ * cloudProfile('AzurePublic').host // 'login.microsoftonline.com'
+ * ```
+ */
 export interface CloudProfile {
   /** The authority host, e.g. `login.microsoftonline.com`. */
   host: string
@@ -49,6 +63,11 @@ export function cloudProfile(cloud: CloudName): CloudProfile {
 /**
  * Where tokens say they come from: the real cloud's issuers (`'cloud'`, what APIs in production
  * expect) or the local authority's own URL (`'local'`, for verifiers that fetch metadata from it).
+ *
+ * @example
+ * ```ts
+ * await startLocalAuthority({ issuer: 'local' }) // iss = http://127.0.0.1:PORT/{tid}/v2.0
+ * ```
  */
 export type IssuerMode = 'cloud' | 'local'
 

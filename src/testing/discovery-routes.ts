@@ -12,7 +12,14 @@ import type { RequestContext } from './request-context.js'
 import type { SigningKeyRing } from './signing-keys.js'
 import { resolveMetadataTenant } from './tenant-resolution.js'
 
-/** What the discovery routes read. */
+/**
+ * What the discovery routes read.
+ *
+ * @example
+ * ```ts
+ * answerMetadata(tenant, 'v2', context, { store, keys, cloud: 'AzurePublic', issuerMode: 'cloud', localUrl, hosts })
+ * ```
+ */
 export interface DiscoveryDeps {
   store: RegistryStore
   keys: SigningKeyRing

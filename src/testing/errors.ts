@@ -6,7 +6,14 @@
 import { AADSTS, type AadstsCode } from './aadsts.js'
 import { formatErrorTimestamp } from './ids.js'
 
-/** How the description's trailer is separated: single spaces (2024 on) or CRLF (until 2023). */
+/**
+ * How the description's trailer is separated: single spaces (2024 on) or CRLF (until 2023).
+ *
+ * @example
+ * ```ts
+ * await startLocalAuthority({ descriptionSeparator: '\r\n' }) // the pre-2024 trailer
+ * ```
+ */
 export type DescriptionSeparator = ' ' | '\r\n'
 
 /**
@@ -31,7 +38,14 @@ export class AadstsError extends Error {
   }
 }
 
-/** What the error body needs to know about the request it answers. */
+/**
+ * What the error body needs to know about the request it answers.
+ *
+ * @example
+ * ```ts
+ * errorBody(failure, { traceId, correlationId, now: Date.now(), separator: ' ', errorHost: 'login.microsoftonline.com' })
+ * ```
+ */
 export interface ErrorContext {
   traceId: string
   correlationId: string
@@ -41,7 +55,15 @@ export interface ErrorContext {
   errorHost: string
 }
 
-/** An Entra error body, keys in wire order. */
+/**
+ * An Entra error body, keys in wire order.
+ *
+ * @example
+ * ```ts
+ * const body = (await res.json()) as ErrorBody
+ * body.error_codes // [7000215]
+ * ```
+ */
 export interface ErrorBody {
   error: string
   error_description: string

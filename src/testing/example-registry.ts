@@ -6,7 +6,14 @@
  */
 import type { RegistryInput } from './registry-schema.js'
 
-/** Ids and test-only secrets of {@link exampleRegistry}. */
+/**
+ * Ids and test-only secrets of {@link exampleRegistry}.
+ *
+ * @example
+ * ```ts
+ * secretForm(EXAMPLE.clients.admin.appId, EXAMPLE.clients.admin.secret, `${EXAMPLE.api.uri}/.default`)
+ * ```
+ */
 export const EXAMPLE = {
   tenantId: 'f6aba1d9-da41-4ea3-8f30-4970725586a8',
   tenantDomain: 'contoso.onmicrosoft.com',

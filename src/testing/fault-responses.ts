@@ -9,7 +9,14 @@ import { AadstsError, type ErrorContext } from './errors.js'
 import type { Fault } from './faults.js'
 import { errorReply, type Reply, replyBody, textReply } from './reply.js'
 
-/** The normal answer of a route, with what the log needs to know. */
+/**
+ * The normal answer of a route, with what the log needs to know.
+ *
+ * @example
+ * ```ts
+ * const outcome: Outcome = { reply: jsonReply(200, body, traceId), issued: true }
+ * ```
+ */
 export interface Outcome {
   reply: Reply
   /** A token was issued. */

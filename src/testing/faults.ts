@@ -5,9 +5,23 @@
 import { z } from 'zod'
 import { parseEntry } from './registry-error.js'
 
-/** The routes a fault can target. */
+/**
+ * The routes a fault can target.
+ *
+ * @example
+ * ```ts
+ * ROUTE_NAMES.includes('jwks') // true
+ * ```
+ */
 export const ROUTE_NAMES = ['token', 'metadata', 'jwks', 'discovery'] as const
-/** A route of the local authority. */
+/**
+ * A route of the local authority.
+ *
+ * @example
+ * ```ts
+ * authority.faults.add({ route: 'metadata' satisfies RouteName, kind: 'status503' })
+ * ```
+ */
 export type RouteName = (typeof ROUTE_NAMES)[number]
 
 const target = {
@@ -62,11 +76,30 @@ const faultSchema = z.discriminatedUnion('kind', [
  * - `wrongContentType` — the normal answer labelled `text/html`;
  * - `errorIn200` — an error body (the request's own, else AADSTS50000) with status 200;
  * - `expiresIn` — a successful token answer whose `expires_in` is `value` (0, negative, huge, `'abc'`).
+ *
+ * @example
+ * ```ts
+ * const fault: FaultInput = { kind: 'latency', ms: 250, times: 3 }
+ * ```
  */
 export type FaultInput = z.input<typeof faultSchema>
-/** A validated fault. */
+/**
+ * A validated fault.
+ *
+ * @example
+ * ```ts
+ * authority.faults.pending.map((fault: Fault) => fault.kind)
+ * ```
+ */
 export type Fault = z.output<typeof faultSchema>
-/** The kinds of fault. */
+/**
+ * The kinds of fault.
+ *
+ * @example
+ * ```ts
+ * authority.requests.last()?.fault satisfies FaultKind | undefined
+ * ```
+ */
 export type FaultKind = Fault['kind']
 
 /**

@@ -4,7 +4,14 @@
  * (RFC 6749 §2.3.1: id and secret form-urlencoded before base64).
  */
 
-/** The parameters and Basic credentials of one token request. */
+/**
+ * The parameters and Basic credentials of one token request.
+ *
+ * @example
+ * ```ts
+ * parseTokenForm(req.headers['content-type'], body, req.headers.authorization).fields.get('scope')
+ * ```
+ */
 export interface TokenForm {
   /** Form fields (first occurrence of each name). */
   fields: ReadonlyMap<string, string>

@@ -11,10 +11,25 @@ import {
 import { createServer as createHttpsServer } from 'node:https'
 import type { Socket } from 'node:net'
 
-/** Loopback only: the local authority never listens on another address. */
+/**
+ * Loopback only: the local authority never listens on another address.
+ *
+ * @example
+ * ```ts
+ * server.listen(0, LOOPBACK)
+ * ```
+ */
 export const LOOPBACK = '127.0.0.1'
 
-/** A listening server. */
+/**
+ * A listening server.
+ *
+ * @example
+ * ```ts
+ * const listener: Listener = await listen(handler, { port: 0 })
+ * await listener.close()
+ * ```
+ */
 export interface Listener {
   port: number
   /** Aborted when closing, so pending work (latency faults) stops at once. */
@@ -22,7 +37,14 @@ export interface Listener {
   close(): Promise<void>
 }
 
-/** Where and how to listen. */
+/**
+ * Where and how to listen.
+ *
+ * @example
+ * ```ts
+ * await listen(handler, { port: 0, tls: { key: tls.privateKeyPem, cert: tls.certificatePem } })
+ * ```
+ */
 export interface ListenOptions {
   port: number
   tls?: { key: string; cert: string }

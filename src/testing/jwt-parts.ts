@@ -6,7 +6,14 @@ import { decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeader
 import { MESSAGES } from './aadsts.js'
 import { AadstsError } from './errors.js'
 
-/** A decoded (not yet verified) JWT. */
+/**
+ * A decoded (not yet verified) JWT.
+ *
+ * @example
+ * ```ts
+ * const { header, payload } = decodeAssertion(assertion) satisfies DecodedJwt
+ * ```
+ */
 export interface DecodedJwt {
   compact: string
   header: ProtectedHeaderParameters

@@ -4,7 +4,14 @@
  */
 import { type CloudName, cloudProfile, type IssuerMode, issuerFor } from './clouds.js'
 
-/** Where documents point. */
+/**
+ * Where documents point.
+ *
+ * @example
+ * ```ts
+ * openIdConfiguration(tid, 'v2', { origin: 'http://127.0.0.1:5312', cloud: 'AzurePublic', issuerMode: 'cloud', localUrl })
+ * ```
+ */
 export interface MetadataSettings {
   /** Scheme and host of the local authority as the caller reached it. */
   origin: string

@@ -8,13 +8,27 @@ import { randomOpaque, toEpochSeconds } from './ids.js'
 import type { ApiRecord, TenantRecord } from './registry-types.js'
 import type { SigningKey } from './signing-keys.js'
 
-/** How the client proved itself: `appidacr`/`azpacr` "1" for a secret, "2" for an assertion. */
+/**
+ * How the client proved itself: `appidacr`/`azpacr` "1" for a secret, "2" for an assertion.
+ *
+ * @example
+ * ```ts
+ * const method: AuthMethod = 'certificate' // appidacr '2'
+ * ```
+ */
 export type AuthMethod = 'secret' | 'certificate' | 'federated'
 
 /** Entra back-dates `iat` and `nbf` by this much. */
 const BACKDATE_SECONDS = 300
 
-/** Everything that goes into one token. */
+/**
+ * Everything that goes into one token.
+ *
+ * @example
+ * ```ts
+ * await mintAccessToken({ tenant, api, requestedResource, clientId, servicePrincipalId, authMethod: 'secret', roles: ['Admin'], now, key, issuer })
+ * ```
+ */
 export interface MintRequest {
   tenant: TenantRecord
   api: ApiRecord
@@ -29,7 +43,14 @@ export interface MintRequest {
   issuer: { cloud: CloudName; mode: IssuerMode; localUrl: string }
 }
 
-/** A signed token and the instants the response reports. */
+/**
+ * A signed token and the instants the response reports.
+ *
+ * @example
+ * ```ts
+ * const { accessToken, expiresIn } = await mintAccessToken(request)
+ * ```
+ */
 export interface MintedToken {
   accessToken: string
   claims: Record<string, unknown>

@@ -54,7 +54,14 @@ export interface LocalAuthorityOptions {
   assertionSkewSeconds?: number
 }
 
-/** Options with defaults applied. */
+/**
+ * Options with defaults applied.
+ *
+ * @example
+ * ```ts
+ * resolveOptions({}).descriptionSeparator // ' '
+ * ```
+ */
 export type ResolvedOptions = z.output<typeof optionsSchema>
 
 /**

@@ -21,14 +21,28 @@ const instant = z
   .union([z.number().int(), z.iso.datetime({ offset: true }), z.date()])
   .transform((value) => (typeof value === 'number' ? value : new Date(value).getTime()))
 
-/** A tenant: its GUID, verified domains and display name. */
+/**
+ * A tenant: its GUID, verified domains and display name.
+ *
+ * @example
+ * ```ts
+ * tenantSchema.parse({ id: 'F6ABA1D9-DA41-4EA3-8F30-4970725586A8' }).id // lower case
+ * ```
+ */
 export const tenantSchema = z.strictObject({
   id: guid,
   displayName: z.string().min(1).optional(),
   domains: z.array(domain).default([]),
 })
 
-/** An app role defined by an API. */
+/**
+ * An app role defined by an API.
+ *
+ * @example
+ * ```ts
+ * appRoleSchema.parse({ value: 'Admin' }).allowedMemberTypes // ['Application']
+ * ```
+ */
 export const appRoleSchema = z.strictObject({
   value: z.string().regex(/^[^\s]+$/, { error: 'must be a role value without spaces, such as Admin' }),
   id: guid.optional(),
@@ -39,7 +53,14 @@ export const appRoleSchema = z.strictObject({
     .default(['Application']),
 })
 
-/** An API (resource) registration. */
+/**
+ * An API (resource) registration.
+ *
+ * @example
+ * ```ts
+ * apiSchema.parse({ appId, appIdUris: ['api://myapis/mywebapi'] }).tokenLifetimeSeconds // 3599
+ * ```
+ */
 export const apiSchema = z.strictObject({
   appId: guid,
   displayName: z.string().min(1).optional(),
@@ -54,7 +75,14 @@ export const apiSchema = z.strictObject({
   refreshInSeconds: z.number().int().positive().optional(),
 })
 
-/** A client secret. */
+/**
+ * A client secret.
+ *
+ * @example
+ * ```ts
+ * secretSchema.parse({ value: 'x', expiresAt: '2030-01-01T00:00:00Z' }).expiresAt // 1893456000000
+ * ```
+ */
 export const secretSchema = z.strictObject({
   value: z.string().min(1),
   id: guid.optional(),
@@ -62,13 +90,27 @@ export const secretSchema = z.strictObject({
   expiresAt: instant.optional(),
 })
 
-/** A certificate credential, by PEM. */
+/**
+ * A certificate credential, by PEM.
+ *
+ * @example
+ * ```ts
+ * certificateSchema.parse({ pem: certificate.certificatePem })
+ * ```
+ */
 export const certificateSchema = z.strictObject({
   pem: z.string().includes('-----BEGIN CERTIFICATE-----', { error: 'must be a PEM certificate' }),
   displayName: z.string().optional(),
 })
 
-/** Subject-name/issuer trust: certificates with this subject are accepted when sent in `x5c`. */
+/**
+ * Subject-name/issuer trust: certificates with this subject are accepted when sent in `x5c`.
+ *
+ * @example
+ * ```ts
+ * subjectNameSchema.parse({ subject: 'CN=daemon.contoso.com', issuerPem: ca.certificatePem })
+ * ```
+ */
 export const subjectNameSchema = z.strictObject({
   /** `CN=…` (optionally with more RDNs, e.g. `CN=daemon, O=Contoso`) or the bare common name. */
   subject: z.string().min(1),
@@ -76,7 +118,14 @@ export const subjectNameSchema = z.strictObject({
   issuerPem: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
 })
 
-/** A federated identity credential (workload identity). */
+/**
+ * A federated identity credential (workload identity).
+ *
+ * @example
+ * ```ts
+ * federatedCredentialSchema.parse({ issuer, subject, jwksUrl }).audiences // ['api://AzureADTokenExchange']
+ * ```
+ */
 export const federatedCredentialSchema = z.strictObject({
   name: z.string().optional(),
   issuer: z.string().min(1),
@@ -86,7 +135,14 @@ export const federatedCredentialSchema = z.strictObject({
   jwksUrl: z.url(),
 })
 
-/** A client application (the daemon asking for tokens). */
+/**
+ * A client application (the daemon asking for tokens).
+ *
+ * @example
+ * ```ts
+ * clientSchema.parse({ appId, secrets: [{ value: 's3cret' }] }).enabled // true
+ * ```
+ */
 export const clientSchema = z.strictObject({
   appId: guid,
   displayName: z.string().min(1).optional(),
@@ -103,7 +159,14 @@ export const clientSchema = z.strictObject({
   servicePrincipalIds: z.record(z.string(), guid).default({}),
 })
 
-/** App roles of an API granted to a client in a tenant, with or without admin consent. */
+/**
+ * App roles of an API granted to a client in a tenant, with or without admin consent.
+ *
+ * @example
+ * ```ts
+ * grantSchema.parse({ clientId, api: 'api://myapis/mywebapi', roles: ['Admin'] }).adminConsent // true
+ * ```
+ */
 export const grantSchema = z.strictObject({
   clientId: guid,
   /** The API's application id or one of its App ID URIs. */
@@ -114,7 +177,14 @@ export const grantSchema = z.strictObject({
   tenant: z.string().min(1).optional(),
 })
 
-/** The top level of a registry document; items are validated one by one with the schemas above. */
+/**
+ * The top level of a registry document; items are validated one by one with the schemas above.
+ *
+ * @example
+ * ```ts
+ * registryDocumentSchema.parse(JSON.parse(text)).tenants.length
+ * ```
+ */
 export const registryDocumentSchema = z.strictObject({
   tenants: z.array(z.unknown()).min(1, { error: 'a registry needs at least one tenant' }),
   apis: z.array(z.unknown()).default([]),
@@ -122,26 +192,97 @@ export const registryDocumentSchema = z.strictObject({
   grants: z.array(z.unknown()).default([]),
 })
 
-/** A tenant as given to the registry. */
+/**
+ * A tenant as given to the registry.
+ *
+ * @example
+ * ```ts
+ * const tenant: TenantInput = { id: 'a3d2c1b0-9e8f-4a7b-8c6d-5e4f3a2b1c0d', domains: ['fabrikam.onmicrosoft.com'] }
+ * ```
+ */
 export type TenantInput = z.input<typeof tenantSchema>
-/** An app role as given to the registry. */
+/**
+ * An app role as given to the registry.
+ *
+ * @example
+ * ```ts
+ * const role: AppRoleInput = { value: 'Orders.Read', allowedMemberTypes: ['Application'] }
+ * ```
+ */
 export type AppRoleInput = z.input<typeof appRoleSchema>
-/** An API registration as given to the registry. */
+/**
+ * An API registration as given to the registry.
+ *
+ * @example
+ * ```ts
+ * const api: ApiInput = { appId, appIdUris: ['api://orders'], accessTokenAcceptedVersion: 2 }
+ * ```
+ */
 export type ApiInput = z.input<typeof apiSchema>
-/** A client secret as given to the registry. */
+/**
+ * A client secret as given to the registry.
+ *
+ * @example
+ * ```ts
+ * authority.clients.addSecret(clientId, { expiresAt: '2030-01-01T00:00:00Z' } satisfies Partial<SecretInput>)
+ * ```
+ */
 export type SecretInput = z.input<typeof secretSchema>
-/** A certificate credential as given to the registry. */
+/**
+ * A certificate credential as given to the registry.
+ *
+ * @example
+ * ```ts
+ * authority.clients.addCertificate(clientId, { pem, displayName: 'rotated' } satisfies CertificateInput)
+ * ```
+ */
 export type CertificateInput = z.input<typeof certificateSchema>
-/** A subject-name trust as given to the registry. */
+/**
+ * A subject-name trust as given to the registry.
+ *
+ * @example
+ * ```ts
+ * authority.clients.trustSubject(clientId, { subject: 'CN=daemon.contoso.com' } satisfies SubjectNameInput)
+ * ```
+ */
 export type SubjectNameInput = z.input<typeof subjectNameSchema>
-/** A federated credential as given to the registry. */
+/**
+ * A federated credential as given to the registry.
+ *
+ * @example
+ * ```ts
+ * authority.clients.addFederatedCredential(clientId, { issuer, subject: 'system:serviceaccount:ns:sa', jwksUrl })
+ * ```
+ */
 export type FederatedCredentialInput = z.input<typeof federatedCredentialSchema>
-/** A client application as given to the registry. */
+/**
+ * A client application as given to the registry.
+ *
+ * @example
+ * ```ts
+ * const client: ClientInput = { appId, displayName: 'worker', secrets: [{ value: 's3cret' }] }
+ * ```
+ */
 export type ClientInput = z.input<typeof clientSchema>
-/** A role grant as given to the registry. */
+/**
+ * A role grant as given to the registry.
+ *
+ * @example
+ * ```ts
+ * const grant: GrantInput = { clientId, api: 'api://myapis/mywebapi', roles: ['ReadOnly'], adminConsent: false }
+ * ```
+ */
 export type GrantInput = z.input<typeof grantSchema>
 
-/** A whole registry document (code or JSON file). */
+/**
+ * A whole registry document (code or JSON file).
+ *
+ * @example
+ * ```ts
+ * const registry: RegistryInput = { tenants: [{ id: tid, domains: ['contoso.onmicrosoft.com'] }] }
+ * await startLocalAuthority({ registry })
+ * ```
+ */
 export interface RegistryInput {
   tenants: TenantInput[]
   apis?: ApiInput[]

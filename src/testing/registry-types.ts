@@ -4,7 +4,14 @@
  */
 import type { X509Certificate } from 'node:crypto'
 
-/** A tenant of the local authority. */
+/**
+ * A tenant of the local authority.
+ *
+ * @example
+ * ```ts
+ * authority.tenants.get('contoso.onmicrosoft.com')?.id // 'f6aba1d9-…'
+ * ```
+ */
 export interface TenantRecord {
   /** Tenant id (GUID, lower case). */
   id: string
@@ -13,7 +20,14 @@ export interface TenantRecord {
   domains: string[]
 }
 
-/** An app role of an API. */
+/**
+ * An app role of an API.
+ *
+ * @example
+ * ```ts
+ * authority.apis.addRole('api://orders', { value: 'Audit' }).id // a stable GUID
+ * ```
+ */
 export interface AppRoleRecord {
   value: string
   id: string
@@ -21,7 +35,14 @@ export interface AppRoleRecord {
   allowedMemberTypes: Array<'Application' | 'User'>
 }
 
-/** An API (resource) registration. */
+/**
+ * An API (resource) registration.
+ *
+ * @example
+ * ```ts
+ * authority.apis.get('api://myapis/mywebapi')?.accessTokenAcceptedVersion // null → v1 tokens
+ * ```
+ */
 export interface ApiRecord {
   appId: string
   displayName: string
@@ -39,7 +60,14 @@ export interface ApiRecord {
   refreshInSeconds?: number
 }
 
-/** A client secret. */
+/**
+ * A client secret.
+ *
+ * @example
+ * ```ts
+ * const { value, id } = authority.clients.addSecret(clientId)
+ * ```
+ */
 export interface SecretRecord {
   /** The secret's Value (what the client sends). */
   value: string
@@ -50,7 +78,14 @@ export interface SecretRecord {
   expiresAt?: number
 }
 
-/** A certificate credential. */
+/**
+ * A certificate credential.
+ *
+ * @example
+ * ```ts
+ * authority.clients.addCertificate(clientId, pem).thumbprintSha1.toString('hex')
+ * ```
+ */
 export interface CertificateRecord {
   pem: string
   x509: X509Certificate
@@ -61,13 +96,27 @@ export interface CertificateRecord {
   displayName?: string
 }
 
-/** Subject-name/issuer trust for `x5c` assertions. */
+/**
+ * Subject-name/issuer trust for `x5c` assertions.
+ *
+ * @example
+ * ```ts
+ * authority.clients.trustSubject(clientId, { subject: 'CN=daemon' }).subject // 'CN=daemon'
+ * ```
+ */
 export interface SubjectNameRecord {
   subject: string
   issuer?: X509Certificate
 }
 
-/** A federated identity credential. */
+/**
+ * A federated identity credential.
+ *
+ * @example
+ * ```ts
+ * authority.clients.get(clientId)?.federatedCredentials[0]?.issuer
+ * ```
+ */
 export interface FederatedCredentialRecord {
   name: string
   issuer: string
@@ -76,7 +125,14 @@ export interface FederatedCredentialRecord {
   jwksUrl: string
 }
 
-/** A client application. */
+/**
+ * A client application.
+ *
+ * @example
+ * ```ts
+ * authority.clients.get(clientId)?.enabled // true
+ * ```
+ */
 export interface ClientRecord {
   appId: string
   displayName: string
@@ -93,7 +149,14 @@ export interface ClientRecord {
   servicePrincipalIds: Record<string, string>
 }
 
-/** The app roles of one API assigned to one client in one tenant. */
+/**
+ * The app roles of one API assigned to one client in one tenant.
+ *
+ * @example
+ * ```ts
+ * authority.clients.grant(clientId, 'api://myapis/mywebapi', ['Admin']).adminConsent // true
+ * ```
+ */
 export interface GrantRecord {
   clientId: string
   /** The API's application id. */

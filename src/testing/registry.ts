@@ -17,7 +17,14 @@ import {
 import type { RegistryStore } from './registry-store.js'
 import type { TenantDirectory } from './tenant-directory.js'
 
-/** The directories a registry is loaded into. */
+/**
+ * The directories a registry is loaded into.
+ *
+ * @example
+ * ```ts
+ * loadRegistry({ store, tenants, apis, clients }, exampleRegistry())
+ * ```
+ */
 export interface Directories {
   store: RegistryStore
   tenants: TenantDirectory

@@ -6,7 +6,14 @@
 import type { ServerResponse } from 'node:http'
 import { type AadstsError, type ErrorContext, errorBody } from './errors.js'
 
-/** A response not yet written. */
+/**
+ * A response not yet written.
+ *
+ * @example
+ * ```ts
+ * const reply: Reply = { status: 429, headers: baseHeaders(traceId, 'text/plain'), text: 'Too Many Requests' }
+ * ```
+ */
 export interface Reply {
   status: number
   headers: Record<string, string>

@@ -6,7 +6,14 @@ import type { IncomingMessage } from 'node:http'
 import type { ErrorContext } from './errors.js'
 import { newGuid } from './ids.js'
 
-/** The request's context. */
+/**
+ * The request's context.
+ *
+ * @example
+ * ```ts
+ * requestContext(req, settings).correlationId
+ * ```
+ */
 export interface RequestContext extends ErrorContext {
   /** `scheme://host:port` as the caller reached the authority (one of its own names). */
   origin: string
@@ -14,7 +21,14 @@ export interface RequestContext extends ErrorContext {
   clientRequestId?: string
 }
 
-/** Authority-wide settings the context is built from. */
+/**
+ * Authority-wide settings the context is built from.
+ *
+ * @example
+ * ```ts
+ * requestContext(req, { scheme: 'http', hosts: ['127.0.0.1:5312'], now: Date.now, separator: ' ', errorHost })
+ * ```
+ */
 export interface ContextSettings {
   scheme: 'http' | 'https'
   /** The authority's own `host:port` names, e.g. `127.0.0.1:5312`, `localhost:5312`. */

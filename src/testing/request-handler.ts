@@ -16,7 +16,14 @@ import { answerToken } from './token-route.js'
 /** Bodies above this are refused (413). */
 const MAX_BODY_BYTES = 1024 * 1024
 
-/** Everything a request may touch. */
+/**
+ * Everything a request may touch.
+ *
+ * @example
+ * ```ts
+ * void handleRequest(req, res, deps satisfies HandlerDeps)
+ * ```
+ */
 export interface HandlerDeps {
   context: ContextSettings
   token: TokenEndpointDeps

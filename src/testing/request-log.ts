@@ -6,7 +6,15 @@ import type { FaultKind, RouteName } from './faults.js'
 /** Form fields whose values never enter the log. */
 const REDACTED_FIELDS = new Set(['client_secret', 'client_assertion'])
 
-/** One request as logged. */
+/**
+ * One request as logged.
+ *
+ * @example
+ * ```ts
+ * const entry: LoggedRequest | undefined = authority.requests.last()
+ * entry?.form?.client_secret // '[redacted]'
+ * ```
+ */
 export interface LoggedRequest {
   /** Epoch ms (from the authority's clock). */
   at: number
@@ -49,7 +57,14 @@ export function redactForm(fields: ReadonlyMap<string, string>): Record<string, 
   )
 }
 
-/** Request counts. */
+/**
+ * Request counts.
+ *
+ * @example
+ * ```ts
+ * const { token, issued, tokenByClient } = authority.counters
+ * ```
+ */
 export interface Counters {
   /** Requests to the token endpoints (v1 and v2), faulted or not. */
   token: number

@@ -4,7 +4,14 @@
  */
 import type { RouteName } from './faults.js'
 
-/** A matched route. */
+/**
+ * A matched route.
+ *
+ * @example
+ * ```ts
+ * matchRoute('/contoso.onmicrosoft.com/discovery/v2.0/keys') // { route: 'jwks', tenant: 'contoso.onmicrosoft.com', version: 'v2' }
+ * ```
+ */
 export type RouteMatch =
   | { route: Exclude<RouteName, 'discovery'>; tenant: string; version: 'v1' | 'v2' }
   | { route: 'discovery' }

@@ -35,11 +35,7 @@ import { generateCertificate } from './x509.js'
  */
 export async function startLocalAuthority(options: LocalAuthorityOptions = {}): Promise<LocalAuthority> {
   const resolved = resolveOptions(options)
-  const directories = createDirectories()
-  const document = resolved.registryFile
-    ? await readRegistryFile(resolved.registryFile)
-    : (resolved.registry ?? exampleRegistry())
-  loadRegistry(directories, document)
+  const directories = await loadDirectories(resolved)
   const [keys, tls] = await Promise.all([
     SigningKeyRing.create(),
     resolved.https ? tlsCertificate() : undefined,
@@ -74,6 +70,15 @@ export async function startLocalAuthority(options: LocalAuthorityOptions = {}): 
     faults,
     close: listener.close,
   })
+}
+
+async function loadDirectories(options: ResolvedOptions): Promise<Directories> {
+  const directories = createDirectories()
+  const document = options.registryFile
+    ? await readRegistryFile(options.registryFile)
+    : (options.registry ?? exampleRegistry())
+  loadRegistry(directories, document)
+  return directories
 }
 
 function createDirectories(): Directories {

@@ -5,14 +5,28 @@
 import type { JWK } from 'jose'
 import { type GeneratedCertificate, generateCertificate } from './x509.js'
 
-/** One signing key with its certificate. */
+/**
+ * One signing key with its certificate.
+ *
+ * @example
+ * ```ts
+ * const { kid, certificate } = authority.signingKeys.current
+ * ```
+ */
 export interface SigningKey {
   /** `kid` = `x5t`: base64url SHA-1 of the certificate DER. */
   kid: string
   certificate: GeneratedCertificate
 }
 
-/** A published key, as the JWKS endpoint lists it. */
+/**
+ * A published key, as the JWKS endpoint lists it.
+ *
+ * @example
+ * ```ts
+ * const { keys } = (await (await fetch(authority.jwksUrl(tid))).json()) as { keys: PublishedJwk[] }
+ * ```
+ */
 export interface PublishedJwk extends JWK {
   kty: string
   use: 'sig'

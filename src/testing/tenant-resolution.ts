@@ -9,7 +9,14 @@ import { isGuid } from './ids.js'
 import type { RegistryStore } from './registry-store.js'
 import type { TenantRecord } from './registry-types.js'
 
-/** Aliases that name no tenant; the metadata endpoints serve them, client credentials cannot. */
+/**
+ * Aliases that name no tenant; the metadata endpoints serve them, client credentials cannot.
+ *
+ * @example
+ * ```ts
+ * TENANT_ALIASES.has('organizations') // true
+ * ```
+ */
 export const TENANT_ALIASES: ReadonlySet<string> = new Set(['common', 'organizations', 'consumers'])
 
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i

@@ -17,7 +17,14 @@ import type { SigningKeyRing } from './signing-keys.js'
 import { resolveTenant } from './tenant-resolution.js'
 import { type V1TokenBody, type V2TokenBody, v1TokenBody, v2TokenBody } from './token-response.js'
 
-/** What the token endpoint works with. */
+/**
+ * What the token endpoint works with.
+ *
+ * @example
+ * ```ts
+ * await issueToken(call, { store, keys, federation, issuer, skewSeconds: 300 })
+ * ```
+ */
 export interface TokenEndpointDeps {
   store: RegistryStore
   keys: SigningKeyRing
@@ -26,7 +33,14 @@ export interface TokenEndpointDeps {
   skewSeconds: number
 }
 
-/** One call of the token endpoint. */
+/**
+ * One call of the token endpoint.
+ *
+ * @example
+ * ```ts
+ * await issueToken({ tenantSegment: 'contoso.onmicrosoft.com', version: 'v2', form, origin, now: Date.now() }, deps)
+ * ```
+ */
 export interface TokenCall {
   tenantSegment: string
   version: 'v1' | 'v2'
@@ -36,7 +50,14 @@ export interface TokenCall {
   now: number
 }
 
-/** A granted token: the body to send and the decoded claims (for the request log). */
+/**
+ * A granted token: the body to send and the decoded claims (for the request log).
+ *
+ * @example
+ * ```ts
+ * const { body, claims } = await issueToken(call, deps)
+ * ```
+ */
 export interface TokenGrant {
   body: V1TokenBody | V2TokenBody
   claims: Record<string, unknown>

@@ -4,7 +4,15 @@
  */
 import type { MintedToken } from './minting.js'
 
-/** A v2 success body. */
+/**
+ * A v2 success body.
+ *
+ * @example
+ * ```ts
+ * const body = (await res.json()) as V2TokenBody
+ * body.expires_in // 3599
+ * ```
+ */
 export interface V2TokenBody {
   token_type: 'Bearer'
   expires_in: number
@@ -13,7 +21,15 @@ export interface V2TokenBody {
   access_token: string
 }
 
-/** A v1 success body. */
+/**
+ * A v1 success body.
+ *
+ * @example
+ * ```ts
+ * const body = (await res.json()) as V1TokenBody
+ * body.expires_on // '1597522331'
+ * ```
+ */
 export interface V1TokenBody {
   token_type: 'Bearer'
   expires_in: string

@@ -10,7 +10,14 @@ import { errorReply, jsonReply } from './reply.js'
 import type { RequestContext } from './request-context.js'
 import { issueToken, type TokenEndpointDeps } from './token-endpoint.js'
 
-/** One request to a token endpoint. */
+/**
+ * One request to a token endpoint.
+ *
+ * @example
+ * ```ts
+ * await answerToken({ method: 'POST', tenant, version: 'v1', form, context }, deps)
+ * ```
+ */
 export interface TokenRouteRequest {
   method: string
   tenant: string

@@ -39,7 +39,14 @@ const OID = {
 
 const DAY_MS = 86_400_000
 
-/** What to put in a generated certificate. */
+/**
+ * What to put in a generated certificate.
+ *
+ * @example
+ * ```ts
+ * await generateCertificate({ commonName: 'daemon', validDays: 30 } satisfies CertificateOptions)
+ * ```
+ */
 export interface CertificateOptions {
   /** Subject common name (`CN`). @example 'contoso-daemon' */
   commonName: string
@@ -63,7 +70,14 @@ export interface CertificateOptions {
   keyPair?: { privateKey: KeyObject; publicKey: KeyObject }
 }
 
-/** A generated certificate with its private key, in the forms callers need. */
+/**
+ * A generated certificate with its private key, in the forms callers need.
+ *
+ * @example
+ * ```ts
+ * const { certificatePem, privateKeyPem, thumbprintSha256 } = await generateCertificate({ commonName: 'daemon' })
+ * ```
+ */
 export interface GeneratedCertificate {
   /** The certificate, PEM. */
   certificatePem: string
