@@ -10,8 +10,8 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-it('shows the quick-start example in the README word for word', () => {
-  const example = readFileSync(new URL('../examples/quick-start.ts', import.meta.url), 'utf8')
+it.each(['quick-start.ts', 'web-api.ts'])('shows examples/%s in the README word for word', (file) => {
+  const example = readFileSync(new URL(`../examples/${file}`, import.meta.url), 'utf8')
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
   expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``)
 })
