@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup'
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    testing: 'src/testing/index.ts',
     verify: 'src/verify/index.ts',
   },
   format: ['esm', 'cjs'],
