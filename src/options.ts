@@ -114,6 +114,23 @@ const federatedTokenFileCredentialSchema = z.strictObject({
   federatedTokenFile: z.string().min(1, 'is empty: give the path of the federated token file'),
 })
 
+/** The keys that name a credential kind: two or more are refused with one clear message (none: the union says which is missing). */
+const CREDENTIAL_KINDS = [
+  'clientSecret',
+  'certificate',
+  'certificatePath',
+  'clientAssertion',
+  'federatedTokenFile',
+]
+
+const credentialKinds = z.union([
+  secretCredentialSchema,
+  certificateCredentialSchema,
+  certificateFileCredentialSchema,
+  clientAssertionCredentialSchema,
+  federatedTokenFileCredentialSchema,
+])
+
 /**
  * The client's credential: exactly one kind.
  *
@@ -126,13 +143,15 @@ const federatedTokenFileCredentialSchema = z.strictObject({
  * const workload: CredentialOptions = { federatedTokenFile: process.env.AZURE_FEDERATED_TOKEN_FILE! }
  * ```
  */
-export const credentialSchema = z.union([
-  secretCredentialSchema,
-  certificateCredentialSchema,
-  certificateFileCredentialSchema,
-  clientAssertionCredentialSchema,
-  federatedTokenFileCredentialSchema,
-])
+export const credentialSchema = z
+  .custom<z.input<typeof credentialKinds>>(
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      CREDENTIAL_KINDS.filter((kind) => kind in value).length <= 1,
+    'holds more than one credential kind: give exactly one of clientSecret, certificate, certificatePath, clientAssertion or federatedTokenFile',
+  )
+  .pipe(credentialKinds)
 
 /** The client's credential (see {@link credentialSchema}). */
 export type CredentialOptions = z.input<typeof credentialSchema>
@@ -151,9 +170,24 @@ const urlString = z.string().check((ctx) => {
   if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem })
 })
 
+type TokenStore = import('./store.js').TokenStore
+
+const tokenStoreSchema = z.custom<TokenStore>(
+  (value) =>
+    typeof (value as Partial<TokenStore> | null)?.get === 'function' &&
+    typeof (value as Partial<TokenStore> | null)?.set === 'function',
+  'must be a token store with get and set, e.g. createRedisStore(redis) from client-credentials/redis',
+)
+
 const cacheSchema = z.strictObject({
   /** The most tokens kept in memory (least recently used go first). @defaultValue 10000 */
   maxEntries: z.int().positive().optional(),
+  /**
+   * A store shared by a fleet of processes (`createRedisStore(redis)` from `client-credentials/redis`),
+   * behind the in-memory cache: looked up on a miss, written with every new token, so that the fleet
+   * sends one token request per key. @defaultValue none: each process requests its own tokens
+   */
+  store: tokenStoreSchema.optional(),
 })
 
 const refreshSchema = z.strictObject({

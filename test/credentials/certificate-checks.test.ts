@@ -1,4 +1,4 @@
-import { createPublicKey, X509Certificate } from 'node:crypto'
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto'
 import { describe, expect, it, vi } from 'vitest'
 import {
   CertificateCredential,
@@ -54,6 +54,21 @@ describe('checks at construction', () => {
 
   it('asks for the passphrase of an encrypted key given without one', () => {
     expect(refusal({ ...main, privateKey: fixtureText('rsa.encrypted.pem') }).message).toBe(
+      'the private key is encrypted: give passphrase.',
+    )
+  })
+
+  it('refuses an encrypted DER key with a wrong or missing passphrase', () => {
+    const der = createPrivateKey(main.privateKey).export({
+      format: 'der',
+      type: 'pkcs8',
+      cipher: 'aes-256-cbc',
+      passphrase: PASSPHRASE,
+    })
+    expect(refusal({ ...main, privateKey: der, passphrase: 'not-it' }).message).toBe(
+      'the passphrase is wrong for the encrypted private key.',
+    )
+    expect(refusal({ ...main, privateKey: der }).message).toBe(
       'the private key is encrypted: give passphrase.',
     )
   })
@@ -163,8 +178,7 @@ describe('leafFirst', () => {
   const other = new X509Certificate(fixture('other.cert.pem'))
   const key = { privateKey: fixtureText('leaf.key.pem') }
 
-  it('reorders unordered PKCS#12 certificates into leaf, then issuer, dropping strangers', async () => {
-    const { createPrivateKey } = await import('node:crypto')
+  it('reorders unordered PKCS#12 certificates into leaf, then issuer, dropping strangers', () => {
     const chain = leafFirst(createPrivateKey(key.privateKey), [other, ca, leaf], true)
     expect(chain.map((c) => c.fingerprint256)).toEqual([leaf.fingerprint256, ca.fingerprint256])
   })

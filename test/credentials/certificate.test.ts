@@ -158,6 +158,27 @@ describe('key and certificate formats', () => {
     ],
     ['PKCS#12 with an empty password', () => ({ privateKey: fixture('rsa.nopass.pfx') })],
     [
+      'PKCS#1 DER',
+      () => ({
+        privateKey: createPrivateKey(fixture('rsa.key.pem')).export({ format: 'der', type: 'pkcs1' }),
+        certificate: main.certificate,
+      }),
+    ],
+    [
+      'encrypted PKCS#8 DER with its passphrase',
+      () => ({
+        privateKey: createPrivateKey(fixture('rsa.key.pem')).export({
+          format: 'der',
+          type: 'pkcs8',
+          cipher: 'aes-256-cbc',
+          passphrase: PASSPHRASE,
+        }),
+        certificate: main.certificate,
+        passphrase: PASSPHRASE,
+      }),
+    ],
+    ['an unencrypted key given with a passphrase', () => ({ ...main, passphrase: PASSPHRASE })],
+    [
       'a Uint8Array that is not a Buffer',
       () => ({ privateKey: new Uint8Array(fixture('rsa.key.der')), certificate: main.certificate }),
     ],

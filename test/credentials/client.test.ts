@@ -258,6 +258,17 @@ describe('credential option validation', () => {
     [{ certificatePath: 'a.pem', sendCertificateChain: 'yes' }, 'credential.sendCertificateChain', /./],
     [{ clientAssertion: 7 }, 'credential.clientAssertion', /non-empty JWT string or a function/],
     [{ federatedTokenFile: '' }, 'credential.federatedTokenFile', /is empty/],
+    [
+      { clientSecret: 'x', certificatePath: 'a.pem' },
+      'credential',
+      /more than one credential kind: give exactly one of/,
+    ],
+    [
+      { certificate: { privateKey: 'x' }, federatedTokenFile: 'f' },
+      'credential',
+      /more than one credential kind/,
+    ],
+    ['a secret', 'credential', /./],
   ])('reports %o at %s', (credential, path, message) => {
     try {
       newClient(credential as TokenClientOptions['credential'])
