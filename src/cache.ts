@@ -1,10 +1,12 @@
 /**
  * The token cache (DESIGN §5): bounded LRU storage, one request in flight per key, early refresh in the
  * background, stale-if-error. It knows nothing of HTTP: it calls the `fetch` function it was given.
+ * With a shared store (store.ts), a request first looks there and goes through the fleet's lease.
  */
 import { LRUCache } from 'lru-cache'
 import type { Clock } from './clock.js'
 import { diagnosticsActive, publishLookup, type TokenLookupEvent } from './diagnostics.js'
+import { type CacheStoreSettings, fetchShared, type StoredToken } from './store.js'
 
 /** A token is never handed out within this margin of its expiry (clock skew). */
 export const EXPIRY_SKEW_MS = 30_000
@@ -62,6 +64,11 @@ export interface TokenCacheSettings<Target extends CacheTarget, Token extends Ca
   fetch: (target: Target, ctx: FetchContext) => Promise<Token>
   onBackgroundError?: BackgroundErrorHandler | undefined
   random?: (() => number) | undefined
+  /**
+   * A store shared by a fleet of processes: read on a miss and before a background refresh (never on a
+   * hit), written with every new token, its lease taken so that the fleet sends one request per key.
+   */
+  store?: CacheStoreSettings<Token> | undefined
 }
 
 interface Slot<Token> {
@@ -184,7 +191,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
     event: TokenLookupEvent = 'refresh',
   ): Promise<Token> {
     const generation = this.#generation
-    const flight = this.#settings.fetch(target, ctx).then(
+    const flight = this.#fetch(target, ctx, ctx.background || event === 'miss').then(
       (token) => {
         this.#settle(flightKey, flight)
         this.#store(target.key, token, generation)
@@ -200,6 +207,21 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
     this.#flights.set(flightKey, flight)
     flight.catch(noop) // a background refresh may have no caller: its failure is reported, not thrown
     return flight
+  }
+
+  /** A request for `target`: to the authority, or through the shared store when there is one. */
+  #fetch(target: Target, ctx: FetchContext, read: boolean): Promise<Token> {
+    const { store: shared, clock } = this.#settings
+    if (shared === undefined) return this.#settings.fetch(target, ctx)
+    const held = this.#slots.peek(target.key)?.token
+    return fetchShared({
+      shared,
+      key: `${shared.keyPrefix}\u0000${target.key}`,
+      read,
+      accept: (stored) => usable(stored, held, ctx.background, clock.now()),
+      fetch: () => this.#settings.fetch(target, ctx),
+      ttlMs: (token) => token.expiresAt - clock.now(),
+    })
   }
 
   #settle(flightKey: string, flight: Promise<Token>): void {
@@ -231,6 +253,15 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
 }
 
 function noop(): void {}
+
+/**
+ * Whether a stored token may answer a request: newer than the token held (if any), and fresh for a
+ * background refresh, or outside the expiry margin for a caller who waits.
+ */
+function usable(stored: StoredToken, held: CacheableToken | undefined, background: boolean, now: number) {
+  if (held !== undefined && stored.requestedAt <= held.requestedAt) return false
+  return now < (background ? stored.refreshAt : stored.expiresAt - EXPIRY_SKEW_MS)
+}
 
 function report(
   event: TokenLookupEvent,
