@@ -1,19 +1,32 @@
 import { defineConfig } from 'tsup'
 
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    testing: 'src/testing/index.ts',
-    verify: 'src/verify/index.ts',
-  },
-  format: ['esm', 'cjs'],
-  dts: true,
+const common = {
   sourcemap: true,
-  clean: true,
+  clean: false, // `npm run build` empties dist/ first; two configs build side by side
   target: 'node22',
   platform: 'node',
-  splitting: true,
   treeshake: true,
   shims: false,
   removeNodeProtocol: false,
-})
+} as const
+
+export default defineConfig([
+  {
+    ...common,
+    entry: {
+      index: 'src/index.ts',
+      testing: 'src/testing/index.ts',
+      verify: 'src/verify/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    splitting: true,
+  },
+  {
+    ...common,
+    entry: { cli: 'src/cli/bin.ts' },
+    format: ['esm'],
+    dts: false,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+])

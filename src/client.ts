@@ -10,6 +10,7 @@ import { DEFAULT_REFRESH_WINDOW_MS, type FetchContext, TokenCache, tokenTimes } 
 import { type Clock, systemClock } from './clock.js'
 import { createCredential } from './credentials/create.js'
 import type { Credential } from './credentials/credential.js'
+import { type Environment, optionsFromEnvironment } from './env.js'
 import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './fetch.js'
 import { type AuthRoutes, createAuthInterceptor } from './interceptor.js'
 import {
@@ -112,6 +113,24 @@ export class TokenClient {
           nextAttemptAt: new Date(info.retryAt).toISOString(),
         }),
     })
+  }
+
+  /**
+   * A client configured from the variables `@azure/identity` users already set: `AZURE_TENANT_ID`,
+   * `AZURE_CLIENT_ID`, and one of `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH`
+   * (+ `AZURE_CLIENT_CERTIFICATE_PASSWORD`, `AZURE_CLIENT_SEND_CERTIFICATE_CHAIN`) or
+   * `AZURE_FEDERATED_TOKEN_FILE`; `AZURE_AUTHORITY_HOST`. `overrides` win; what is missing is named.
+   *
+   * @example
+   * ```ts
+   * const client = TokenClient.fromEnvironment({ logger: console })
+   * ```
+   */
+  static fromEnvironment(
+    overrides?: Partial<TokenClientOptions>,
+    env: Environment = process.env,
+  ): TokenClient {
+    return new TokenClient(optionsFromEnvironment(env, overrides))
   }
 
   /**

@@ -1,7 +1,12 @@
 export { decodeClaims, type EntraAccessTokenClaims } from './claims.js'
 export { TokenClient } from './client.js'
 export { type Clock, systemClock } from './clock.js'
+export type { ClientAssertionCallback, ClientAssertionContext } from './credentials/assertion.js'
+export type { AssertionAlgorithm } from './credentials/certificate-material.js'
+export type { AuthMethod } from './credentials/create.js'
+export type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
 export { TOKEN_CHANNEL, type TokenLookupEvent, type TokenLookupMessage } from './diagnostics.js'
+export { ENVIRONMENT_VARIABLES, type Environment, optionsFromEnvironment } from './env.js'
 export {
   AuthorityError,
   type AuthorityErrorInfo,

@@ -454,3 +454,17 @@ describe('wrappers on the client', () => {
     expect(endpoint.count).toBe(1)
   })
 })
+
+describe('TokenClient.fromEnvironment', () => {
+  it('builds a client from the AZURE_* variables, overrides winning', async () => {
+    const endpoint = scriptedEndpoint(V2_URL, [v2Token('from-env')])
+    network.use(endpoint.handler)
+    const client = TokenClient.fromEnvironment(
+      { http: { retries: 0 } },
+      { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT_ID, AZURE_CLIENT_SECRET: SECRET },
+    )
+    expect((await client.getToken(API)).accessToken).toBe('from-env')
+    expect(endpoint.seen[0]?.form.get('client_secret')).toBe(SECRET)
+    expect(() => TokenClient.fromEnvironment({}, { AZURE_TENANT_ID: TENANT })).toThrow(/AZURE_CLIENT_ID/)
+  })
+})

@@ -1,0 +1,102 @@
+/**
+ * `client-credentials decode <jwt|->`: a token's header and claims, times made readable, and a line per
+ * known claim saying what it means. Nothing is verified: this is for looking, not trusting.
+ */
+import { parseArgs } from 'node:util'
+import { decodeClaims } from '../claims.js'
+import { EXIT, type Io, styler } from './output.js'
+
+export const DECODE_HELP = `Usage: client-credentials decode <jwt | ->
+
+Prints a JWT's header and claims (times in ISO 8601 and relative to now) and what each known claim
+means. Reads the token from standard input when given '-'. Nothing is verified.
+
+Options:
+  --json      print { header, claims } as JSON
+  -h, --help  this help`
+
+const MEANINGS: Record<string, string> = {
+  aud: 'audience: the API the token is for (v1: the App ID URI; v2: the API application id)',
+  iss: 'issuer: the tenant that issued it (v1: https://sts.windows.net/{tid}/, v2: …/{tid}/v2.0)',
+  sub: "subject: the client's service principal object id (= oid for app tokens)",
+  oid: "object id of the client's service principal in the tenant",
+  tid: 'tenant id',
+  appid: 'v1: the client application id that asked for the token',
+  azp: 'v2: the client application id that asked for the token',
+  appidacr: 'v1: how the client authenticated: 0 public, 1 secret, 2 certificate or assertion',
+  azpacr: 'v2: how the client authenticated: 0 public, 1 secret, 2 certificate or assertion',
+  roles: 'app roles granted to the client (with admin consent); absent when none',
+  scp: 'delegated scopes (user tokens only)',
+  idtyp: '"app" for app-only (client-credentials) tokens',
+  ver: 'token version: 1.0 or 2.0 (set by the API registration, not the endpoint called)',
+  iat: 'issued at',
+  nbf: 'not valid before',
+  exp: 'expires at',
+  idp: 'v1: identity provider',
+  uti: 'token identifier (internal)',
+  rh: 'refresh handle (internal)',
+  aio: 'internal',
+  xms_cc: 'client capabilities (cp1: CAE-capable)',
+}
+const TIME_CLAIMS = new Set(['iat', 'nbf', 'exp'])
+
+/** Runs `decode`. */
+export async function runDecode(argv: string[], io: Io, now = Date.now()): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  })
+  if (values.help) {
+    io.out(DECODE_HELP)
+    return EXIT.ok
+  }
+  const input = positionals[0] === '-' || positionals[0] === undefined ? await io.readStdin() : positionals[0]
+  const token = input.trim().replace(/^Bearer\s+/i, '')
+  const header = decodePart(token.split('.')[0])
+  const claims = decodeClaims(token)
+  if (!header || !claims) {
+    io.err(
+      'decode: not a JWT (three base64url parts with a JSON header and payload). Opaque tokens cannot be decoded.',
+    )
+    return EXIT.usage
+  }
+  if (values.json) {
+    io.out(JSON.stringify({ header, claims }, null, 2))
+    return EXIT.ok
+  }
+  const s = styler(io.color)
+  io.out(s.bold('Header'))
+  for (const [key, value] of Object.entries(header))
+    io.out(`  ${s.cyan(key.padEnd(10))} ${JSON.stringify(value)}`)
+  io.out(s.bold('Claims'))
+  for (const [key, value] of Object.entries(claims)) {
+    const shown =
+      TIME_CLAIMS.has(key) && typeof value === 'number' ? describeTime(value, now) : JSON.stringify(value)
+    const meaning = MEANINGS[key]
+    io.out(`  ${s.cyan(key.padEnd(10))} ${shown}${meaning ? `\n  ${' '.repeat(10)} ${s.dim(meaning)}` : ''}`)
+  }
+  io.out(s.dim('Not verified: use client-credentials/verify on the API side.'))
+  return EXIT.ok
+}
+
+function decodePart(part: string | undefined): Record<string, unknown> | undefined {
+  if (!part || !/^[A-Za-z0-9_-]+$/.test(part)) return undefined
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function describeTime(seconds: number, now: number): string {
+  const deltaSec = Math.round(seconds - now / 1000)
+  const abs = Math.abs(deltaSec)
+  const span =
+    abs >= 3600 ? `${(abs / 3600).toFixed(1)} h` : abs >= 60 ? `${Math.round(abs / 60)} min` : `${abs} s`
+  const relative = deltaSec >= 0 ? `in ${span}` : `${span} ago`
+  return `${seconds} (${new Date(seconds * 1000).toISOString()}, ${relative})`
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { runDecode } from '../../src/cli/decode.js'
+import { fakeJwt } from '../helpers/token-endpoint.js'
+import { captureIo } from './io.js'
+
+const NOW = Date.parse('2026-11-24T10:00:00Z')
+const token = fakeJwt({
+  aud: 'api://myapis/mywebapi',
+  iss: 'https://sts.windows.net/f6aba1d9-da41-4ea3-8f30-4970725586a8/',
+  roles: ['Admin'],
+  appidacr: '1',
+  exp: NOW / 1000 + 3600,
+  custom: 'x',
+})
+
+describe('decode', () => {
+  it('prints the header, the claims with readable times, and what known claims mean', async () => {
+    const run = captureIo()
+    expect(await runDecode([token], run.io, NOW)).toBe(0)
+    expect(run.stdout).toContain('alg')
+    expect(run.stdout).toContain('"api://myapis/mywebapi"')
+    expect(run.stdout).toContain('audience: the API the token is for')
+    expect(run.stdout).toContain('app roles granted to the client')
+    expect(run.stdout).toContain('2026-11-24T11:00:00.000Z, in 1.0 h')
+    expect(run.stdout).toContain('custom')
+    expect(run.stdout).toContain('Not verified')
+  })
+
+  it('reads the token from standard input with -, and accepts a Bearer prefix', async () => {
+    const run = captureIo({}, `Bearer ${token}\n`)
+    expect(await runDecode(['-', '--json'], run.io, NOW)).toBe(0)
+    const printed = JSON.parse(run.stdout) as { header: { alg: string }; claims: { roles: string[] } }
+    expect(printed.header.alg).toBe('RS256')
+    expect(printed.claims.roles).toEqual(['Admin'])
+  })
+
+  it('refuses an opaque token with exit code 2', async () => {
+    const run = captureIo()
+    expect(await runDecode(['opaque-token'], run.io, NOW)).toBe(2)
+    expect(run.stderr).toContain('not a JWT')
+  })
+})
