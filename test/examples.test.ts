@@ -10,11 +10,14 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-it.each(['quick-start.ts', 'web-api.ts'])('shows examples/%s in the README word for word', (file) => {
-  const example = readFileSync(new URL(`../examples/${file}`, import.meta.url), 'utf8')
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
-  expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``)
-})
+it.each(['quick-start.ts', 'web-api.ts', 'testing-with-local-authority.test.ts'])(
+  'shows examples/%s in the README word for word',
+  (file) => {
+    const example = readFileSync(new URL(`../examples/${file}`, import.meta.url), 'utf8')
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``)
+  },
+)
 
 it('runs the quick start as written: one token request, the second call from memory', async () => {
   vi.stubEnv('CLIENT_SECRET', 'quick-start-secret')
