@@ -170,9 +170,24 @@ const urlString = z.string().check((ctx) => {
   if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem })
 })
 
+type TokenStore = import('./store.js').TokenStore
+
+const tokenStoreSchema = z.custom<TokenStore>(
+  (value) =>
+    typeof (value as Partial<TokenStore> | null)?.get === 'function' &&
+    typeof (value as Partial<TokenStore> | null)?.set === 'function',
+  'must be a token store with get and set, e.g. createRedisStore(redis) from client-credentials/redis',
+)
+
 const cacheSchema = z.strictObject({
   /** The most tokens kept in memory (least recently used go first). @defaultValue 10000 */
   maxEntries: z.int().positive().optional(),
+  /**
+   * A store shared by a fleet of processes (`createRedisStore(redis)` from `client-credentials/redis`),
+   * behind the in-memory cache: looked up on a miss, written with every new token, so that the fleet
+   * sends one token request per key. @defaultValue none: each process requests its own tokens
+   */
+  store: tokenStoreSchema.optional(),
 })
 
 const refreshSchema = z.strictObject({
