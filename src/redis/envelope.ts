@@ -1,0 +1,144 @@
+/**
+ * How a token is written in Redis: JSON, and with an encryption key AES-256-GCM. A bearer token in a
+ * shared store is a credential, so an encrypted entry names its key id (keys can be rotated), and its
+ * Redis key is the associated data (an entry copied to another key does not decrypt). Reading never
+ * throws: an entry that cannot be read is a problem to log and a miss.
+ *
+ * - plain: `{"v":1,"token":{"accessToken":…,"requestedAt":…,…}}`
+ * - sealed: `{"v":1,"kid":"…","iv":"…","data":"…","tag":"…"}` (base64url; `data` is the plain token JSON)
+ */
+import { createCipheriv, createDecipheriv, createHash, type KeyObject, randomBytes } from 'node:crypto'
+import type { StoredToken } from '../store.js'
+
+const VERSION = 1
+const CIPHER = 'aes-256-gcm'
+const IV_BYTES = 12
+const TAG_BYTES = 16
+
+/** The keys a store encrypts with and decrypts with. */
+export interface Keyring {
+  /** The key new entries are encrypted with; `undefined`: entries are stored in plain JSON. */
+  readonly current: { readonly id: string; readonly key: KeyObject } | undefined
+  /** Every key entries may be decrypted with, by id (the current one included). */
+  readonly byId: ReadonlyMap<string, KeyObject>
+}
+
+/** An entry read back: its token, or why it cannot be used. */
+export type OpenedEntry = { token: StoredToken; problem?: undefined } | { token?: undefined; problem: string }
+
+/**
+ * The default id of an encryption key: a short fingerprint of it (48 bits of a SHA-256 digest).
+ *
+ * @example
+ * ```ts
+ * keyIdOf(Buffer.alloc(32)) // 'Xx9kQ2aB' (8 base64url characters)
+ * ```
+ */
+export function keyIdOf(key: Uint8Array): string {
+  return createHash('sha256')
+    .update('client-credentials/redis key id\u0000')
+    .update(key)
+    .digest('base64url')
+    .slice(0, 8)
+}
+
+/**
+ * `token` as the string to store at `entryKey`: encrypted with the keyring's current key, if any.
+ *
+ * @example
+ * ```ts
+ * const value = sealEntry(token, keyring, 'client-credentials:token:q3…')
+ * ```
+ */
+export function sealEntry(token: StoredToken, keyring: Keyring, entryKey: string): string {
+  const fields = {
+    accessToken: token.accessToken,
+    requestedAt: token.requestedAt,
+    refreshAt: token.refreshAt,
+    expiresAt: token.expiresAt,
+    scope: token.scope,
+    tenant: token.tenant,
+  }
+  const { current } = keyring
+  if (current === undefined) return JSON.stringify({ v: VERSION, token: fields })
+  const iv = randomBytes(IV_BYTES)
+  const cipher = createCipheriv(CIPHER, current.key, iv, { authTagLength: TAG_BYTES })
+  cipher.setAAD(Buffer.from(entryKey))
+  const data = Buffer.concat([cipher.update(JSON.stringify(fields)), cipher.final()])
+  return JSON.stringify({
+    v: VERSION,
+    kid: current.id,
+    iv: iv.toString('base64url'),
+    data: data.toString('base64url'),
+    tag: cipher.getAuthTag().toString('base64url'),
+  })
+}
+
+/**
+ * The token in `value` (the string stored at `entryKey`), or the reason it cannot be used.
+ *
+ * @example
+ * ```ts
+ * const { token, problem } = openEntry(value, keyring, entryKey)
+ * if (problem) logger.warn(`Unreadable token entry: ${problem}`)
+ * ```
+ */
+export function openEntry(value: string, keyring: Keyring, entryKey: string): OpenedEntry {
+  let envelope: Record<string, unknown>
+  try {
+    const parsed: unknown = JSON.parse(value)
+    if (typeof parsed !== 'object' || parsed === null) return { problem: 'is not a JSON object' }
+    envelope = parsed as Record<string, unknown>
+  } catch {
+    return { problem: 'is not JSON' }
+  }
+  if (envelope.v !== VERSION) return { problem: `has an unknown format version (${String(envelope.v)})` }
+  if (envelope.kid === undefined) {
+    if (keyring.current !== undefined) return { problem: 'is not encrypted while encryption is on' }
+    return checked(envelope.token)
+  }
+  return decrypt(envelope, keyring, entryKey)
+}
+
+function decrypt(envelope: Record<string, unknown>, keyring: Keyring, entryKey: string): OpenedEntry {
+  const { kid, iv, data, tag } = envelope
+  if (
+    typeof kid !== 'string' ||
+    typeof iv !== 'string' ||
+    typeof data !== 'string' ||
+    typeof tag !== 'string'
+  ) {
+    return { problem: 'is not a valid encrypted entry' }
+  }
+  if (keyring.current === undefined) return { problem: 'is encrypted, but no encryptionKey is configured' }
+  const key = keyring.byId.get(kid)
+  if (key === undefined) return { problem: `is encrypted with key id '${kid}', which is not configured` }
+  let plain: string
+  try {
+    const decipher = createDecipheriv(CIPHER, key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES })
+    decipher.setAAD(Buffer.from(entryKey))
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'))
+    plain = Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString()
+  } catch {
+    return { problem: `does not decrypt with key id '${kid}' (another key under the same id, or tampered)` }
+  }
+  try {
+    return checked(JSON.parse(plain))
+  } catch {
+    return { problem: 'decrypts to something that is not JSON' }
+  }
+}
+
+/** `value` as a stored token, if it is one. */
+function checked(value: unknown): OpenedEntry {
+  const problem = { problem: 'does not hold a valid token' }
+  if (typeof value !== 'object' || value === null) return problem
+  const { accessToken, requestedAt, refreshAt, expiresAt, scope, tenant } = value as Record<string, unknown>
+  if (typeof accessToken !== 'string' || accessToken === '' || typeof scope !== 'string') return problem
+  if (typeof requestedAt !== 'number' || typeof refreshAt !== 'number' || typeof expiresAt !== 'number') {
+    return problem
+  }
+  if (![requestedAt, refreshAt, expiresAt].every(Number.isFinite)) return problem
+  if (tenant !== undefined && typeof tenant !== 'string') return problem
+  return { token: { accessToken, requestedAt, refreshAt, expiresAt, scope, tenant } }
+}

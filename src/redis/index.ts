@@ -1,0 +1,20 @@
+/**
+ * `client-credentials/redis`: a fleet-wide token cache on Redis.
+ *
+ * @example
+ * ```ts
+ * import { createRedisStore } from 'client-credentials/redis'
+ * const client = new TokenClient({ tenant, clientId, credential, cache: { store: createRedisStore(redis) } })
+ * ```
+ */
+export type { RedisClientLike, RedisSubscriberLike } from './client.js'
+export { keyIdOf } from './envelope.js'
+export { DEFAULT_PREFIX, redisTokenKeys } from './keys.js'
+export {
+  DEFAULT_LEASE_MS,
+  DEFAULT_OPERATION_TIMEOUT_MS,
+  DEFAULT_WAIT_MS,
+  type EncryptionKeyInput,
+  type RedisStoreOptions,
+} from './options.js'
+export { createRedisStore, RedisTokenStore } from './store.js'

@@ -1,0 +1,160 @@
+/**
+ * The token store on Redis: one string per token (encrypted when a key is given) expiring with the
+ * token, a lease per token so that one process of the fleet fetches it, and a pub/sub channel that
+ * wakes the others. Redis is an optimisation: every method answers (a miss, a granted lease) when
+ * Redis cannot, and never rejects.
+ */
+import { randomBytes } from 'node:crypto'
+import { REDACTED, redactInstances } from '../redact.js'
+import type { StoredToken, StoreLease, TokenStore } from '../store.js'
+import type { RedisClientLike } from './client.js'
+import { FAILED, RedisConnection } from './connection.js'
+import { openEntry, sealEntry } from './envelope.js'
+import { eventsChannel, type RedisTokenKeys, redisTokenKeys } from './keys.js'
+import { Notifier } from './notifier.js'
+import { parseRedisStoreOptions, type RedisStoreOptions, type RedisStoreSettings } from './options.js'
+
+/** Deletes the lease only if `owner` still holds it, and announces it: KEYS[1] lease; ARGV owner, channel, digest. */
+const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  redis.call('PUBLISH', ARGV[2], ARGV[3])
+  return 1
+end
+return 0`
+
+/** The lease granted when Redis cannot be asked: nobody to coordinate with, so fetch. */
+const UNCOORDINATED: StoreLease = { release: () => Promise.resolve() }
+
+/**
+ * A {@link TokenStore} on Redis. Create it with {@link createRedisStore}.
+ *
+ * @example
+ * ```ts
+ * const store = createRedisStore(redis, { encryptionKey: process.env.TOKEN_KEY! })
+ * store.describe() // { prefix: 'client-credentials:', encrypted: true, keyId: '…', available: true, … }
+ * await store.close() // on shutdown, before redis.close()
+ * ```
+ */
+export class RedisTokenStore implements TokenStore {
+  /** How long a process waits for the leaseholder's token before requesting its own, ms. */
+  readonly waitMs: number
+  readonly #settings: RedisStoreSettings
+  readonly #connection: RedisConnection
+  readonly #notifier: Notifier | undefined
+  readonly #channel: string
+
+  constructor(redis: RedisClientLike, options?: RedisStoreOptions) {
+    const settings = parseRedisStoreOptions(options)
+    this.#settings = settings
+    this.waitMs = settings.waitMs
+    this.#channel = eventsChannel(settings.prefix)
+    this.#connection = new RedisConnection(redis, settings.operationTimeoutMs, settings.logger)
+    if (settings.pubSub) this.#notifier = new Notifier(redis, this.#channel, settings.logger)
+  }
+
+  /** The token stored at `key`; `undefined` when absent, unreadable (logged) or Redis unavailable. */
+  async get(key: string): Promise<StoredToken | undefined> {
+    const keys = this.#keys(key)
+    const value = textOf(await this.#connection.run(['GET', keys.entry]))
+    if (value === undefined) return undefined
+    const { token, problem } = openEntry(value, this.#settings.keyring, keys.entry)
+    if (problem !== undefined) {
+      this.#settings.logger?.warn?.('Unreadable token in the Redis token store, treated as a miss.', {
+        key: keys.entry,
+        problem: `the entry ${problem}`,
+      })
+    }
+    return token
+  }
+
+  /** Stores `token` at `key` for `ttlMs` and wakes the processes waiting for it. */
+  async set(key: string, token: StoredToken, ttlMs: number): Promise<void> {
+    const keys = this.#keys(key)
+    const value = sealEntry(token, this.#settings.keyring, keys.entry)
+    const px = String(Math.max(1, Math.ceil(ttlMs)))
+    await Promise.all([
+      this.#connection.run(['SET', keys.entry, value, 'PX', px]),
+      this.#connection.run(['PUBLISH', this.#channel, keys.digest]),
+    ])
+  }
+
+  /** `key`'s lease for `leaseMs`; `undefined` when another process holds it; granted when Redis is unavailable. */
+  async lease(key: string): Promise<StoreLease | undefined> {
+    const keys = this.#keys(key)
+    const owner = randomBytes(16).toString('base64url')
+    const px = String(this.#settings.leaseMs)
+    const reply = await this.#connection.run(['SET', keys.lease, owner, 'NX', 'PX', px])
+    if (reply === FAILED) return UNCOORDINATED
+    if (reply === null || reply === undefined) return undefined
+    return { release: () => this.#release(keys, owner) }
+  }
+
+  /** Resolves when `key` is set or its lease released (pub/sub), or after `timeoutMs`. */
+  waitForChange(key: string, timeoutMs: number): Promise<void> {
+    const notifier = this.#notifier
+    if (notifier !== undefined && !this.#connection.down)
+      return notifier.wait(this.#keys(key).digest, timeoutMs)
+    return new Promise((resolve) => setTimeout(resolve, timeoutMs))
+  }
+
+  /** Stops using Redis: closes the store's pub/sub connection, detaches from the client (not closed). */
+  async close(): Promise<void> {
+    this.#connection.close()
+    this.#notifier?.close()
+  }
+
+  /** The store's settings and state, for logs (never a key or a token). */
+  describe(): Record<string, unknown> {
+    const s = this.#settings
+    return {
+      prefix: s.prefix,
+      encrypted: s.keyring.current !== undefined,
+      keyId: s.keyring.current?.id,
+      encryptionKey: s.keyring.current === undefined ? undefined : REDACTED,
+      leaseMs: s.leaseMs,
+      waitMs: s.waitMs,
+      pubSub: s.pubSub,
+      available: !this.#connection.down,
+    }
+  }
+
+  async #release(keys: RedisTokenKeys, owner: string): Promise<void> {
+    await this.#connection.run(['EVAL', RELEASE_SCRIPT, '1', keys.lease, owner, this.#channel, keys.digest])
+  }
+
+  #keys(key: string): RedisTokenKeys {
+    return redisTokenKeys(this.#settings.prefix, key)
+  }
+}
+redactInstances(RedisTokenStore, (store) => store.describe())
+
+/**
+ * A fleet-wide token store on Redis, for `new TokenClient({ …, cache: { store } })`: the in-process
+ * cache stays in front (a hit never touches Redis), and on a miss the fleet sends one token request
+ * per key. Give it a node-redis v5/v6 client (`createClient()`); connect it without awaiting, since
+ * `connect()` waits for Redis: the store works without Redis until it is ready. The store listens to
+ * the client's 'error' events (so that a lost Redis never crashes the process) and logs one warning
+ * per outage; your own listeners still run.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis'
+ * import { TokenClient } from 'client-credentials'
+ * import { createRedisStore } from 'client-credentials/redis'
+ *
+ * const redis = createClient({ url: process.env.REDIS_URL })
+ * redis.connect().catch(() => {}) // retries in the background; the store copes meanwhile
+ * const store = createRedisStore(redis, { encryptionKey: process.env.TOKEN_CACHE_KEY!, logger: console })
+ * const client = new TokenClient({ tenant, clientId, credential, cache: { store } })
+ * ```
+ */
+export function createRedisStore(redis: RedisClientLike, options?: RedisStoreOptions): RedisTokenStore {
+  return new RedisTokenStore(redis, options)
+}
+
+/** A string reply as text (a client with a Buffer type mapping answers Buffers); else `undefined`. */
+function textOf(reply: unknown): string | undefined {
+  if (typeof reply === 'string') return reply
+  if (reply instanceof Uint8Array) return Buffer.from(reply).toString('utf8')
+  return undefined
+}
