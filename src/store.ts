@@ -97,7 +97,14 @@ export interface CacheStoreSettings<Token> {
   logger?: Logger | undefined
 }
 
-/** One fetch through the store, as the cache sets it up. */
+/**
+ * One fetch through the store, as the cache sets it up.
+ *
+ * @example
+ * ```ts
+ * const io: SharedFetch<AccessToken> = { shared, key, read: true, accept, fetch: () => request(), ttlMs }
+ * ```
+ */
 export interface SharedFetch<Token extends CacheableToken> {
   shared: CacheStoreSettings<Token>
   /** The full store key: prefix and cache key. */
@@ -155,16 +162,25 @@ async function fetchHoldingLease<Token extends CacheableToken>(
     // another process may have stored its token between our read and our lease
     const found = await readUsable(io)
     if (found !== undefined) {
-      void lease.release().catch(noop)
+      release(lease)
       return found
     }
     token = await io.fetch()
   } catch (error) {
-    void lease.release().catch(noop)
+    release(lease)
     throw error
   }
-  void store(io, token).then(() => lease.release().catch(noop))
+  void store(io, token).then(() => release(lease))
   return token
+}
+
+/** Gives `lease` up in the background (after the token is stored, so that waiters find it). */
+function release(lease: StoreLease): void {
+  try {
+    lease.release().catch(noop)
+  } catch {
+    // a store's release must not reject; if it throws, the lease expires on its own
+  }
 }
 
 /** Stores `token` in the background and returns it. */
@@ -173,16 +189,17 @@ function stored<Token extends CacheableToken>(io: SharedFetch<Token>, token: Tok
   return token
 }
 
+/** Writes `token` to the store; never rejects. */
 async function store<Token extends CacheableToken>(io: SharedFetch<Token>, token: Token): Promise<void> {
-  const ttlMs = io.ttlMs(token)
-  if (ttlMs <= 0) return
   let entry: StoredToken
+  let ttlMs: number
   try {
+    ttlMs = io.ttlMs(token)
     entry = io.shared.toStored(token)
   } catch (error) {
     return report(io, error)
   }
-  await attempt(io, () => io.shared.store.set(io.key, entry, ttlMs), undefined)
+  if (ttlMs > 0) await attempt(io, () => io.shared.store.set(io.key, entry, ttlMs), undefined)
 }
 
 async function readUsable<Token extends CacheableToken>(io: SharedFetch<Token>): Promise<Token | undefined> {

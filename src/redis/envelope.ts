@@ -15,7 +15,14 @@ const CIPHER = 'aes-256-gcm'
 const IV_BYTES = 12
 const TAG_BYTES = 16
 
-/** The keys a store encrypts with and decrypts with. */
+/**
+ * The keys a store encrypts with and decrypts with.
+ *
+ * @example
+ * ```ts
+ * const { keyring } = parseRedisStoreOptions({ encryptionKey, decryptionKeys: { old: oldKey } })
+ * ```
+ */
 export interface Keyring {
   /** The key new entries are encrypted with; `undefined`: entries are stored in plain JSON. */
   readonly current: { readonly id: string; readonly key: KeyObject } | undefined
@@ -23,7 +30,14 @@ export interface Keyring {
   readonly byId: ReadonlyMap<string, KeyObject>
 }
 
-/** An entry read back: its token, or why it cannot be used. */
+/**
+ * An entry read back: its token, or why it cannot be used.
+ *
+ * @example
+ * ```ts
+ * const opened: OpenedEntry = openEntry(value, keyring, entryKey) // { token } or { problem: 'is not JSON' }
+ * ```
+ */
 export type OpenedEntry = { token: StoredToken; problem?: undefined } | { token?: undefined; problem: string }
 
 /**

@@ -7,6 +7,8 @@
  * const client = new TokenClient({ tenant, clientId, credential, cache: { store: createRedisStore(redis) } })
  * ```
  */
+
+export type { StoredToken, StoreLease, TokenStore } from '../store.js'
 export type { RedisClientLike, RedisSubscriberLike } from './client.js'
 export { keyIdOf } from './envelope.js'
 export { DEFAULT_PREFIX, redisTokenKeys } from './keys.js'

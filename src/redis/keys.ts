@@ -12,7 +12,14 @@ import { createHash } from 'node:crypto'
 /** The prefix of every Redis key and channel of the store, unless given. */
 export const DEFAULT_PREFIX = 'client-credentials:'
 
-/** The Redis names of one token. */
+/**
+ * The Redis names of one token.
+ *
+ * @example
+ * ```ts
+ * const { entry, lease }: RedisTokenKeys = redisTokenKeys(DEFAULT_PREFIX, storeKey)
+ * ```
+ */
 export interface RedisTokenKeys {
   /** What the events channel carries for this token. */
   readonly digest: string

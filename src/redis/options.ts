@@ -20,7 +20,14 @@ const KEY_BYTES = 32
 const BASE64 = /^(?:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+)$/
 const KEY_PROBLEM = 'must be 32 bytes: a Buffer, or a base64 string of 32 bytes (openssl rand -base64 32)'
 
-/** An AES-256 key: 32 bytes, or their base64 (or base64url). */
+/**
+ * An AES-256 key: 32 bytes, or their base64 (or base64url).
+ *
+ * @example
+ * ```ts
+ * const key: EncryptionKeyInput = process.env.TOKEN_CACHE_KEY! // from `openssl rand -base64 32`
+ * ```
+ */
 export type EncryptionKeyInput = Uint8Array | string
 
 const keySchema = z.custom<EncryptionKeyInput>((value) => keyBytes(value) !== undefined, KEY_PROBLEM)
@@ -83,10 +90,24 @@ export const redisStoreOptionsSchema = z
     }
   })
 
-/** The options of `createRedisStore` (see {@link redisStoreOptionsSchema}). */
+/**
+ * The options of `createRedisStore` (see {@link redisStoreOptionsSchema}).
+ *
+ * @example
+ * ```ts
+ * const options: RedisStoreOptions = { encryptionKey: newKey, keyId: '2026-02', decryptionKeys: { '2026-01': oldKey } }
+ * ```
+ */
 export type RedisStoreOptions = z.input<typeof redisStoreOptionsSchema>
 
-/** The options, validated and resolved. */
+/**
+ * The options, validated and resolved.
+ *
+ * @example
+ * ```ts
+ * const settings: RedisStoreSettings = parseRedisStoreOptions({ leaseMs: 5_000 })
+ * ```
+ */
 export interface RedisStoreSettings {
   readonly prefix: string
   readonly keyring: Keyring

@@ -1,0 +1,174 @@
+import { createSecretKey } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { ConfigurationError } from '../../src/errors.js'
+import { type Keyring, keyIdOf, openEntry, sealEntry } from '../../src/redis/envelope.js'
+import { parseRedisStoreOptions } from '../../src/redis/options.js'
+import type { StoredToken } from '../../src/store.js'
+
+const KEY = Buffer.alloc(32, 1)
+const OTHER = Buffer.alloc(32, 2)
+const ENTRY = 'client-credentials:token:abc'
+const token: StoredToken = {
+  accessToken: 'eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJhcGkifQ.c2ln-SECRET-TOKEN',
+  requestedAt: 1_764_000_000_000,
+  refreshAt: 1_764_003_300_000,
+  expiresAt: 1_764_003_599_000,
+  scope: 'api://myapis/mywebapi/.default',
+  tenant: 'contoso.onmicrosoft.com',
+}
+
+const plain: Keyring = { current: undefined, byId: new Map() }
+function ring(key: Buffer, id = keyIdOf(key), former: Array<[string, Buffer]> = []): Keyring {
+  const current = { id, key: createSecretKey(key) }
+  return {
+    current,
+    byId: new Map([[id, current.key], ...former.map(([i, k]) => [i, createSecretKey(k)] as const)]),
+  }
+}
+
+describe('the entry envelope', () => {
+  it('stores a token as plain JSON without a key, and reads it back', () => {
+    const value = sealEntry(token, plain, ENTRY)
+    expect(JSON.parse(value)).toEqual({ v: 1, token })
+    expect(openEntry(value, plain, ENTRY)).toEqual({ token })
+  })
+
+  it('keeps an undefined tenant undefined', () => {
+    const value = sealEntry({ ...token, tenant: undefined }, plain, ENTRY)
+    expect(openEntry(value, plain, ENTRY).token?.tenant).toBeUndefined()
+  })
+
+  it('encrypts with AES-256-GCM: the stored value holds no part of the token, and names its key id', () => {
+    const keyring = ring(KEY)
+    const value = sealEntry(token, keyring, ENTRY)
+    for (const part of token.accessToken.split('.')) expect(value).not.toContain(part)
+    expect(value).not.toContain('SECRET')
+    expect(value).not.toContain('contoso')
+    expect(JSON.parse(value)).toMatchObject({ v: 1, kid: keyIdOf(KEY) })
+    expect(openEntry(value, keyring, ENTRY)).toEqual({ token })
+  })
+
+  it('uses a new IV for each entry', () => {
+    const keyring = ring(KEY)
+    expect(sealEntry(token, keyring, ENTRY)).not.toBe(sealEntry(token, keyring, ENTRY))
+  })
+
+  it('reads an entry sealed with another key under the same id as a problem, not a token', () => {
+    const value = sealEntry(token, ring(KEY, 'k1'), ENTRY)
+    expect(openEntry(value, ring(OTHER, 'k1'), ENTRY).problem).toMatch(/does not decrypt with key id 'k1'/)
+  })
+
+  it('reads an entry sealed with an unknown key id as a problem', () => {
+    const value = sealEntry(token, ring(KEY), ENTRY)
+    expect(openEntry(value, ring(OTHER), ENTRY).problem).toMatch(/not configured/)
+  })
+
+  it('binds an entry to its Redis key: copied elsewhere it does not decrypt', () => {
+    const keyring = ring(KEY)
+    const value = sealEntry(token, keyring, ENTRY)
+    expect(openEntry(value, keyring, `${ENTRY}x`).problem).toMatch(/does not decrypt/)
+  })
+
+  it('detects tampering', () => {
+    const keyring = ring(KEY)
+    const envelope = JSON.parse(sealEntry(token, keyring, ENTRY)) as Record<string, string>
+    const data = Buffer.from(envelope.data ?? '', 'base64url')
+    data[0] = (data[0] ?? 0) ^ 1
+    const tampered = JSON.stringify({ ...envelope, data: data.toString('base64url') })
+    expect(openEntry(tampered, keyring, ENTRY).problem).toMatch(/does not decrypt/)
+  })
+
+  it('refuses plain entries while encryption is on, and encrypted ones without a key', () => {
+    expect(openEntry(sealEntry(token, plain, ENTRY), ring(KEY), ENTRY).problem).toMatch(/not encrypted/)
+    expect(openEntry(sealEntry(token, ring(KEY), ENTRY), plain, ENTRY).problem).toMatch(/no encryptionKey/)
+  })
+
+  it('reads entries of a former key during a rotation', () => {
+    const old = sealEntry(token, ring(OTHER, 'old'), ENTRY)
+    expect(openEntry(old, ring(KEY, 'new', [['old', OTHER]]), ENTRY)).toEqual({ token })
+  })
+
+  it.each([
+    ['not JSON', 'garbage{', /not JSON/],
+    ['a JSON scalar', '42', /not a JSON object/],
+    ['another format version', '{"v":2,"token":{}}', /format version/],
+    ['no token', '{"v":1}', /valid token/],
+    [
+      'a token without its string',
+      JSON.stringify({ v: 1, token: { ...token, accessToken: '' } }),
+      /valid token/,
+    ],
+    [
+      'a token with a string time',
+      JSON.stringify({ v: 1, token: { ...token, expiresAt: '1' } }),
+      /valid token/,
+    ],
+    ['a broken sealed entry', '{"v":1,"kid":"k","iv":1}', /not a valid encrypted entry/],
+  ])('reads %s as a problem', (_name, value, problem) => {
+    expect(openEntry(value, plain, ENTRY).problem).toMatch(problem)
+  })
+
+  it('names a key by a short stable fingerprint', () => {
+    expect(keyIdOf(KEY)).toMatch(/^[\w-]{8}$/)
+    expect(keyIdOf(KEY)).toBe(keyIdOf(Buffer.from(KEY)))
+    expect(keyIdOf(KEY)).not.toBe(keyIdOf(OTHER))
+  })
+})
+
+describe('createRedisStore options', () => {
+  it('takes a key as 32 bytes, base64 or base64url, with its fingerprint as default id', () => {
+    for (const encryptionKey of [
+      KEY,
+      KEY.toString('base64'),
+      KEY.toString('base64url'),
+      new Uint8Array(KEY),
+    ]) {
+      expect(parseRedisStoreOptions({ encryptionKey }).keyring.current?.id).toBe(keyIdOf(KEY))
+    }
+    expect(parseRedisStoreOptions({ encryptionKey: KEY, keyId: '2026-01' }).keyring.current?.id).toBe(
+      '2026-01',
+    )
+  })
+
+  it('takes former keys by id or as a list named by their fingerprints', () => {
+    const byId = parseRedisStoreOptions({ encryptionKey: KEY, decryptionKeys: { old: OTHER } }).keyring.byId
+    expect([...byId.keys()]).toEqual([keyIdOf(KEY), 'old'])
+    const listed = parseRedisStoreOptions({ encryptionKey: KEY, decryptionKeys: [OTHER] }).keyring.byId
+    expect([...listed.keys()]).toEqual([keyIdOf(KEY), keyIdOf(OTHER)])
+  })
+
+  it('has defaults', () => {
+    expect(parseRedisStoreOptions(undefined)).toMatchObject({
+      prefix: 'client-credentials:',
+      operationTimeoutMs: 200,
+      leaseMs: 10_000,
+      waitMs: 15_000,
+      pubSub: true,
+      keyring: { current: undefined },
+    })
+  })
+
+  it.each([
+    [{ encryptionKey: Buffer.alloc(16) }, 'encryptionKey'],
+    [{ encryptionKey: 'c2hvcnQ=' }, 'encryptionKey'],
+    [{ encryptionKey: 'not base64 at all!' }, 'encryptionKey'],
+    [{ keyId: 'k1' }, 'keyId'],
+    [{ encryptionKey: KEY, keyId: 'has space' }, 'keyId'],
+    [{ encryptionKey: KEY, decryptionKeys: [Buffer.alloc(31)] }, 'decryptionKeys.0'],
+    [{ operationTimeoutMs: 0 }, 'operationTimeoutMs'],
+    [{ prefix: '' }, 'prefix'],
+    [{ logger: {} }, 'logger'],
+    [{ leaseMS: 5 }, ''],
+  ])('refuses %o, naming %s, never echoing a key', (options, path) => {
+    let error: unknown
+    try {
+      parseRedisStoreOptions(options)
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect((error as ConfigurationError).code).toBe('ERR_CONFIG_INVALID')
+    expect((error as ConfigurationError).path).toBe(path)
+    expect((error as ConfigurationError).message).not.toContain('c2hvcnQ')
+  })
+})
