@@ -17,5 +17,12 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      // re-export files, the bin's one line, and interfaces hold no code to cover
+      exclude: ['src/**/index.ts', 'src/cli/bin.ts', 'src/credentials/credential.ts'],
+      reporter: ['text-summary', 'text'],
+    },
   },
 })
