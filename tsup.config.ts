@@ -15,6 +15,7 @@ export default defineConfig([
     ...common,
     entry: {
       index: 'src/index.ts',
+      redis: 'src/redis/index.ts',
       testing: 'src/testing/index.ts',
       verify: 'src/verify/index.ts',
     },

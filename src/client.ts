@@ -112,6 +112,13 @@ export class TokenClient {
           failures: info.failures,
           nextAttemptAt: new Date(info.retryAt).toISOString(),
         }),
+      store: o.cache?.store && {
+        store: o.cache.store,
+        keyPrefix: storeKeyPrefix(this.#authority, this.clientId),
+        toStored: (token) => token,
+        revive: (stored) => new AccessToken(stored),
+        logger: o.logger,
+      },
     })
   }
 
@@ -308,6 +315,12 @@ function authorityOf(o: ValidTokenClientOptions): AuthorityConfig {
     tenant: o.tenant as string,
     version: o.endpointVersion ?? 'v2',
   }
+}
+
+/** Names the client in a shared store's keys: its authority (host, or generic token endpoint) and client id. */
+function storeKeyPrefix(authority: AuthorityConfig, clientId: string): string {
+  const where = authority.kind === 'entra' ? authority.authorityHost : authority.tokenEndpoint
+  return `${where}\u0000${clientId}`
 }
 
 /** Per-call options: a cheap check first, the zod schema for the error message when it fails. */

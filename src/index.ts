@@ -32,4 +32,5 @@ export type {
 } from './options.js'
 export type { TokenSource, TokenTarget } from './origins.js'
 export { scopeFor } from './scope.js'
+export type { StoredToken, StoreLease, TokenStore } from './store.js'
 export { AccessToken } from './token.js'
