@@ -6,6 +6,9 @@ import { ConfigurationError } from './errors.js'
 
 const DEFAULT_SUFFIX = '/.default'
 const URI_WITH_SCHEME = /^[a-z][a-z0-9+.-]*:\/\/[^\s/]/i
+/** URI characters (RFC 3986) and the non-ASCII characters of an IRI (RFC 3987): no control, space or format character. */
+const URI_CHARACTERS =
+  /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2}|[^\p{Cc}\p{Z}\p{Cs}\p{Cf}\p{ASCII}])*$/u
 
 const SCOPE_RULE =
   'Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI), as Entra answers with AADSTS1002012.'
@@ -48,6 +51,8 @@ function resourceProblem(base: string): string | undefined {
   if (/\s/.test(base)) {
     return `'${base}' holds whitespace: client credentials take exactly one resource, as one {resource}/.default scope (several give AADSTS700022).`
   }
-  if (isGuid(base) || URI_WITH_SCHEME.test(base)) return undefined
+  if (isGuid(base) || (URI_WITH_SCHEME.test(base) && URI_CHARACTERS.test(base) && URL.canParse(base))) {
+    return undefined
+  }
   return `'${base}' is not an App ID URI or application id: delegated scopes such as User.Read cannot be used with client credentials. ${SCOPE_RULE}`
 }
