@@ -24,8 +24,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (value === undefined) return undefined
   const text = value.trim()
   if (DELAY_SECONDS.test(text)) {
-    const seconds = Number(text)
-    return Number.isSafeInteger(seconds) ? seconds * 1000 : undefined
+    const ms = Number(text) * 1000
+    return Number.isSafeInteger(ms) ? ms : undefined
   }
   if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined
   const at = Date.parse(text)
