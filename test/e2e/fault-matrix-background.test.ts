@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { type LocalAuthority, startLocalAuthority } from '../../src/testing/index.js'
-import { FAULT_ROWS, outcomesOf, renderBackground } from './matrix/expectations.js'
+import { FAULT_ROWS, renderBackground } from './matrix/expectations.js'
 import { watchStrayErrors } from './matrix/harness.js'
+import { outcomesOf } from './matrix/policy.js'
 import { backgroundRefresh } from './matrix/scenarios.js'
 
 const stray = watchStrayErrors()

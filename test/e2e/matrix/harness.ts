@@ -15,17 +15,13 @@ import {
   TransportError,
 } from '../../../src/index.js'
 import { EXAMPLE, type LocalAuthority } from '../../../src/testing/index.js'
-import {
-  type ExpectedError,
-  type FaultRow,
-  type FaultSpec,
-  type Range,
-  TOKEN_LIFETIME_MS,
-} from './expectations.js'
+import type { ExpectedError, FaultRow, FaultSpec, Range } from './policy.js'
 
 /** The API every matrix app asks a token for. */
 export const API = EXAMPLE.api.uri
 const ROLE = 'ReadOnly'
+/** The token lifetime the local authority issues (`expires_in` 3599). */
+const TOKEN_LIFETIME_MS = 3_599_000
 /** The default refresh window: a 3599 s token is due for refresh 5 min before expiry. */
 const REFRESH_WINDOW_MS = 300_000
 /** Timer and scheduling slack for real-time waits (setTimeout never fires early by more than this). */

@@ -6,7 +6,6 @@
 import { expect, vi } from 'vitest'
 import type { AccessToken } from '../../../src/index.js'
 import type { LocalAuthority } from '../../../src/testing/index.js'
-import { type CallerResult, CROWD, type FaultRow, outcomesOf } from './expectations.js'
 import {
   API,
   atOnce,
@@ -19,6 +18,7 @@ import {
   type Settled,
   settle,
 } from './harness.js'
+import { type CallerResult, CROWD, type FaultRow, outcomesOf } from './policy.js'
 
 /** How long the fault lasts for a caller who waits: one attempt, or every attempt it makes. */
 export type Persistence = 'once' | 'lasting'
@@ -116,8 +116,11 @@ export async function backgroundRefresh(authority: LocalAuthority, row: FaultRow
     expect(rig.attemptsStarted()).toBe(2)
     for (const [index, backoff] of expected.backoff.entries()) {
       const failures = index + 1
-      await vi.waitFor(() => expect(rig.warnings).toHaveLength(failures), { timeout: 5_000, interval: 10 })
       await rig.expectRequests(1 + failures)
+      await vi.waitFor(
+        () => expect(rig.warnings, 'the refresh did not fail: its answer was taken').toHaveLength(failures),
+        { timeout: 2_000, interval: 10 },
+      )
       const warning = mustHave(rig.warnings[index])
       expect(warning).toMatchObject({ code: errorCodeOf(row), failures })
       const nextAttemptAt = Date.parse(String(warning.nextAttemptAt))
