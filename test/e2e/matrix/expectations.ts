@@ -157,6 +157,19 @@ export const FAULT_ROWS: readonly FaultRow[] = [
     answer: badExpiresIn,
   },
   {
+    // A lifetime inside the 30 s clock-skew margin: the cache never hands such a token out (DESIGN §5,
+    // README "How caching and refresh work"), so it is no usable token and must not be cached.
+    // FAILS TODAY — a bug, reported with issue 7's fault matrix: the client hands the 20 s token to the
+    // waiting callers and caches it; a background refresh puts it in place of a cached token that still
+    // had 270 s to serve, so the next caller waits on the network; a server that keeps answering 20 s
+    // costs one request per call (the cache never hits). Proposed fix: src/response.ts refuses
+    // `expires_in` ≤ 30 s as it refuses a lifetime over a year.
+    id: 'expires-in-20',
+    label: '`expires_in` 20 (inside the 30 s skew margin)',
+    fault: { kind: 'expiresIn', value: 20 },
+    answer: badExpiresIn,
+  },
+  {
     id: 'expires-in-huge',
     label: '`expires_in` 10¹⁰ (317 years)',
     fault: { kind: 'expiresIn', value: 1e10 },
