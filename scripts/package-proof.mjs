@@ -21,7 +21,10 @@ function run(command, args, cwd = work) {
 
 try {
   const tarball = run('npm', ['pack', '--silent', '--pack-destination', work], root).trim().split('\n').pop()
-  writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'proof', private: true, type: 'commonjs' }))
+  writeFileSync(
+    join(work, 'package.json'),
+    JSON.stringify({ name: 'proof', private: true, type: 'commonjs' }),
+  )
   run('npm', ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)])
   console.log(`installed ${tarball} into ${work}`)
 
