@@ -32,6 +32,11 @@ export interface TokenResponse {
 
 /** Lifetimes above a year are refused as implausible. */
 const MAX_LIFETIME_SEC = 365 * 24 * 3600
+/**
+ * Lifetimes up to the cache's clock-skew margin (30 s) are refused: such a token is never handed out,
+ * and caching it would push a still-valid token out.
+ */
+const MIN_LIFETIME_SEC = 30
 const MAX_DESCRIPTION_CHARS = 600
 const NUMERIC = /^\d+(\.\d+)?$/
 
@@ -87,12 +92,20 @@ function expiresIn(value: unknown, accessToken: string, response: RawResponse): 
   if (value === undefined) {
     const exp = decodeClaims(accessToken)?.exp
     const fromClaim = typeof exp === 'number' ? exp - Math.floor(response.sentAt / 1000) : undefined
-    if (fromClaim !== undefined && fromClaim > 0 && fromClaim <= MAX_LIFETIME_SEC) return fromClaim
+    if (fromClaim !== undefined && fromClaim > MIN_LIFETIME_SEC && fromClaim <= MAX_LIFETIME_SEC)
+      return fromClaim
     throw formatError('expires_in', 'is missing (and the token carries no usable exp claim)', response)
   }
   const seconds = positiveSeconds(value)
   if (seconds === undefined) {
     throw formatError('expires_in', `is ${describe(value)}: expected a positive number of seconds`, response)
+  }
+  if (seconds <= MIN_LIFETIME_SEC) {
+    throw formatError(
+      'expires_in',
+      `is ${seconds} seconds: not longer than the ${MIN_LIFETIME_SEC} s clock-skew margin, so the token cannot be used`,
+      response,
+    )
   }
   if (seconds > MAX_LIFETIME_SEC) {
     throw formatError(

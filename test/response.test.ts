@@ -84,6 +84,11 @@ describe('success answers that are not usable', () => {
     ['expires_in of 0', '{"token_type":"Bearer","expires_in":0,"access_token":"a"}', 'expires_in'],
     ['negative expires_in', '{"token_type":"Bearer","expires_in":-5,"access_token":"a"}', 'expires_in'],
     ['expires_in of letters', '{"token_type":"Bearer","expires_in":"abc","access_token":"a"}', 'expires_in'],
+    [
+      'expires_in inside the 30 s skew margin',
+      '{"token_type":"Bearer","expires_in":30,"access_token":"a"}',
+      'expires_in',
+    ],
     ['huge expires_in', '{"token_type":"Bearer","expires_in":99999999999,"access_token":"a"}', 'expires_in'],
     [
       'missing expires_in on an opaque token',
