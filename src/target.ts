@@ -38,6 +38,8 @@ export class Targets {
   readonly #memo = new Map<string, Target>()
   readonly #byTenant = new Map<string, Map<string, Target>>()
   readonly #limit: number
+  /** Targets memoised for every tenant together: at most `limit`, so that memory follows `cache.maxEntries`. */
+  #memoised = 0
 
   constructor(authority: AuthorityConfig, limit: number) {
     this.#authority = authority
@@ -51,8 +53,9 @@ export class Targets {
     let target = memo.get(what)
     if (target === undefined) {
       target = this.#build(what, tenant)
-      if (memo.size >= this.#limit) memo.clear()
+      if (this.#memoised >= this.#limit) this.#forget()
       memo.set(what, target)
+      this.#memoised++
     }
     return target
   }
@@ -61,11 +64,21 @@ export class Targets {
     let memo = this.#byTenant.get(tenant)
     if (memo === undefined) {
       checkTenant(this.#authority, tenant)
-      if (this.#byTenant.size >= this.#limit) this.#byTenant.clear()
+      if (this.#byTenant.size >= this.#limit) {
+        for (const dropped of this.#byTenant.values()) this.#memoised -= dropped.size
+        this.#byTenant.clear()
+      }
       memo = new Map()
       this.#byTenant.set(tenant, memo)
     }
     return memo
+  }
+
+  /** Forgets every memoised target; the tenants' maps stay (emptied), their tenants already checked. */
+  #forget(): void {
+    this.#memo.clear()
+    for (const memo of this.#byTenant.values()) memo.clear()
+    this.#memoised = 0
   }
 
   #build(what: string | TokenRequest, tenantOverride: string | undefined): Target {
