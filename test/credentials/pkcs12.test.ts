@@ -2,7 +2,21 @@ import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { type Asn1, parseAsn1 } from '../../src/credentials/der.js'
 import { looksLikePkcs12, Pkcs12Error, readPkcs12 } from '../../src/credentials/pkcs12.js'
+import { derOctetString, derOid, derSequence, derSmallInteger } from '../../src/testing/der.js'
 import { fixture, PASSPHRASE } from './fixtures.js'
+import {
+  bag,
+  certBag,
+  contentInfo,
+  dataContent,
+  encryptedContent,
+  macData,
+  P12_OID,
+  type Pbes2,
+  pbes2Algorithm,
+  pbes2Encrypt,
+  pfx,
+} from './pkcs12-builder.js'
 
 const mainKeyDer = createPrivateKey(fixture('rsa.key.pem')).export({ format: 'der', type: 'pkcs8' })
 const mainCertificate = new X509Certificate(fixture('rsa.cert.pem'))
@@ -85,5 +99,114 @@ describe('readPkcs12', () => {
     expect(looksLikePkcs12(fixture('rsa.key.der'))).toBe(false)
     expect(looksLikePkcs12(fixture('rsa.cert.der'))).toBe(false)
     expect(looksLikePkcs12(Buffer.from('not der'))).toBe(false)
+  })
+})
+
+describe('readPkcs12: the shapes of hand-built files', () => {
+  const certificateDer = mainCertificate.raw
+
+  it('reads a key bag in the clear and certificates from nested bags, skipping CRL bags and non-X.509 certificates', () => {
+    const bytes = pfx([
+      dataContent([
+        bag(P12_OID.KEY_BAG, mainKeyDer),
+        bag(P12_OID.SAFE_CONTENTS_BAG, derSequence(certBag(certificateDer))),
+        bag(P12_OID.CRL_BAG, derSequence()),
+        certBag(Buffer.from('an SDSI certificate'), P12_OID.SDSI_CERTIFICATE),
+      ]),
+    ])
+    const { keys, certificates } = readPkcs12(bytes, '')
+    expect(keys).toHaveLength(1)
+    expect(keys[0]?.equals(mainKeyDer)).toBe(true)
+    expect(certificates).toHaveLength(1)
+    expect(certificates[0]?.equals(certificateDer)).toBe(true)
+  })
+
+  it('refuses bags nested more than four deep', () => {
+    let nested = derSequence(certBag(certificateDer))
+    for (let depth = 0; depth < 5; depth++) nested = derSequence(bag(P12_OID.SAFE_CONTENTS_BAG, nested))
+    const deep = pfx([dataContent([bag(P12_OID.SAFE_CONTENTS_BAG, nested)])])
+    expect(() => readPkcs12(deep, '')).toThrow(/nested too deeply/)
+    expect(reason(deep, '')).toBe('format')
+  })
+
+  it('skips an encryptedData content without encryptedContent, and content types it does not know', () => {
+    const bytes = pfx([
+      encryptedContent(pbes2Algorithm({ password: PASSPHRASE })),
+      contentInfo(P12_OID.DIGESTED_DATA, derSequence()),
+      dataContent([certBag(certificateDer)]),
+    ])
+    const { keys, certificates } = readPkcs12(bytes, PASSPHRASE)
+    expect(keys).toEqual([])
+    expect(certificates).toHaveLength(1)
+  })
+
+  it.each([
+    ['a version other than 3', pfx([], { version: 2 }), /not version 3/],
+    ['public-key integrity (signed data)', pfx([], { type: P12_OID.SIGNED_DATA }), /public-key integrity/],
+    ['an authSafe that is not data', pfx([], { type: P12_OID.ENCRYPTED_DATA }), /content is not data/],
+    [
+      'public-key encrypted (enveloped) contents',
+      pfx([contentInfo(P12_OID.ENVELOPED_DATA, derSequence())]),
+      /enveloped/,
+    ],
+    ['a MAC hash it does not know (MD5)', pfx([], { mac: macData(P12_OID.MD5) }), /unsupported MAC hash/],
+  ])('refuses %s as a format error', (_name, bytes, message) => {
+    expect(() => readPkcs12(bytes, PASSPHRASE)).toThrow(message)
+    expect(reason(bytes, PASSPHRASE)).toBe('format')
+  })
+
+  it('checks a MAC without an iterations field as one iteration, as openssl -nomaciter writes it', () => {
+    const bytes = fixture('rsa.maciter1.pfx')
+    expect(readPkcs12(bytes, PASSPHRASE).keys[0]?.equals(mainKeyDer)).toBe(true)
+    expect(reason(bytes, 'wrong')).toBe('password')
+  })
+})
+
+describe('readPkcs12: PBES2 parameters', () => {
+  const safeContents = derSequence(bag(P12_OID.KEY_BAG, mainKeyDer))
+  const encryptedFile = (options: Pbes2, encrypted = pbes2Encrypt(safeContents, options)) =>
+    pfx([encryptedContent(pbes2Algorithm(options), encrypted)])
+
+  it('decrypts AES-128 with an explicit PBKDF2 key length and an HMAC-SHA512 PRF', () => {
+    const options: Pbes2 = {
+      password: PASSPHRASE,
+      cipher: { oid: P12_OID.AES_128_CBC, name: 'aes-128-cbc', keyLength: 16 },
+      keyLength: 16,
+      prf: { oid: P12_OID.HMAC_SHA512, digest: 'sha512' },
+    }
+    const { keys } = readPkcs12(encryptedFile(options), PASSPHRASE)
+    expect(keys[0]?.equals(mainKeyDer)).toBe(true)
+    expect(reason(encryptedFile(options), 'wrong')).toBe('password')
+  })
+
+  const garbage = Buffer.alloc(32, 1)
+  it.each([
+    [
+      'a cipher it does not know (Camellia)',
+      { cipher: { oid: P12_OID.CAMELLIA_128_CBC, name: 'camellia-128-cbc', keyLength: 16 } },
+      /unsupported PBES2 cipher/,
+    ],
+    ['a key derivation other than PBKDF2 (scrypt)', { kdfOid: P12_OID.SCRYPT }, /not PBKDF2/],
+    [
+      'a PBKDF2 hash it does not know (HMAC-MD5)',
+      { prf: { oid: P12_OID.HMAC_MD5, digest: 'md5' } },
+      /unsupported PBKDF2 hash/,
+    ],
+  ])('refuses %s as a format error', (_name, options, message) => {
+    const bytes = encryptedFile({ password: PASSPHRASE, ...options }, garbage)
+    expect(() => readPkcs12(bytes, PASSPHRASE)).toThrow(message)
+    expect(reason(bytes, PASSPHRASE)).toBe('format')
+  })
+
+  it('refuses an encryption scheme it does not know (PBES1 MD5-DES) as a format error', () => {
+    const pbes1 = derSequence(
+      derOid('1.2.840.113549.1.5.3'),
+      derSequence(derOctetString(Buffer.alloc(8)), derSmallInteger(1)),
+    )
+    const bytes = pfx([encryptedContent(pbes1, garbage)])
+    expect(() => readPkcs12(bytes, PASSPHRASE)).toThrow(
+      /unsupported encryption scheme \(1\.2\.840\.113549\.1\.5\.3\)/,
+    )
+    expect(reason(bytes, PASSPHRASE)).toBe('format')
   })
 })
