@@ -209,4 +209,14 @@ describe('readPkcs12: PBES2 parameters', () => {
     )
     expect(reason(bytes, PASSPHRASE)).toBe('format')
   })
+
+  // BUG (reported with issue 7 part 7): node's pbkdf2Sync throws a RangeError for an iteration count
+  // of 0 or a key length over 2^31 - 1, and readPkcs12 lets it escape instead of a Pkcs12Error.
+  it.each([
+    ['an iteration count of 0', { iterations: 0 }],
+    ['a key length over 2^31 - 1', { keyLength: 2 ** 40 }],
+  ])('refuses a PBKDF2 with %s as a format error, not a RangeError', (_name, options) => {
+    const bytes = encryptedFile({ password: PASSPHRASE, ...options }, garbage)
+    expect(reason(bytes, PASSPHRASE)).toBe('format')
+  })
 })
