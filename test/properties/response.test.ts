@@ -10,6 +10,8 @@ import { anyText } from './arbitraries.js'
 
 const SENT_AT = Date.parse('2026-11-24T10:00:00Z')
 const YEAR_SEC = 365 * 24 * 3600
+/** The cache's clock-skew margin: a token living no longer than this could never be handed out. */
+const SKEW_SEC = 30
 
 /** The parser's verdict: a token, or the error it threw. */
 function verdict(response: RawResponse): void {
@@ -30,7 +32,7 @@ function verdict(response: RawResponse): void {
   expect(parsed.accessToken.length).toBeGreaterThan(0)
   expect(parsed.tokenType).toBe('Bearer')
   expect(Number.isFinite(parsed.expiresInSec)).toBe(true)
-  expect(parsed.expiresInSec).toBeGreaterThan(0)
+  expect(parsed.expiresInSec).toBeGreaterThan(SKEW_SEC)
   expect(parsed.expiresInSec).toBeLessThanOrEqual(YEAR_SEC)
   for (const optional of [parsed.extExpiresInSec, parsed.refreshInSec]) {
     if (optional !== undefined) expect(Number.isFinite(optional) && optional > 0).toBe(true)
@@ -176,15 +178,32 @@ describe('parseTokenResponse', () => {
     )
   })
 
-  it('reads any positive lifetime up to a year, as a number or v1 string, exactly', () => {
+  it('reads any lifetime over the 30 s skew margin and up to a year, as a number or v1 string, exactly', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: YEAR_SEC }), fc.boolean(), (seconds, asString) => {
+      fc.property(fc.integer({ min: SKEW_SEC + 1, max: YEAR_SEC }), fc.boolean(), (seconds, asString) => {
         const text = JSON.stringify({
           token_type: 'Bearer',
           access_token: 'opaque',
           expires_in: asString ? String(seconds) : seconds,
         })
         expect(parseTokenResponse(raw(200, text, {})).expiresInSec).toBe(seconds)
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
+  it('refuses a lifetime within the skew margin or over a year with a ResponseFormatError on expires_in', () => {
+    const refused = fc.oneof(
+      fc.double({ min: Number.MIN_VALUE, max: SKEW_SEC, noNaN: true }),
+      fc.integer({ min: YEAR_SEC + 1, max: Number.MAX_SAFE_INTEGER }),
+    )
+    fc.assert(
+      fc.property(refused, fc.boolean(), (seconds, asString) => {
+        const text = JSON.stringify({
+          access_token: 'opaque',
+          expires_in: asString ? String(seconds) : seconds,
+        })
+        expect(() => parseTokenResponse(raw(200, text, {}))).toThrow(ResponseFormatError)
       }),
       { numRuns: 1000 },
     )
