@@ -169,7 +169,10 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
   ): Promise<Token> {
     const { claims, forceRefresh, signal } = options
     if (slot !== undefined && !forceRefresh && claims === undefined) {
-      if (now < slot.token.refreshAt) return slot.promise
+      if (now < slot.token.refreshAt) {
+        if (diagnosticsActive()) report('hit', target, now, now)
+        return slot.promise
+      }
       if (now < slot.token.expiresAt - EXPIRY_SKEW_MS) return this.#stale(target, slot, now)
     }
     const flightKey = claims === undefined ? target.key : `${target.key}\u0000${claims}`
