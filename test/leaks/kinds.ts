@@ -68,10 +68,13 @@ export interface CredentialKind {
   good(ctx: KindContext): Promise<Configured>
   /** The client with a credential the authority refuses (401/400 AADSTS). */
   refused(ctx: KindContext): Promise<Configured>
+  /** The AADSTS code of that refusal. */
+  readonly refusedCode: number
 }
 
 const certificate = (credential: CredentialOptions): CredentialKind => ({
   name: '',
+  refusedCode: 700027,
   good: async () => ({ clientId: CERT_APP, credential }),
   refused: async () => ({ clientId: OTHER_APP, credential }),
 })
@@ -79,11 +82,13 @@ const certificate = (credential: CredentialOptions): CredentialKind => ({
 export const KINDS: readonly CredentialKind[] = [
   {
     name: 'clientSecret (client_secret_post)',
+    refusedCode: 7000215,
     good: async () => ({ clientId: SECRET_APP, credential: { clientSecret: LEAK_SECRET } }),
     refused: async () => ({ clientId: SECRET_APP, credential: { clientSecret: WRONG_SECRET } }),
   },
   {
     name: 'clientSecret (client_secret_basic)',
+    refusedCode: 7000215,
     good: async () => ({
       clientId: SECRET_APP,
       credential: { clientSecret: LEAK_SECRET },
@@ -125,6 +130,7 @@ export const KINDS: readonly CredentialKind[] = [
   },
   {
     name: 'clientAssertion: a string',
+    refusedCode: 700027,
     good: async (ctx) => ({
       clientId: CERT_APP,
       credential: { clientAssertion: await signAssertion(CERT_APP, ctx.tokenEndpoint) },
@@ -136,6 +142,7 @@ export const KINDS: readonly CredentialKind[] = [
   },
   {
     name: 'clientAssertion: a callback',
+    refusedCode: 700027,
     good: async () => ({
       clientId: CERT_APP,
       credential: {
@@ -151,6 +158,7 @@ export const KINDS: readonly CredentialKind[] = [
   },
   {
     name: 'federatedTokenFile',
+    refusedCode: 700027,
     good: async (ctx) => {
       const path = join(ctx.dir, 'azure-identity-token')
       writeFileSync(path, await signAssertion(CERT_APP, ctx.tokenEndpoint))

@@ -58,6 +58,8 @@ interface Expected {
   field?: string
   /** The answer carried an access token (that the client refused): it must have been seen on the wire. */
   tokenInAnswer?: boolean
+  /** The refusal is the credential kind's own AADSTS code (7000215 wrong secret, 700027 unknown certificate). */
+  kindsRefusal?: boolean
 }
 
 interface Scenario {
@@ -79,7 +81,7 @@ const SCENARIOS: readonly Scenario[] = [
   {
     name: 'the credential is refused (AADSTS 401)',
     configured: 'refused',
-    expected: { code: 'ERR_AUTHORITY_REJECTED', status: [400, 401] },
+    expected: { code: 'ERR_AUTHORITY_REJECTED', status: 401, kindsRefusal: true },
   },
   {
     name: 'the API is not in the tenant (AADSTS 400)',
@@ -216,7 +218,7 @@ async function runScenario(
   return { token, error, client, tap, logs: observer.logs, diagnostics: observer.diagnostics }
 }
 
-function checkOutcome(run: Run, expected: Scenario['expected']): void {
+function checkOutcome(run: Run, expected: Scenario['expected'], refusedCode: number): void {
   if (expected === 'token') {
     expect(run.error).toBeUndefined()
     expect(run.token?.accessToken).toMatch(/^eyJ/)
@@ -231,6 +233,7 @@ function checkOutcome(run: Run, expected: Scenario['expected']): void {
     expect([expected.status].flat()).toContain(error.status)
   }
   if (expected.tokenInAnswer) expect(receivedTokens(run.tap).length).toBeGreaterThan(0)
+  if (expected.kindsRefusal) expect(error.aadstsCodes).toEqual([refusedCode])
 }
 
 function expectNothingPrinted(run: Run): void {
@@ -262,7 +265,7 @@ describe.each(KINDS)('$name', (kind) => {
       return scenario.configured === 'refused' ? kind.refused(ctx) : kind.good(ctx)
     }
     const run = await runScenario(configure, scenario)
-    checkOutcome(run, scenario.expected)
+    checkOutcome(run, scenario.expected, kind.refusedCode)
     expectNothingPrinted(run)
   })
 })
