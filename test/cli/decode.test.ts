@@ -39,4 +39,27 @@ describe('decode', () => {
     expect(await runDecode(['opaque-token'], run.io, NOW)).toBe(2)
     expect(run.stderr).toContain('not a JWT')
   })
+
+  it('shows past times as ago, in seconds, minutes or hours', async () => {
+    const run = captureIo()
+    const times = fakeJwt({ nbf: NOW / 1000 - 30, iat: NOW / 1000 - 600, exp: NOW / 1000 - 7200 })
+    expect(await runDecode([times], run.io, NOW)).toBe(0)
+    expect(run.stdout).toContain('2026-11-24T09:59:30.000Z, 30 s ago')
+    expect(run.stdout).toContain('2026-11-24T09:50:00.000Z, 10 min ago')
+    expect(run.stdout).toContain('2026-11-24T08:00:00.000Z, 2.0 h ago')
+  })
+
+  it.each([
+    ['a header that is JSON but not an object', `${part([1, 2])}.${part({ aud: 'x' })}.sig`],
+    ['a header with characters outside base64url', `${part({ alg: 'RS256' })}=.${part({ aud: 'x' })}.sig`],
+    ['an empty header', `.${part({ aud: 'x' })}.sig`],
+  ])('refuses %s with exit code 2', async (_name, jwt) => {
+    const run = captureIo()
+    expect(await runDecode([jwt], run.io, NOW)).toBe(2)
+    expect(run.stderr).toContain('not a JWT')
+  })
 })
+
+function part(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url')
+}

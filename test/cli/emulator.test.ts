@@ -1,5 +1,6 @@
-import { request } from 'undici'
-import { expect, it } from 'vitest'
+import { fileURLToPath } from 'node:url'
+import { Agent, request } from 'undici'
+import { expect, it, vi } from 'vitest'
 import { runEmulator } from '../../src/cli/emulator.js'
 import { EXAMPLE } from '../../src/testing/index.js'
 import { captureIo } from './io.js'
@@ -45,4 +46,44 @@ it('runs the local authority, prints its endpoints and test credentials, and sto
 it('refuses a bad port with exit code 2', async () => {
   const run = captureIo()
   expect(await runEmulator(['--port', 'abc'], run.io, Promise.resolve())).toBe(2)
+})
+
+it.each([
+  ['a port over 65535', ['--port', '70000'], /--port must be a port number \(got 70000\)/],
+  ['a negative port', ['--port=-1'], /--port must be a port number \(got -1\)/],
+  [
+    'an issuer mode other than cloud or local',
+    ['--issuer', 'remote'],
+    /--issuer must be cloud or local \(got remote\)/,
+  ],
+])('refuses %s with exit code 2', async (_name, argv, message) => {
+  const run = captureIo()
+  expect(await runEmulator(argv, run.io, Promise.resolve())).toBe(2)
+  expect(run.stderr).toMatch(message)
+})
+
+it('serves https with --https and prints the CA to trust; with --config it lists that registry, local issuers with --issuer local', async () => {
+  const run = captureIo()
+  const config = fileURLToPath(new URL('../fixtures/testing/emulator-registry.json', import.meta.url))
+  let stop!: () => void
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve
+  })
+  const exit = runEmulator(['--https', '--config', config, '--issuer', 'local'], run.io, stopped)
+  await vi.waitFor(() => expect(run.stdout).toContain('Ctrl-C'), { timeout: 10_000 })
+  const url = run.stdout.match(/listening at (\S+)/)?.[1] ?? ''
+  const metadataUrl = run.stdout.match(/metadata\s+(\S+)/)?.[1] ?? ''
+  const ca = run.stdout.match(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/)?.[0] ?? ''
+  const trusting = new Agent({ connect: { ca } })
+  const metadata = await request(metadataUrl, { dispatcher: trusting })
+  const { issuer } = (await metadata.body.json()) as { issuer: string }
+  await trusting.close()
+  stop()
+  expect(await exit).toBe(0)
+  expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
+  expect(issuer.startsWith(url)).toBe(true) // --issuer local: the authority's own URL
+  expect(run.stdout).toContain('tenant b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e tailspin.onmicrosoft.com')
+  expect(run.stdout).toMatch(/^ {2}c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f {2}app-c3d4e5f6$/m) // no secret to print
+  expect(run.stdout).not.toContain(EXAMPLE.api.uri)
+  expect(run.stdout).toMatch(/CA certificate.*\n-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/)
 })

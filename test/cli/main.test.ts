@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/main.js'
 import { VERSION } from '../../src/version.js'
@@ -43,5 +46,45 @@ describe('the client-credentials command', () => {
     expect(unknown.stderr).toContain("unknown command 'fly'")
     const option = captureIo()
     expect(await main(['decode', '--nope'], option.io)).toBe(2)
+  })
+
+  it('prints its help and exits 2 without a command', async () => {
+    const run = captureIo()
+    expect(await main([], run.io)).toBe(2)
+    expect(run.stdout).toContain('Usage: client-credentials <command>')
+  })
+
+  it('exits 2 on an argument a command does not take', async () => {
+    const run = captureIo()
+    expect(await main(['token', 'stray'], run.io)).toBe(2)
+    expect(run.stderr).toMatch(/^token: Unexpected argument 'stray'/)
+  })
+
+  it('exits 1 with the message when anything else fails, such as reading standard input', async () => {
+    const failing = captureIo()
+    failing.io.readStdin = () => Promise.reject(new Error('EIO: i/o error, read'))
+    expect(await main(['decode', '-'], failing.io)).toBe(1)
+    expect(failing.stderr).toBe('decode: EIO: i/o error, read')
+    const thrown = captureIo()
+    thrown.io.readStdin = () => Promise.reject('standard input closed')
+    expect(await main(['decode'], thrown.io)).toBe(1)
+    expect(thrown.stderr).toBe('decode: standard input closed')
+  })
+
+  it('prints the error code without a hint line when the error has no hint', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'cli-main-'))
+    try {
+      const path = join(directory, 'not-a-key.bin')
+      await writeFile(path, 'not a key')
+      const run = captureIo({
+        AZURE_TENANT_ID: 'f6aba1d9-da41-4ea3-8f30-4970725586a8',
+        AZURE_CLIENT_ID: '55b2a7ec-73f3-45c2-af08-21ecc33dc40e',
+      })
+      expect(await main(['token', '--resource', 'api://x', '--certificate', path], run.io)).toBe(1)
+      expect(run.stderr).toMatch(/^token: ERR_CREDENTIAL_INVALID: certificate file .* is neither PEM/)
+      expect(run.stderr).not.toContain('hint:')
+    } finally {
+      await rm(directory, { recursive: true, force: true })
+    }
   })
 })

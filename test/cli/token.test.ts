@@ -1,6 +1,14 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runToken } from '../../src/cli/token.js'
-import { EXAMPLE, type LocalAuthority, startLocalAuthority } from '../../src/testing/index.js'
+import {
+  EXAMPLE,
+  generateCertificate,
+  type LocalAuthority,
+  startLocalAuthority,
+} from '../../src/testing/index.js'
 import { captureIo } from './io.js'
 
 let authority: LocalAuthority
@@ -46,6 +54,85 @@ describe('token', () => {
       runToken(['--resource', EXAMPLE.api.uri], captureIo({ AZURE_TENANT_ID: EXAMPLE.tenantId }).io),
     ).rejects.toMatchObject({
       code: 'ERR_CONFIG_INVALID',
+    })
+  })
+})
+
+describe('token: flags', () => {
+  const PEM_PASSWORD = 'test-only-pem-password'
+  let directory: string
+  let plainFile: string
+  let encryptedFile: string
+
+  beforeAll(async () => {
+    const certificate = await generateCertificate({ commonName: 'cli-daemon', validDays: 30 })
+    authority.clients.addCertificate(EXAMPLE.clients.reader.appId, certificate.certificatePem)
+    directory = await mkdtemp(join(tmpdir(), 'cli-token-'))
+    plainFile = join(directory, 'plain.pem')
+    encryptedFile = join(directory, 'encrypted.pem')
+    const encryptedKey = certificate.privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+      cipher: 'aes-256-cbc',
+      passphrase: PEM_PASSWORD,
+    })
+    await writeFile(plainFile, `${certificate.privateKeyPem}${certificate.certificatePem}`)
+    await writeFile(encryptedFile, `${String(encryptedKey)}${certificate.certificatePem}`)
+  })
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true })
+  })
+
+  /** Only what no flag gives: the client id, from the environment. */
+  const readerEnv = (extra: NodeJS.ProcessEnv = {}) => ({
+    AZURE_CLIENT_ID: EXAMPLE.clients.reader.appId,
+    ...extra,
+  })
+  const withHost = () => [
+    '--resource',
+    EXAMPLE.api.uri,
+    '--tenant',
+    EXAMPLE.tenantDomain,
+    '--authority-host',
+    authority.url,
+  ]
+
+  it('signs with the certificate file of --certificate, the tenant and host of --tenant and --authority-host', async () => {
+    const run = captureIo(readerEnv())
+    expect(await runToken([...withHost(), '--certificate', plainFile], run.io)).toBe(0)
+    const request = authority.requests.last()
+    expect(request?.tenant).toBe(EXAMPLE.tenantDomain)
+    expect(request?.form?.client_assertion_type).toBe(
+      'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    )
+    expect(request?.form?.client_secret).toBeUndefined()
+    expect(run.stdout.split('.')).toHaveLength(3)
+  })
+
+  it('opens an encrypted certificate file with --certificate-password, or else AZURE_CLIENT_CERTIFICATE_PASSWORD', async () => {
+    const byFlag = captureIo(readerEnv())
+    const args = [...withHost(), '--certificate', encryptedFile]
+    expect(await runToken([...args, '--certificate-password', PEM_PASSWORD], byFlag.io)).toBe(0)
+    const byEnv = captureIo(readerEnv({ AZURE_CLIENT_CERTIFICATE_PASSWORD: PEM_PASSWORD }))
+    expect(await runToken(args, byEnv.io)).toBe(0)
+    await expect(runToken(args, captureIo(readerEnv()).io)).rejects.toMatchObject({
+      code: 'ERR_CREDENTIAL_INVALID',
+    })
+  })
+
+  it('asks the v1 endpoint for the resource with --endpoint-version v1', async () => {
+    const run = captureIo(readerEnv())
+    const args = [...withHost(), '--certificate', plainFile, '--endpoint-version', 'v1']
+    expect(await runToken(args, run.io)).toBe(0)
+    expect(authority.requests.last()?.version).toBe('v1')
+    expect(authority.requests.last()?.form?.resource).toBe(EXAMPLE.api.uri)
+  })
+
+  it('passes --cloud to the options, which refuse a cloud they do not know', async () => {
+    const args = ['--resource', EXAMPLE.api.uri, '--cloud', 'AzureMars']
+    await expect(runToken(args, captureIo(env()).io)).rejects.toMatchObject({
+      code: 'ERR_CONFIG_INVALID',
+      path: 'cloud',
     })
   })
 })
