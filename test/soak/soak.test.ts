@@ -194,9 +194,8 @@ describe('a simulated day of 100,000 calls over 10,000 keys (cache.maxEntries 10
   })
 
   it('publishes every lookup on the diagnostics channel: each call after a key’s first is a hit or a stale hit', () => {
-    // BUG (reported in issue 7, fix proposed for src/cache.ts, which is not ours to edit): a call with
-    // options (here `{ tenant }`) that TokenCache#slowLookup serves from the cache publishes no `hit`,
-    // so multi-tenant apps under-count hits. This test fails until that fix lands.
+    // Found by this test: calls with options (here `{ tenant }`) served from the cache published no
+    // `hit` until dda2598.
     const callsOf = new Map(day.plans.map((p) => [endpointKey(p.tenant, p.scope), p.calls.length]))
     const unpublished = [...day.lookups]
       .filter(([key, c]) => c.hit + c.stale !== (callsOf.get(key) ?? 0) - 1)
