@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TokenVerificationError } from '../../src/errors.js'
-import { rejectToken } from '../../src/verify/challenge.js'
+import { clip, rejectToken } from '../../src/verify/challenge.js'
 import { formatBearerChallenge, quoteHeaderValue } from '../../src/verify/index.js'
 
 describe('quoteHeaderValue', () => {
@@ -45,5 +45,26 @@ describe('rejectToken', () => {
       401,
       'Bearer error="invalid_token", error_description="audience x is not accepted"',
     ])
+  })
+})
+
+describe('formatBearerChallenge without a description', () => {
+  it('gives the error code alone', () => {
+    expect(formatBearerChallenge({ error: 'invalid_token' })).toBe('Bearer error="invalid_token"')
+  })
+})
+
+describe('clip', () => {
+  it('keeps short strings, and cuts long ones at 80 characters followed by an ellipsis', () => {
+    expect(clip('api://orders')).toBe('api://orders')
+    expect(clip('x'.repeat(500))).toBe(`${'x'.repeat(80)}...`)
+    expect(clip('abcdef', 3)).toBe('abc...')
+  })
+
+  it('shows other values as JSON, and what JSON cannot show as text', () => {
+    expect(clip(['api://a', 'api://b'])).toBe('["api://a","api://b"]')
+    expect(clip(42)).toBe('42')
+    expect(clip(undefined)).toBe('undefined')
+    expect(clip(Symbol('kid'))).toBe('Symbol(kid)')
   })
 })

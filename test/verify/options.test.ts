@@ -41,6 +41,7 @@ describe('verifier options', () => {
     ],
     ['an unknown cloud', { ...valid, cloud: 'Mars' }, 'cloud'],
     ['plain http to a remote JWKS', { ...valid, jwksUri: 'http://keys.example.com/keys' }, 'jwksUri'],
+    ['a jwksUri that is not a URL', { ...valid, jwksUri: 'keys.example.com/keys' }, 'jwksUri'],
     ['alg none', { ...valid, algorithms: ['none'] }, 'algorithms.0'],
     ['an HMAC algorithm', { ...valid, algorithms: ['RS256', 'HS256'] }, 'algorithms.1'],
     ['a negative tolerance', { ...valid, clockToleranceSec: -1 }, 'clockToleranceSec'],

@@ -325,6 +325,23 @@ describe('malformed input', () => {
     expect((await rejection(verifierWith().verify(input))).reason).toBe('malformed')
   })
 
+  it('refuses a token longer than 32 KiB before decoding it', async () => {
+    const error = await rejection(verifierWith().verify(`${'a'.repeat(32 * 1024)}.b.c`))
+    expect([error.reason, error.message]).toEqual(['malformed', 'token is longer than 32768 characters'])
+  })
+
+  it('refuses a token without tid as malformed, before fetching any key', async () => {
+    const { tid: _tid, ...claims } = v2Claims()
+    const error = await rejection(verifierWith().verify(await mint(key, claims)))
+    expect([error.reason, error.message]).toEqual(['malformed', 'token has no tid claim'])
+    expect(server.total()).toBe(0)
+  })
+
+  it('refuses a signed token whose roles claim is not an array of strings', async () => {
+    const error = await rejection(verifierWith().verify(await mint(key, v2Claims({ roles: 'Orders.Read' }))))
+    expect([error.reason, error.message]).toEqual(['malformed', 'roles claim is not an array of strings'])
+  })
+
   it('refuses a token with an unknown ver as malformed', async () => {
     expect((await rejection(verifierWith().verify(await mint(key, v2Claims({ ver: '3.0' }))))).reason).toBe(
       'malformed',
