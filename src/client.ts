@@ -261,7 +261,8 @@ export class TokenClient {
     return delayMs <= this.#http.maxRetryDelayMs ? delayMs : undefined
   }
 
-  async #attempt(target: Target, claims: string | undefined): Promise<AccessToken> {
+  /** The form and headers of one attempt, the credential applied (a fresh assertion each time). */
+  async #request(target: Target, claims: string | undefined) {
     const clientRequestId = randomUUID()
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: this.clientId })
     for (const [name, value] of target.params) form.append(name, value)
@@ -273,14 +274,28 @@ export class TokenClient {
       'client-request-id': clientRequestId,
     }
     if (this.#authority.kind === 'entra') headers['x-ms-lib-capability'] = 'retry-after, h429'
-    const signal = AbortSignal.timeout(this.#http.timeoutMs)
-    const context = {
-      clientId: this.clientId,
-      tokenEndpoint: target.tokenEndpoint,
-      clock: this.#clock,
-      signal,
+    // the credential (an assertion callback, a file) gets the request's time budget, and no longer
+    const controller = new AbortController()
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('The credential did not answer in time.', 'TimeoutError')),
+      this.#http.timeoutMs,
+    )
+    try {
+      const context = {
+        clientId: this.clientId,
+        tokenEndpoint: target.tokenEndpoint,
+        clock: this.#clock,
+        signal: controller.signal,
+      }
+      await this.#credential.authenticate({ form, headers }, context)
+    } finally {
+      clearTimeout(timer)
     }
-    await this.#credential.authenticate({ form, headers }, context)
+    return { form, headers, clientRequestId }
+  }
+
+  async #attempt(target: Target, claims: string | undefined): Promise<AccessToken> {
+    const { form, headers, clientRequestId } = await this.#request(target, claims)
     const raw = await postForm(
       { url: target.tokenEndpoint, body: form.toString(), headers, clientRequestId },
       {

@@ -92,7 +92,7 @@ export class Targets {
         ? (['scope', scopeFor(resource)] as const)
         : (['resource', resourceFor(resource)] as const)
     return {
-      key: `${tenant}\u0000${param}\u0000${value}`,
+      key: `${tenant.toLowerCase()}\u0000${param}\u0000${value}`,
       label: `${tenant} ${value}`,
       tokenEndpoint,
       params: [[param, value]],

@@ -216,6 +216,17 @@ describe('caching', () => {
     expect(endpoint.count).toBe(3)
   })
 
+  it('shares one cached token between spellings of a tenant that differ in case', async () => {
+    const other = 'fabrikam.onmicrosoft.com'
+    const endpoint = scriptedEndpoint(`https://login.microsoftonline.com/:tenant/oauth2/v2.0/token`, [v2Token('t')])
+    network.use(endpoint.handler)
+    const client = newClient()
+    const first = await client.getToken(API, { tenant: other })
+    const second = await client.getToken(API, { tenant: 'Fabrikam.OnMicrosoft.com' })
+    expect(second).toBe(first)
+    expect(endpoint.count).toBe(1)
+  })
+
   it('honours maxEntries', async () => {
     const endpoint = scriptedEndpoint(V2_URL, [v2Token('t')])
     network.use(endpoint.handler)
@@ -239,7 +250,8 @@ describe('failures', () => {
     ])
     network.use(endpoint.handler)
     const pending = newClient().getToken(API)
-    await vi.waitFor(() => expect(endpoint.count).toBe(1))
+    // (vi.waitFor would move the fake clock itself; poll on real immediates instead)
+    while (endpoint.count < 1) await new Promise((resolve) => setImmediate(resolve))
     await vi.advanceTimersByTimeAsync(1999)
     expect(endpoint.count).toBe(1)
     await vi.advanceTimersByTimeAsync(1)

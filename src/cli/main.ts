@@ -1,7 +1,7 @@
 /**
  * The `client-credentials` command: `token`, `decode`, `emulator`, `demo`.
  */
-import { ClientCredentialsError, ConfigurationError } from '../errors.js'
+import { ClientCredentialsError, ConfigurationError, CredentialError } from '../errors.js'
 import { VERSION } from '../version.js'
 import { runDecode } from './decode.js'
 import { runDemo } from './demo.js'
@@ -51,13 +51,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 }
 
 function report(error: unknown, command: string, io: Io): number {
-  if (error instanceof ConfigurationError) {
-    io.err(`${command}: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`)
-    return EXIT.usage
-  }
   if (error instanceof ClientCredentialsError) {
     io.err(`${command}: ${error.code}: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`)
-    return EXIT.failed
+    // the options or the credential are wrong (2), or the authority refused or was unreachable (1)
+    const configuration = error instanceof ConfigurationError || error instanceof CredentialError
+    return configuration ? EXIT.usage : EXIT.failed
   }
   if ((error as { code?: unknown })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || error instanceof TypeError) {
     io.err(`${command}: ${(error as Error).message}`)

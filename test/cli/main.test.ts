@@ -40,6 +40,16 @@ describe('the client-credentials command', () => {
     expect(misconfigured.stderr).toContain('AZURE_CLIENT_ID')
   })
 
+  it('exits 2 when the credential cannot be used (a configuration problem)', async () => {
+    const run = captureIo({
+      AZURE_TENANT_ID: 'f6aba1d9-da41-4ea3-8f30-4970725586a8',
+      AZURE_CLIENT_ID: '55b2a7ec-73f3-45c2-af08-21ecc33dc40e',
+      AZURE_CLIENT_CERTIFICATE_PATH: '/nonexistent/client.pem',
+    })
+    expect(await main(['token', '--resource', 'api://x'], run.io)).toBe(2)
+    expect(run.stderr).toContain('/nonexistent/client.pem')
+  })
+
   it('exits 2 on an unknown command or option', async () => {
     const unknown = captureIo()
     expect(await main(['fly'], unknown.io)).toBe(2)
@@ -80,7 +90,7 @@ describe('the client-credentials command', () => {
         AZURE_TENANT_ID: 'f6aba1d9-da41-4ea3-8f30-4970725586a8',
         AZURE_CLIENT_ID: '55b2a7ec-73f3-45c2-af08-21ecc33dc40e',
       })
-      expect(await main(['token', '--resource', 'api://x', '--certificate', path], run.io)).toBe(1)
+      expect(await main(['token', '--resource', 'api://x', '--certificate', path], run.io)).toBe(2)
       expect(run.stderr).toMatch(/^token: ERR_CREDENTIAL_INVALID: certificate file .* is neither PEM/)
       expect(run.stderr).not.toContain('hint:')
     } finally {
