@@ -216,4 +216,14 @@ describe('subject-name/issuer (x5c) apps', () => {
     authority.clients.addCertificate(CERT_APP, fresh.certificatePem)
     expect((await ask({ certificate: fresh })).status).toBe(200)
   })
+
+  it('accepts a subject name trusted at run time, of any issuer when none is given', async () => {
+    const app = 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d70'
+    const leaf = await generateCertificate({ commonName: 'worker.contoso.com' })
+    authority.clients.add({ appId: app, displayName: 'sni-runtime' })
+    expectRefusal(await ask({ certificate: leaf, x5c: [leaf] }, app), 401, 'invalid_client', 700027)
+    const trusted = authority.clients.trustSubject(app, { subject: 'worker.contoso.com' })
+    expect(trusted.issuer).toBeUndefined()
+    expect((await ask({ certificate: leaf, x5c: [leaf] }, app)).status).toBe(200)
+  })
 })

@@ -44,17 +44,26 @@ afterAll(async () => {
 })
 
 async function serviceAccountToken(
-  overrides: { iss?: string; sub?: string; aud?: string; exp?: number; key?: KeyObject } = {},
+  overrides: {
+    iss?: string
+    sub?: string
+    /** `null`: no aud claim. */
+    aud?: string | string[] | null
+    exp?: number
+    nbf?: number
+    key?: KeyObject
+  } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({ 'kubernetes.io': { namespace: 'orders' } })
+  const jwt = new SignJWT({ 'kubernetes.io': { namespace: 'orders' } })
     .setProtectedHeader({ alg: 'RS256', kid: 'k8s-1' })
     .setIssuer(overrides.iss ?? ISSUER)
     .setSubject(overrides.sub ?? SUBJECT)
-    .setAudience(overrides.aud ?? AUDIENCE)
     .setIssuedAt(now)
     .setExpirationTime(overrides.exp ?? now + 3600)
-    .sign(overrides.key ?? issuerKey)
+  if (overrides.aud !== null) jwt.setAudience(overrides.aud ?? AUDIENCE)
+  if (overrides.nbf !== undefined) jwt.setNotBefore(overrides.nbf)
+  return jwt.sign(overrides.key ?? issuerKey)
 }
 
 async function exchange(token: string): Promise<Answer> {
@@ -90,6 +99,31 @@ describe('federated credentials (workload identity)', () => {
       )
     },
   )
+
+  it('accepts an aud array that holds the credential audience', async () => {
+    expect((await exchange(await serviceAccountToken({ aud: ['api://Other', AUDIENCE] }))).status).toBe(200)
+  })
+
+  it('refuses a token without aud with AADSTS70021', async () => {
+    expectRefusal(await exchange(await serviceAccountToken({ aud: null })), 400, 'unauthorized_client', 70021)
+  })
+
+  it('refuses an issuer token that is not yet valid with AADSTS700024', async () => {
+    const nbf = Math.floor(Date.now() / 1000) + 3600
+    expectRefusal(await exchange(await serviceAccountToken({ nbf })), 401, 'invalid_client', 700024)
+  })
+
+  it('exchanges tokens for a federated credential added at run time', async () => {
+    const app = 'e5f6a7b8-c9d0-4e1f-8a2b-3c4d5e6f7a8b'
+    authority.clients.add({ appId: app })
+    const subject = 'system:serviceaccount:billing:worker'
+    const token = await serviceAccountToken({ sub: subject })
+    const ask = () => post(authority.tokenEndpoint(EXAMPLE.tenantId), assertionForm(app, token, SCOPE))
+    expect((await ask()).json.error_codes).toEqual([70021])
+    const added = authority.clients.addFederatedCredential(app, { issuer: ISSUER, subject, jwksUrl })
+    expect(added.audiences).toEqual([AUDIENCE])
+    expect((await ask()).status).toBe(200)
+  })
 
   it('refuses a matching token signed by a key the issuer does not publish with AADSTS700027', async () => {
     expectRefusal(await exchange(await serviceAccountToken({ key: otherKey })), 401, 'invalid_client', 700027)
