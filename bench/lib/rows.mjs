@@ -1,0 +1,290 @@
+/**
+ * The results table: one row per measure, one column per library, the ratio of each peer to ours,
+ * and the goal with whether it is met. Cells show the median over repetitions and, in brackets, the
+ * p10–p90 spread.
+ */
+import { duration, num, ratio, spread, summarize } from './stats.mjs'
+
+/**
+ * @typedef {object} Row
+ * @property {string} figure
+ * @property {string} measure
+ * @property {string} ours
+ * @property {string} msal
+ * @property {string} identity
+ * @property {string} vsMsal
+ * @property {string} vsIdentity
+ * @property {string} goal
+ */
+
+const PEERS = ['msal', 'identity']
+const count = (x) => Math.round(x).toLocaleString('en-US')
+const ms = (x) => duration(x * 1e6)
+
+/**
+ * Builds a row from a cell function and an optional comparable number per library.
+ *
+ * @param {string} figure
+ * @param {string} measure
+ * @param {(lib: string) => { text: string, value?: number }} cell
+ * @param {string} goal
+ * @returns {Row}
+ */
+function row(figure, measure, cell, goal) {
+  const cells = Object.fromEntries(['ours', ...PEERS].map((lib) => [lib, cell(lib)]))
+  return {
+    figure,
+    measure,
+    ours: cells.ours.text,
+    msal: cells.msal.text,
+    identity: cells.identity.text,
+    vsMsal: ratio(cells.msal.value, cells.ours.value),
+    vsIdentity: ratio(cells.identity.value, cells.ours.value),
+    goal,
+  }
+}
+
+/** A cell for a child that did not produce a figure. */
+function failed(result) {
+  if (!result) return { text: '—' }
+  if (result.skipped) return { text: `not measured (${result.skipped})` }
+  if (result.timedOut) return { text: `not measured (killed after ${result.timeoutS} s)` }
+  if (result.error) return { text: `failed: ${String(result.error).split('\n').at(-1)?.slice(0, 80)}` }
+  return undefined
+}
+
+const met = (ok) => (ok ? '**met**' : '**missed**')
+
+/**
+ * Every row of the table, from the children's results.
+ *
+ * @param {Array<Record<string, any>>} results
+ * @param {ReturnType<import('./plan.mjs').settingsFor>} settings
+ * @returns {Row[]}
+ */
+export function buildRows(results, settings) {
+  const of = (figure, lib, match = () => true) =>
+    results.filter((r) => r.figure === figure && r.lib === lib && match(r))
+  const one = (figure, lib, match) => of(figure, lib, match)[0]
+  /** @type {Row[]} */
+  const rows = []
+
+  const sizes = [...settings.sizes, ...settings.oursOnlySizes]
+  for (const n of sizes) {
+    const cell = (lib) => {
+      const r = one('cache-hit', lib, (x) => x.n === n)
+      if (r?.capped)
+        return { text: `not measured (took > ${r.fillCapS} s: ${count(r.filled)} of ${count(n)} filled)` }
+      const bad = failed(r)
+      if (bad) return bad
+      const s = summarize(r.nsPerOp)
+      const extra = r.hitRequests ? `, ${r.hitRequests} requests during hits` : ''
+      return { text: spread(s, duration) + extra, value: s.median }
+    }
+    const ours = one('cache-hit', 'ours', (x) => x.n === n)
+    const goal = ours?.nsPerOp ? `≤ 1 µs: ${met(summarize(ours.nsPerOp).median <= 1000)}` : '≤ 1 µs'
+    rows.push(
+      row('1', `Cache hit, ${count(n)} key${n === 1 ? '' : 's'} cached (per awaited getToken)`, cell, goal),
+    )
+  }
+  rows.push(flatness(of, sizes))
+
+  for (const { calls, scopes } of settings.stampedes) {
+    const match = (x) => x.calls === calls && x.scopes === scopes
+    const label =
+      scopes === 1
+        ? `${count(calls)} concurrent cold calls, 1 scope`
+        : `${scopes} scopes × ${count(calls)} concurrent cold calls`
+    const requests = (lib) => {
+      const r = one('stampede', lib, match)
+      const bad = failed(r)
+      if (bad) return bad
+      const s = summarize(r.requests)
+      const capped = r.capped ? ` sent in the first ${r.capS} s (not done)` : ''
+      const errors = r.errors ? `, ${count(r.errors)} errors` : ''
+      return { text: `${spread(s, count)}${capped}${errors}`, value: s.median }
+    }
+    const oursReq = one('stampede', 'ours', match)?.requests
+    const exact = oursReq?.length > 0 && oursReq.every((x) => x === scopes)
+    rows.push(
+      row('2', `${label}: token requests`, requests, `${scopes} (1 per key): ${oursReq ? met(exact) : ''}`),
+    )
+    const wall = (lib) => {
+      const r = one('stampede', lib, match)
+      const bad = failed(r)
+      if (bad) return bad
+      if (r.capped) return { text: `> ${r.capS} s` }
+      const s = summarize(r.wallMs)
+      return { text: spread(s, ms), value: s.median }
+    }
+    rows.push(row('2', `${label}: wall time until all calls settled`, wall, ''))
+  }
+
+  const heap = (lib) => {
+    const r = one('heap', lib)
+    const bad = failed(r)
+    return bad ?? { text: `${num(r.bytesPerToken / 1024)} KB`, value: r.bytesPerToken }
+  }
+  const heapOurs = one('heap', 'ours')?.bytesPerToken
+  const heapMsal = one('heap', 'msal')?.bytesPerToken
+  rows.push(
+    row(
+      '3',
+      `Heap per cached token (${count(one('heap', 'ours')?.n ?? 0)} tokens of 600 characters)`,
+      heap,
+      `≤ msal-node's: ${heapOurs !== undefined && heapMsal !== undefined ? met(heapOurs <= heapMsal) : ''}`,
+    ),
+  )
+
+  const cert = (lib) => {
+    const r = one('certificate', lib)
+    const bad = failed(r)
+    if (bad) return bad
+    const s = summarize(r.msPerToken)
+    return { text: spread(s, ms), value: s.median }
+  }
+  const certOurs = one('certificate', 'ours')?.msPerToken
+  const certMsal = one('certificate', 'msal')?.msPerToken
+  const certGap = certOurs && certMsal ? summarize(certOurs).median - summarize(certMsal).median : undefined
+  rows.push(
+    row(
+      '4',
+      'Forced certificate acquisition (assertion + request), per token',
+      cert,
+      `≤ msal-node + 0.3 ms: ${certGap === undefined ? '' : `${met(certGap <= 0.3)} (${certGap >= 0 ? '+' : '−'}${ms(Math.abs(certGap))})`}`,
+    ),
+  )
+  const signed = (lib) => {
+    const r = one('certificate', lib)
+    const bad = failed(r)
+    return bad ?? { text: `${count(r.assertions)} in ${count(r.requests)} requests` }
+  }
+  const signMs = one('certificate', 'ours')?.signMs
+  rows.push(
+    row(
+      '4',
+      'New client assertions signed',
+      signed,
+      signMs ? `(one RSA-PSS signature here: ${ms(signMs)})` : '',
+    ),
+  )
+
+  const waited = (lib) => {
+    const r = one('expiry', lib)
+    const bad = failed(r)
+    if (bad) return bad
+    return { text: `${count(r.waitedAfterFirst)} of ${count(r.calls)} calls`, value: r.waitedAfterFirst }
+  }
+  const expiryOurs = one('expiry', 'ours')
+  const hours = expiryOurs?.hours ?? settings.expiry.hours
+  rows.push(
+    row(
+      '5',
+      `${hours} h of 1-hour tokens: calls that waited on the network after the first token`,
+      waited,
+      `0: ${expiryOurs ? met(expiryOurs.waitedAfterFirst === 0 && !expiryOurs.errors) : ''}`,
+    ),
+  )
+  const expiryRequests = (lib) => {
+    const r = one('expiry', lib)
+    const bad = failed(r)
+    return (
+      bad ?? {
+        text: `${count(r.requests)} requests; ${count(r.waited - r.waitedAfterFirst)} callers waited for the first token`,
+        value: r.requests,
+      }
+    )
+  }
+  rows.push(row('5', `${hours} h of 1-hour tokens: token requests`, expiryRequests, ''))
+
+  rows.push(...interceptorRows(results))
+  rows.push(...faultRows(results, one))
+  return rows
+}
+
+/** How much a cache hit slows down from 1 key to the most keys each library was measured with. */
+function flatness(of, sizes) {
+  const cell = (lib) => {
+    const measured = sizes.map((n) => of('cache-hit', lib, (x) => x.n === n && x.nsPerOp)[0]).filter(Boolean)
+    if (measured.length < 2) return { text: '—' }
+    const first = summarize(measured[0].nsPerOp).median
+    const last = measured.at(-1)
+    return { text: `×${num(summarize(last.nsPerOp).median / first)} at ${count(last.n)} keys` }
+  }
+  return row('1', 'Cache hit: slowdown from 1 key to the most keys measured', cell, 'flat')
+}
+
+/** Figure 6: throughput ratios, per round (bare and attached measured in the same round). */
+function interceptorRows(results) {
+  const rounds = (lib, mode) =>
+    results.filter((r) => r.figure === 'interceptor' && r.lib === lib && r.mode === mode)
+  const med = (r) => summarize(r.rps).median
+  const ratios = (lib, mode, base) => {
+    const a = rounds(lib, mode)
+    const b = rounds('ours', base)
+    return a.map((r, i) => (r.rps && b[i]?.rps ? med(r) / med(b[i]) : Number.NaN)).filter(Number.isFinite)
+  }
+  const cpu = (lib, mode) => summarize(rounds(lib, mode).flatMap((r) => r.cpuUsPerRequest ?? [])).median
+  const rps = (lib, mode) => summarize(rounds(lib, mode).flatMap((r) => r.rps ?? [])).median
+  const describe = (lib, mode, base) => {
+    const list = ratios(lib, mode, base)
+    if (list.length === 0) return { text: failed(rounds(lib, mode)[0])?.text ?? '—' }
+    const s = summarize(list)
+    return {
+      text: `${spread(s, (x) => x.toFixed(2))} (${count(rps(lib, mode))}/s, ${num(cpu(lib, mode))} µs CPU)`,
+    }
+  }
+  const interceptorRatio = summarize(ratios('ours', 'interceptor', 'bare-request')).median
+  const fetchRatio = summarize(ratios('ours', 'authorized-fetch', 'bare-fetch')).median
+  const base = `bare: ${count(rps('ours', 'bare-request'))}/s, ${num(cpu('ours', 'bare-request'))} µs CPU`
+  return [
+    row(
+      '6',
+      `undici.request to a loopback API, 16 in flight, ÷ bare undici.request (${base}); peers: their getToken + header by hand`,
+      (lib) => describe(lib, lib === 'ours' ? 'interceptor' : 'manual', 'bare-request'),
+      `≥ 0.95: ${Number.isFinite(interceptorRatio) ? met(interceptorRatio >= 0.95) : ''}`,
+    ),
+    row(
+      '6',
+      'the same with a fixed 600-character Authorization header (the cost of any token), ÷ bare',
+      (lib) => (lib === 'ours' ? describe('ours', 'static-header', 'bare-request') : { text: '' }),
+      '',
+    ),
+    row(
+      '6',
+      `client.authorizedFetch(…) ÷ bare undici.fetch (bare: ${count(rps('ours', 'bare-fetch'))}/s, ${num(cpu('ours', 'bare-fetch'))} µs CPU)`,
+      (lib) => (lib === 'ours' ? describe('ours', 'authorized-fetch', 'bare-fetch') : { text: '' }),
+      `≥ 0.95: ${Number.isFinite(fetchRatio) ? met(fetchRatio >= 0.95) : ''}`,
+    ),
+  ]
+}
+
+/** Figure 7: what a caller saw of one transient 429 or 500. */
+function faultRows(results, one) {
+  const statuses = [
+    ...new Set(results.filter((r) => r.figure === 'faults').map((r) => `${r.status}/${r.retryAfter ?? ''}`)),
+  ]
+  return statuses.map((key) => {
+    const [status, retryAfter] = key.split('/').map((x) => (x === '' ? undefined : Number(x)))
+    const match = (r) => r.status === status && r.retryAfter === retryAfter
+    const cell = (lib) => {
+      const r = one('faults', lib, match)
+      const bad = failed(r)
+      if (bad) return bad
+      const got = r.tokenAtMs === undefined ? `no token within ${r.capS} s` : `token after ${ms(r.tokenAtMs)}`
+      const saw = r.callerErrors
+        ? `caller saw ${count(r.callerErrors)} error${r.callerErrors > 1 ? 's' : ''} (first after ${ms(r.first.ms)})`
+        : 'no error'
+      return {
+        text: `${got}, ${saw}; ${r.requests} request${r.requests === 1 ? '' : 's'}`,
+        value: r.tokenAtMs,
+      }
+    }
+    const ours = one('faults', 'ours', match)
+    const deadline = (retryAfter ?? 1) * 1000 + 250
+    const ok = ours && !ours.callerErrors && ours.tokenAtMs !== undefined && ours.tokenAtMs <= deadline
+    const label = `One ${status}${retryAfter === undefined ? '' : ` with Retry-After: ${retryAfter}`}, then success`
+    const wait = retryAfter === undefined ? '1 s' : `Retry-After (${retryAfter} s)`
+    return row('7', label, cell, `no error, token within ${wait} + 0.25 s: ${ours ? met(ok) : ''}`)
+  })
+}

@@ -1,0 +1,109 @@
+/**
+ * `npm run bench`: client-credentials against @azure/msal-node and @azure/identity, one child process
+ * per figure × library, against one fake https token endpoint. Prints the table; the full run writes
+ * bench/RESULTS.md and bench/results.svg.
+ *
+ * Usage (after `npm run build`; `npm run bench` builds first):
+ *   node --expose-gc bench/run.mjs                  full run (about 10 minutes on 2 cores)
+ *   node --expose-gc bench/run.mjs --quick          every figure, small N, one repetition (CI); writes to a temp dir
+ *   node --expose-gc bench/run.mjs --only cache-hit,heap   some figures only (writes to a temp dir)
+ *   node --expose-gc bench/run.mjs --out DIR        where to write RESULTS.md and results.svg
+ *
+ * Figures: cache-hit, stampede, heap, certificate, expiry, interceptor, faults.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from './lib/args.mjs'
+import { cacheHitChart } from './lib/chart.mjs'
+import { LIB_NAMES, LIBS } from './lib/clients.mjs'
+import { describeMachine, loadAverage } from './lib/machine.mjs'
+import { renderResults, renderTable } from './lib/markdown.mjs'
+import { runChild, startEnvironment } from './lib/orchestrate.mjs'
+import { planJobs, settingsFor } from './lib/plan.mjs'
+import { buildRows } from './lib/rows.mjs'
+import { summarize } from './lib/stats.mjs'
+
+const args = parseArgs(process.argv.slice(2))
+const quick = args.quick === true
+const only = typeof args.only === 'string' ? args.only.split(',') : []
+const outDir =
+  typeof args.out === 'string'
+    ? args.out
+    : quick || only.length > 0
+      ? mkdtempSync(join(tmpdir(), 'client-credentials-bench-out-'))
+      : fileURLToPath(new URL('.', import.meta.url))
+
+const started = performance.now()
+const machine = describeMachine()
+const settings = settingsFor(quick)
+const jobs = planJobs(quick, only)
+log(
+  `${quick ? 'Quick run' : 'Full run'}: ${jobs.length} child processes. ${machine.cpu}; load ${machine.load}.`,
+)
+
+const environment = await startEnvironment()
+/** @type {Array<Record<string, any>>} */
+const results = []
+try {
+  for (const [index, job] of jobs.entries()) {
+    const label = `[${index + 1}/${jobs.length}] ${job.figure} ${Object.entries(job.args)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`
+    const skipped = job.skipIf?.(results)
+    if (skipped) {
+      results.push({ figure: job.figure, ...job.args, skipped })
+      log(`${label}: skipped (${skipped})`)
+      continue
+    }
+    const t0 = performance.now()
+    const result = await runChild(environment, job.figure, job.args, {
+      timeoutS: job.timeoutS,
+      nodeArgs: job.nodeArgs,
+    })
+    results.push({ ...job.args, ...result, lib: job.lib, figure: job.figure })
+    const problem = result.error ? ` FAILED: ${result.error}` : result.timedOut ? ' TIMED OUT' : ''
+    log(`${label}: ${((performance.now() - t0) / 1000).toFixed(1)} s${problem}`)
+  }
+} finally {
+  await environment.close()
+}
+
+const rows = buildRows(results, settings)
+const elapsedS = (performance.now() - started) / 1000
+mkdirSync(outDir, { recursive: true })
+const chartFile = 'results.svg'
+writeFileSync(join(outDir, chartFile), chart(results))
+writeFileSync(
+  join(outDir, 'RESULTS.md'),
+  renderResults({ rows, machine, loadEnd: loadAverage(), elapsedS, quick, chartFile }),
+)
+process.stdout.write(`\n${renderTable(rows)}\n\n`)
+log(`Done in ${elapsedS.toFixed(0)} s. Wrote ${join(outDir, 'RESULTS.md')} and ${join(outDir, chartFile)}.`)
+
+const failures = results.filter((r) => r.error)
+if (failures.length > 0) {
+  log(`${failures.length} figure process(es) failed.`)
+  process.exitCode = 1
+}
+
+/** The cache-hit chart from the results. */
+function chart(all) {
+  const series = LIBS.map((lib) => {
+    const mine = all.filter((r) => r.figure === 'cache-hit' && r.lib === lib).sort((a, b) => a.n - b.n)
+    const points = mine.filter((r) => r.nsPerOp).map((r) => ({ n: r.n, ...summarize(r.nsPerOp) }))
+    const stopped = mine.find((r) => r.capped || r.skipped || r.timedOut)
+    const note = stopped ? `not measured at ${stopped.n.toLocaleString('en-US')}+ keys` : undefined
+    return { lib, name: LIB_NAMES[lib], points, note }
+  })
+  return cacheHitChart(series, {
+    title: 'getToken cache hit vs tokens cached',
+    subtitle: `${machine.cpu.replace(/\s+/g, ' ')}, Node ${machine.node}, ${machine.date.slice(0, 10)}`,
+  })
+}
+
+/** @param {string} message */
+function log(message) {
+  process.stderr.write(`${message}\n`)
+}
