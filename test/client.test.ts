@@ -218,7 +218,9 @@ describe('caching', () => {
 
   it('shares one cached token between spellings of a tenant that differ in case', async () => {
     const other = 'fabrikam.onmicrosoft.com'
-    const endpoint = scriptedEndpoint(`https://login.microsoftonline.com/:tenant/oauth2/v2.0/token`, [v2Token('t')])
+    const endpoint = scriptedEndpoint(`https://login.microsoftonline.com/:tenant/oauth2/v2.0/token`, [
+      v2Token('t'),
+    ])
     network.use(endpoint.handler)
     const client = newClient()
     const first = await client.getToken(API, { tenant: other })
