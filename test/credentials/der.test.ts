@@ -45,6 +45,19 @@ describe('oid', () => {
     expect(oid(parseAsn1(hex('06 03 88 37 03')))).toBe('2.999.3')
   })
 
+  // BUG (reported with issue 7 part 7): a last byte with the continuation bit set is a truncated arc;
+  // oid() drops it silently, so AES-256-CBC followed by a stray 0x81 still reads as AES-256-CBC.
+  it('refuses an OID whose last arc is truncated (continuation bit on its last byte)', () => {
+    const aes256 = derOid('2.16.840.1.101.3.4.1.42')
+    const truncated = Buffer.concat([
+      Buffer.from([0x06, aes256.length - 1]),
+      aes256.subarray(2),
+      Buffer.from([0x81]),
+    ])
+    expect(() => oid(parseAsn1(truncated))).toThrow(Asn1Error)
+    expect(() => oid(parseAsn1(hex('06 01 81')))).toThrow(Asn1Error)
+  })
+
   it('refuses an element that is not an OID, or an empty OID', () => {
     expect(() => oid(parseAsn1(derSmallInteger(1)))).toThrow(/expected an ASN\.1 OID/)
     expect(() => oid(parseAsn1(hex('06 00')))).toThrow(/expected an ASN\.1 OID/)
