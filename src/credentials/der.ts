@@ -166,13 +166,16 @@ export function oid(node: Asn1): string {
   if (node.tag !== TAG.OID || node.content.length === 0) throw new Asn1Error('expected an ASN.1 OID')
   const parts: number[] = []
   let value = 0
+  let pending = false
   for (const byte of node.content) {
     value = value * 128 + (byte & 0x7f)
-    if ((byte & 0x80) === 0) {
+    pending = (byte & 0x80) !== 0
+    if (!pending) {
       parts.push(value)
       value = 0
     }
   }
+  if (pending) throw new Asn1Error('truncated ASN.1 OID')
   const first = parts.shift() ?? 0
   const head = first < 80 ? [Math.floor(first / 40), first % 40] : [2, first - 80]
   return [...head, ...parts].join('.')

@@ -101,7 +101,7 @@ export function pbeDecrypt(algorithm: Asn1, data: Buffer, password: string): Buf
   if (id === OID.PBE_SHA1_3DES) {
     const params = child(algorithm, 1, TAG.SEQUENCE)
     const salt = octets(child(params, 0, TAG.OCTET_STRING))
-    const iterations = smallInt(child(params, 1))
+    const iterations = iterationCount(child(params, 1))
     const secret = bmpPassword(password)
     const key = pkcs12Kdf('sha1', secret, salt, iterations, 1, 24)
     const iv = pkcs12Kdf('sha1', secret, salt, iterations, 2, 8)
@@ -128,7 +128,7 @@ function pbkdf2(kdf: Asn1, password: Buffer, defaultKeyLength: number): Buffer {
   }
   const params = child(kdf, 1, TAG.SEQUENCE)
   const salt = octets(child(params, 0, TAG.OCTET_STRING))
-  const iterations = smallInt(child(params, 1))
+  const iterations = iterationCount(child(params, 1))
   let keyLength = defaultKeyLength
   let prf = 'sha1'
   for (const extra of params.children.slice(2)) {
@@ -136,7 +136,22 @@ function pbkdf2(kdf: Asn1, password: Buffer, defaultKeyLength: number): Buffer {
     else if (extra.tag === TAG.SEQUENCE) prf = HMAC_PRF.get(oid(child(extra, 0))) ?? ''
   }
   if (prf === '') throw new Pkcs12Error('format', 'the PKCS#12 file uses an unsupported PBKDF2 hash.')
+  if (keyLength !== defaultKeyLength) {
+    throw new Pkcs12Error('format', "the PKCS#12 file's PBKDF2 key length does not fit its cipher.")
+  }
   return pbkdf2Sync(password, salt, iterations, keyLength, prf)
+}
+
+/** More iterations than real files use (OpenSSL 3 and Windows write 2,048 to 10,000): refused, never run. */
+const MAX_ITERATIONS = 10_000_000
+
+/** An iteration count from the file: at least 1, and not more than any real file uses. */
+function iterationCount(node: Asn1): number {
+  const iterations = smallInt(node)
+  if (iterations < 1 || iterations > MAX_ITERATIONS) {
+    throw new Pkcs12Error('format', `the PKCS#12 file's iteration count (${iterations}) is unusable.`)
+  }
+  return iterations
 }
 
 function decrypt(cipher: string, key: Buffer, iv: Buffer, data: Buffer): Buffer {
@@ -164,7 +179,7 @@ export function macMatches(macData: Asn1, authSafe: Buffer, password: string): b
   const expected = octets(child(digestInfo, 1, TAG.OCTET_STRING))
   const salt = octets(child(macData, 1, TAG.OCTET_STRING))
   const third = macData.children[2]
-  const iterations = third === undefined ? 1 : smallInt(third)
+  const iterations = third === undefined ? 1 : iterationCount(third)
   const macLength = createHash(hash).digest().length
   // An empty password is written either as an empty BMPString (two zero bytes) or as no bytes at all.
   const secrets = password === '' ? [bmpPassword(''), Buffer.alloc(0)] : [bmpPassword(password)]
