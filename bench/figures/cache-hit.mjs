@@ -4,9 +4,12 @@
  * Fills N keys through the library's own API (16 requests in flight), then asks for every key once
  * more, one at a time (@azure/identity cannot find again some tokens it got while its first requests
  * were concurrent, and asks again: that is counted in `fillRequests`), then times awaited cache hits
- * over the keys in a shuffled order, in batches between which the event loop runs (time spent
- * outside the batches is not counted). Filling stops at `--fill-cap` seconds: the figure is then
- * "not measured". Prints `{ nsPerOp: [one per repetition], fillMs, fillRequests, hitRequests }`.
+ * in batches between which the event loop runs (time spent outside the batches is not counted):
+ * first over all keys in a shuffled order (`nsPerOp`: every hit touches memory the CPU caches do not
+ * hold, as a service with many tenants would), then on one key again and again (`nsPerOpHot`: the
+ * cost of the lookup itself with N keys cached). Filling stops at `--fill-cap` seconds: the figure is
+ * then "not measured". Prints `{ nsPerOp, nsPerOpHot (one per repetition), fillMs, fillRequests,
+ * hitRequests }`.
  *
  * Usage: node --expose-gc bench/figures/cache-hit.mjs --lib ours|msal|identity --n 1000 [--reps 5]
  *        [--ms 500] [--warm-ms 300] [--fill-cap 60]
@@ -36,21 +39,26 @@ if (!filled.complete || performance.now() > fillStart + fillCapS * 1000) {
   process.exit(0)
 }
 
-const order = shuffledIndices(n, Math.min(n, 65_536))
-await timeHits(warmMs)
+const spread = shuffledIndices(n, Math.min(n, 65_536))
+const hot = new Uint32Array([n >> 1])
+await timeHits(warmMs, spread)
 /** @type {number[]} */
 const nsPerOp = []
-for (let r = 0; r < reps; r++) nsPerOp.push(await timeHits(repMs))
+for (let r = 0; r < reps; r++) nsPerOp.push(await timeHits(repMs, spread))
+/** @type {number[]} */
+const nsPerOpHot = []
+for (let r = 0; r < reps; r++) nsPerOpHot.push(await timeHits(repMs, hot))
 const hitRequests = (await endpointStats(client.clientId)).token - fillRequests
-emit({ figure: 'cache-hit', lib, n, nsPerOp, fillMs, fillRequests, hitRequests })
+emit({ figure: 'cache-hit', lib, n, nsPerOp, nsPerOpHot, fillMs, fillRequests, hitRequests })
 process.exit(0)
 
 /**
- * Awaited cache hits for about `ms` milliseconds; the time per hit in ns.
+ * Awaited cache hits on the keys `order` lists, cycling, for about `ms` milliseconds; ns per hit.
  *
  * @param {number} ms
+ * @param {Uint32Array} order
  */
-async function timeHits(ms) {
+async function timeHits(ms, order) {
   const get = client.get
   const mask = order.length
   let i = 0

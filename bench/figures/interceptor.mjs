@@ -1,22 +1,24 @@
 /**
- * Figure 6: the cost of attaching tokens. Requests per second (and client CPU per request) to a
- * loopback node:http API (run by the orchestrator in its own process), `--concurrency` requests in
- * flight, through one of:
+ * Figure 6: the cost of attaching tokens. Requests per second, and the client's CPU time per request,
+ * to a loopback node:http API (run by the orchestrator, in its own process), `--concurrency` requests
+ * in flight, through each of these modes:
  *
- * - `bare-request`: `undici.request` with `new Agent(AGENT)` (the baseline of `interceptor`)
- * - `static-header`: the same with a fixed `authorization: Bearer <600-character token>` header: the
- *   cost of carrying a token at all, which any way of attaching one pays
- * - `interceptor`: `undici.request` with `new Agent(AGENT).compose(client.interceptor({ api: resource }))`
- * - `bare-fetch`: `undici.fetch` with `setGlobalDispatcher(new Agent(AGENT))` (the baseline of `authorized-fetch`)
- * - `authorized-fetch`: `client.authorizedFetch({ resource, origins: [api], fetch: undici.fetch })`, same dispatcher
- * - `manual`: the peer's own `getToken` per request and `undici.request` with the header set by hand
- *   (what users of msal-node or @azure/identity write), `new Agent(AGENT)`
+ * - `bare-request`: `undici.request` with `new Agent(AGENT)`: the baseline
+ * - `static-header`: the same with a fixed `authorization: Bearer <600-character token>` header: what
+ *   carrying a token costs at all, whatever attaches it
+ * - `interceptor` (ours): `undici.request` with `new Agent(AGENT).compose(client.interceptor({ api: resource }))`
+ * - `bare-fetch`: `undici.fetch` through `setGlobalDispatcher(new Agent(AGENT))`: the fetch baseline
+ * - `static-header-fetch`: the same with the fixed header (what carrying a token costs with fetch)
+ * - `authorized-fetch` (ours): `client.authorizedFetch({ resource, origins: [api], fetch: undici.fetch })`
+ * - `manual` (peers): the peer's `getToken` on every request and `undici.request` with the header set by
+ *   hand (what users of msal-node or @azure/identity write), `new Agent(AGENT)`
  *
- * A warm-up (also gets the token), then `--reps` timed runs of `--seconds`. First checks once that the
- * API saw a bearer token (or none, for the bare modes).
+ * The machine is shared and its speed drifts, so the modes run in the same process, interleaved: each
+ * round runs every mode for `--slice` seconds, and ratios are taken within a round. A warm-up round
+ * first. Checks once per mode that the API saw a bearer token (or none, for the baselines).
  *
- * Usage: node bench/figures/interceptor.mjs --lib ours|msal|identity --mode bare-request|interceptor|
- *        static-header|bare-fetch|authorized-fetch|manual [--seconds 2] [--reps 5] [--concurrency 16]
+ * Usage: node bench/figures/interceptor.mjs --lib ours|msal|identity [--rounds 8] [--slice 0.5]
+ *        [--concurrency 16] [--modes bare-fetch,authorized-fetch] (a subset, e.g. to profile one mode)
  */
 import { Agent, fetch, request, setGlobalDispatcher } from 'undici'
 import { numberArg, parseArgs } from '../lib/args.mjs'
@@ -25,98 +27,120 @@ import { createClient } from '../lib/clients.mjs'
 
 const args = parseArgs(process.argv.slice(2))
 const lib = String(args.lib ?? 'ours')
-const mode = String(args.mode)
-const seconds = numberArg(args, 'seconds', 2)
-const reps = numberArg(args, 'reps', 5)
+const rounds = numberArg(args, 'rounds', 8)
+const slice = numberArg(args, 'slice', 0.5)
 const concurrency = numberArg(args, 'concurrency', 16)
 const api = settings().api
 const resource = 'api://bench/api'
 const AGENT = { connections: concurrency, keepAliveTimeout: 60_000 }
 
-const send = await sender()
-const check = await send(`${api}/check`)
-const authorized = mode !== 'bare-request' && mode !== 'bare-fetch'
-if (check !== (authorized ? 200 : 401)) throw new Error(`${mode}: /check answered ${check}`)
-
-await run(Math.min(1, seconds / 2))
-/** @type {number[]} */
-const rps = []
-/** @type {number[]} */
-const cpuUsPerRequest = []
-for (let r = 0; r < reps; r++) {
-  const result = await run(seconds)
-  rps.push(result.rps)
-  cpuUsPerRequest.push(result.cpuUs)
+// every fetch mode sends through the global dispatcher (undici.fetch takes it per call)
+setGlobalDispatcher(new Agent(AGENT))
+const modes =
+  typeof args.modes === 'string'
+    ? args.modes.split(',')
+    : lib === 'ours'
+      ? [
+          'bare-request',
+          'static-header',
+          'interceptor',
+          'bare-fetch',
+          'static-header-fetch',
+          'authorized-fetch',
+        ]
+      : ['bare-request', 'manual']
+/** @type {Record<string, (url: string) => Promise<number>>} */
+const senders = {}
+for (const mode of modes) {
+  senders[mode] = await sender(mode)
+  const status = await senders[mode](`${api}/check`)
+  const expected = mode.startsWith('bare') ? 401 : 200
+  if (status !== expected) throw new Error(`${mode}: /check answered ${status}, expected ${expected}`)
 }
-emit({ figure: 'interceptor', lib, mode, concurrency, rps, cpuUsPerRequest })
+
+for (const mode of modes) await run(mode, Math.min(0.5, slice))
+/** @type {Record<string, number[]>} */
+const rps = Object.fromEntries(modes.map((m) => [m, []]))
+/** @type {Record<string, number[]>} */
+const cpuUsPerRequest = Object.fromEntries(modes.map((m) => [m, []]))
+for (let r = 0; r < rounds; r++) {
+  for (const mode of modes) {
+    const result = await run(mode, slice)
+    rps[mode].push(result.rps)
+    cpuUsPerRequest[mode].push(result.cpuUs)
+  }
+}
+emit({ figure: 'interceptor', lib, modes, concurrency, rps, cpuUsPerRequest })
 process.exit(0)
 
 /**
  * A function that sends one GET to `url` the way `mode` says and returns the status.
  *
+ * @param {string} mode
  * @returns {Promise<(url: string) => Promise<number>>}
  */
-async function sender() {
-  if (mode === 'bare-request') {
-    const dispatcher = new Agent(AGENT)
-    return async (url) => {
-      const res = await request(url, { dispatcher })
-      await res.body.dump()
-      return res.statusCode
-    }
+async function sender(mode) {
+  /** @param {import('undici').Dispatcher} dispatcher @param {Record<string, string>} [headers] */
+  const viaRequest = (dispatcher, headers) => async (url) => {
+    const res = await request(url, headers ? { dispatcher, headers } : { dispatcher })
+    await res.body.dump()
+    return res.statusCode
   }
-  if (mode === 'static-header') {
-    const dispatcher = new Agent(AGENT)
-    const { accessToken } = await (await createClient('ours')).get(`${resource}/.default`)
-    const headers = { authorization: `Bearer ${accessToken}` }
-    return async (url) => {
-      const res = await request(url, { dispatcher, headers })
-      await res.body.dump()
-      return res.statusCode
-    }
+  /** @param {(url: string) => Promise<Response>} f */
+  const viaFetch = (f) => async (url) => {
+    const res = await f(url)
+    await res.arrayBuffer()
+    return res.status
   }
-  if (mode === 'bare-fetch' || mode === 'authorized-fetch') {
-    setGlobalDispatcher(new Agent(AGENT))
-    const f =
-      mode === 'bare-fetch'
-        ? fetch
-        : (await createClient('ours')).raw.authorizedFetch({ resource, origins: [api], fetch })
-    return async (url) => {
-      const res = await f(url)
-      await res.arrayBuffer()
-      return res.status
+  switch (mode) {
+    case 'bare-request':
+      return viaRequest(new Agent(AGENT))
+    case 'static-header': {
+      const { accessToken } = await (await createClient('ours')).get(`${resource}/.default`)
+      return viaRequest(new Agent(AGENT), { authorization: `Bearer ${accessToken}` })
     }
-  }
-  if (mode === 'interceptor') {
-    const client = (await createClient('ours')).raw
-    const dispatcher = new Agent(AGENT).compose(client.interceptor({ [api]: resource }))
-    return async (url) => {
-      const res = await request(url, { dispatcher })
-      await res.body.dump()
-      return res.statusCode
+    case 'interceptor': {
+      const client = (await createClient('ours')).raw
+      return viaRequest(new Agent(AGENT).compose(client.interceptor({ [api]: resource })))
     }
-  }
-  if (mode === 'manual') {
-    const client = await createClient(lib)
-    const dispatcher = new Agent(AGENT)
-    const scope = `${resource}/.default`
-    const tokenOf = (t) => t.accessToken ?? t.token
-    return async (url) => {
-      const token = tokenOf(await client.get(scope))
-      const res = await request(url, { dispatcher, headers: { authorization: `Bearer ${token}` } })
-      await res.body.dump()
-      return res.statusCode
+    case 'bare-fetch':
+      return viaFetch(fetch)
+    case 'static-header-fetch': {
+      const { accessToken } = await (await createClient('ours')).get(`${resource}/.default`)
+      const headers = { authorization: `Bearer ${accessToken}` }
+      return viaFetch((url) => fetch(url, { headers }))
     }
+    case 'authorized-fetch': {
+      const client = (await createClient('ours')).raw
+      return viaFetch(client.authorizedFetch({ resource, origins: [api], fetch }))
+    }
+    case 'manual': {
+      const client = await createClient(lib)
+      const dispatcher = new Agent(AGENT)
+      const scope = `${resource}/.default`
+      return async (url) => {
+        const token = await client.get(scope)
+        const res = await request(url, {
+          dispatcher,
+          headers: { authorization: `Bearer ${token.accessToken ?? token.token}` },
+        })
+        await res.body.dump()
+        return res.statusCode
+      }
+    }
+    default:
+      throw new Error(`unknown mode '${mode}'`)
   }
-  throw new Error(`unknown mode '${mode}'`)
 }
 
 /**
- * `concurrency` loops sending requests for `s` seconds.
+ * `concurrency` loops sending requests through `mode` for `s` seconds.
  *
+ * @param {string} mode
  * @param {number} s
  */
-async function run(s) {
+async function run(mode, s) {
+  const send = senders[mode]
   const url = `${api}/`
   let count = 0
   const cpu0 = process.cpuUsage()

@@ -4,9 +4,9 @@
  */
 import { duration } from './stats.mjs'
 
-const WIDTH = 720
+const WIDTH = 760
 const HEIGHT = 420
-const PAD = { left: 80, right: 190, top: 40, bottom: 56 }
+const PAD = { left: 70, right: 250, top: 44, bottom: 56 }
 const COLORS = { ours: '#0a7d2c', msal: '#1f5fbf', identity: '#c0392b' }
 
 /**
@@ -16,7 +16,7 @@ const COLORS = { ours: '#0a7d2c', msal: '#1f5fbf', identity: '#c0392b' }
 /**
  * The SVG document.
  *
- * @param {Array<{ lib: string, name: string, points: Point[], note?: string }>} series
+ * @param {Array<{ lib: string, name: string, points: Point[], note?: string, dashed?: boolean }>} series
  * @param {{ title: string, subtitle: string }} text
  * @returns {string}
  */
@@ -51,7 +51,7 @@ export function cacheHitChart(series, text) {
     const gy = y(10 ** e)
     parts.push(
       `<line x1="${PAD.left}" y1="${gy}" x2="${PAD.left + plotW}" y2="${gy}" stroke="#e5e5e5"/>`,
-      `<text x="${PAD.left - 6}" y="${gy + 4}" text-anchor="end">${duration(10 ** e)}</text>`,
+      `<text x="${PAD.left - 6}" y="${gy + 4}" text-anchor="end">${tick(10 ** e)}</text>`,
     )
   }
   const goal = y(1000)
@@ -69,7 +69,8 @@ export function cacheHitChart(series, text) {
       const d = pts
         .map((p, k) => `${k === 0 ? 'M' : 'L'}${x(p.n).toFixed(1)},${y(p.median).toFixed(1)}`)
         .join(' ')
-      parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2.5"/>`)
+      const dash = s.dashed ? ' stroke-dasharray="6 4"' : ''
+      parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2.5"${dash}/>`)
     }
     for (const p of pts) {
       const px = x(p.n).toFixed(1)
@@ -81,7 +82,7 @@ export function cacheHitChart(series, text) {
     const ly = PAD.top + 16 + i * 40
     const lx = PAD.left + plotW + 14
     parts.push(
-      `<line x1="${lx}" y1="${ly}" x2="${lx + 22}" y2="${ly}" stroke="${color}" stroke-width="2.5"/>`,
+      `<line x1="${lx}" y1="${ly}" x2="${lx + 22}" y2="${ly}" stroke="${color}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
       `<text x="${lx + 28}" y="${ly + 4}">${xml(s.name)}</text>`,
     )
     if (s.note)
@@ -89,6 +90,12 @@ export function cacheHitChart(series, text) {
   })
   parts.push('</svg>')
   return `${parts.join('\n')}\n`
+}
+
+/** An axis label for a power of ten nanoseconds: `100 ns`, `1 µs`, `10 ms`. */
+function tick(ns) {
+  const [unit, scale] = ns >= 1e6 ? ['ms', 1e6] : ns >= 1e3 ? ['µs', 1e3] : ['ns', 1]
+  return `${ns / scale} ${unit}`
 }
 
 /** @param {string} s */

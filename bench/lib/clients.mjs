@@ -14,6 +14,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { SECRET, settings, TENANT } from './child.mjs'
 
 /** The libraries compared. */
@@ -46,7 +48,7 @@ export async function createClient(lib, options = {}) {
   const { authority, certFile } = settings()
   const cert = credential === 'certificate' ? readCertificate(certFile) : undefined
   if (lib === 'ours') {
-    const { TokenClient } = await import('../../dist/index.js')
+    const { TokenClient } = await import(distUrl('index.js'))
     const client = new TokenClient({
       authorityHost: authority,
       tenant,
@@ -125,6 +127,18 @@ export async function createClient(lib, options = {}) {
 function readCertificate(file) {
   if (!file) throw new Error('BENCH_CERT is not set')
   return JSON.parse(readFileSync(file, 'utf8'))
+}
+
+/**
+ * A file of the build measured: `dist/` of this checkout, or `BENCH_DIST` (another build, e.g. a
+ * worktree with a change to compare: `node bench/run.mjs --dist ../other/dist`).
+ *
+ * @param {string} file
+ * @returns {string}
+ */
+export function distUrl(file) {
+  const dist = process.env.BENCH_DIST
+  return dist ? pathToFileURL(join(dist, file)).href : new URL(`../../dist/${file}`, import.meta.url).href
 }
 
 /**

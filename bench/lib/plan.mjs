@@ -27,7 +27,7 @@ export function settingsFor(quick) {
         sizes: [1, 300],
         oursOnlySizes: [10_000],
         hit: { reps: 1, ms: 100, 'warm-ms': 50 },
-        fillCapS: { ours: 60, peer: 15 },
+        fillCapS: { ours: 60, peer: 15, peerLarge: 15 },
         stampedes: [
           { calls: 200, scopes: 1 },
           { calls: 20, scopes: 10 },
@@ -37,14 +37,14 @@ export function settingsFor(quick) {
         heap: { n: 200, steps: 4 },
         certificate: { n: 20, reps: 1, warm: 5 },
         expiry: { hours: 3, speedup: 3600, 'interval-ms': 1 },
-        interceptor: { rounds: 1, seconds: 0.4, reps: 1 },
+        interceptor: { rounds: 2, slice: 0.2 },
         faultCapS: 3,
       }
     : {
         sizes: [1, 1000, 10_000, 100_000],
         oursOnlySizes: [],
-        hit: { reps: 5, ms: 500, 'warm-ms': 300 },
-        fillCapS: { ours: 300, peer: 30 },
+        hit: { reps: 5, ms: 400, 'warm-ms': 300 },
+        fillCapS: { ours: 300, peer: 90, peerLarge: 30 },
         stampedes: [
           { calls: 1000, scopes: 1 },
           { calls: 10_000, scopes: 1 },
@@ -55,21 +55,10 @@ export function settingsFor(quick) {
         heap: { n: 1000, steps: 8 },
         certificate: { n: 200, reps: 5, warm: 20 },
         expiry: { hours: 24, speedup: 3600, 'interval-ms': 1 },
-        interceptor: { rounds: 3, seconds: 2, reps: 2 },
+        interceptor: { rounds: 8, slice: 0.5 },
         faultCapS: 15,
       }
 }
-
-/** The interceptor figure's modes: ours (with their baselines), then each peer's manual header. */
-export const INTERCEPTOR_MODES = [
-  ['ours', 'bare-request'],
-  ['ours', 'static-header'],
-  ['ours', 'interceptor'],
-  ['ours', 'bare-fetch'],
-  ['ours', 'authorized-fetch'],
-  ['msal', 'manual'],
-  ['identity', 'manual'],
-]
 
 /** The transient faults of figure 7. */
 export const FAULTS = [{ status: 429, 'retry-after': 1 }, { status: 500 }]
@@ -90,7 +79,8 @@ export function planJobs(quick, figures) {
     for (const lib of LIBS) {
       const sizes = lib === 'ours' ? [...s.sizes, ...s.oursOnlySizes] : s.sizes
       for (const n of sizes) {
-        const fillCap = lib === 'ours' ? s.fillCapS.ours : s.fillCapS.peer
+        const fillCap =
+          lib === 'ours' ? s.fillCapS.ours : n >= 10_000 ? s.fillCapS.peerLarge : s.fillCapS.peer
         jobs.push({
           figure: 'cache-hit',
           lib,
@@ -148,16 +138,14 @@ export function planJobs(quick, figures) {
       jobs.push({ figure: 'expiry', lib, args: { lib, ...s.expiry }, timeoutS: realS + 60 })
   }
   if (want('interceptor')) {
-    const { rounds, seconds, reps } = s.interceptor
-    for (let round = 0; round < rounds; round++) {
-      for (const [lib, mode] of INTERCEPTOR_MODES) {
-        jobs.push({
-          figure: 'interceptor',
-          lib,
-          args: { lib, mode, seconds, reps },
-          timeoutS: 60 + reps * seconds,
-        })
-      }
+    const { rounds, slice } = s.interceptor
+    for (const lib of LIBS) {
+      jobs.push({
+        figure: 'interceptor',
+        lib,
+        args: { lib, rounds, slice },
+        timeoutS: 60 + rounds * slice * 6,
+      })
     }
   }
   if (want('faults')) {

@@ -78,7 +78,10 @@ export function spread(s, format) {
   if (s.n < 2) return median
   const lo = format(s.p10)
   const hi = format(s.p90)
-  return lo === hi ? median : `${median} (${lo}–${hi})`
+  if (lo === hi) return median
+  const unit = (text) => text.match(/ [^\d\s,.−-]+$/)?.[0] ?? ''
+  const same = unit(lo) !== '' && unit(lo) === unit(hi)
+  return `${median} (${same ? lo.slice(0, -unit(lo).length) : lo}–${hi})`
 }
 
 /**
