@@ -8,6 +8,7 @@
  *   node --expose-gc bench/run.mjs --quick          every figure, small N, one repetition (CI); writes to a temp dir
  *   node --expose-gc bench/run.mjs --only cache-hit,heap   some figures only (writes to a temp dir)
  *   node --expose-gc bench/run.mjs --out DIR        where to write RESULTS.md and results.svg
+ *   node --expose-gc bench/run.mjs --libs ours      some libraries only (writes to a temp dir)
  *   node --expose-gc bench/run.mjs --dist DIR       measure another build of ours (e.g. a worktree's dist/)
  *
  * Figures: cache-hit, stampede, heap, certificate, expiry, interceptor, faults.
@@ -32,7 +33,7 @@ const only = typeof args.only === 'string' ? args.only.split(',') : []
 const outDir =
   typeof args.out === 'string'
     ? args.out
-    : quick || only.length > 0
+    : quick || only.length > 0 || typeof args.libs === 'string'
       ? mkdtempSync(join(tmpdir(), 'client-credentials-bench-out-'))
       : fileURLToPath(new URL('.', import.meta.url))
 
@@ -40,7 +41,8 @@ if (typeof args.dist === 'string') process.env.BENCH_DIST = resolve(args.dist)
 const started = performance.now()
 const machine = describeMachine()
 const settings = settingsFor(quick)
-const jobs = planJobs(quick, only)
+const libs = typeof args.libs === 'string' ? args.libs.split(',') : []
+const jobs = planJobs(quick, only).filter((job) => libs.length === 0 || libs.includes(job.lib))
 log(
   `${quick ? 'Quick run' : 'Full run'}: ${jobs.length} child processes. ${machine.cpu}; load ${machine.load}.`,
 )
