@@ -13,7 +13,7 @@
  *
  * Figures: cache-hit, stampede, heap, certificate, expiry, interceptor, faults.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -37,7 +37,8 @@ const outDir =
       ? mkdtempSync(join(tmpdir(), 'client-credentials-bench-out-'))
       : fileURLToPath(new URL('.', import.meta.url))
 
-if (typeof args.dist === 'string') process.env.BENCH_DIST = resolve(args.dist)
+const snapshot = typeof args.dist === 'string' ? undefined : snapshotDist()
+process.env.BENCH_DIST = typeof args.dist === 'string' ? resolve(args.dist) : snapshot
 const started = performance.now()
 const machine = describeMachine()
 const settings = settingsFor(quick)
@@ -72,6 +73,7 @@ try {
   }
 } finally {
   await environment.close()
+  if (snapshot) rmSync(snapshot, { recursive: true, force: true })
 }
 
 const rows = buildRows(results, settings)
@@ -108,6 +110,24 @@ function chart(all) {
     title: 'getToken cache hit vs tokens cached (keys in random order)',
     subtitle: `${machine.cpu.replace(/\s+/g, ' ')}, Node ${machine.node}, ${machine.date.slice(0, 10)}`,
   })
+}
+
+/**
+ * A copy of dist/ in bench/.tmp/ (inside the checkout, so that its imports still find node_modules):
+ * other work in the checkout may rebuild dist/ while the benchmark runs.
+ */
+function snapshotDist() {
+  const dist = fileURLToPath(new URL('../dist/', import.meta.url))
+  const copy = fileURLToPath(new URL(`.tmp/dist-${process.pid}/`, import.meta.url))
+  for (let attempt = 0; ; attempt++) {
+    if (existsSync(join(dist, 'index.js')) && existsSync(join(dist, 'testing.js'))) {
+      cpSync(dist, copy, { recursive: true })
+      if (existsSync(join(copy, 'index.js')) && existsSync(join(copy, 'testing.js'))) return copy
+    }
+    if (attempt === 20)
+      throw new Error('dist/ is missing or incomplete: run npm run build (or npm run bench)')
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500)
+  }
 }
 
 /** @param {string} message */

@@ -35,7 +35,8 @@ export function cacheHitChart(series, text) {
 
   const parts = []
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" font-family="system-ui, sans-serif" font-size="12">`,
+    `<title>${xml(text.title)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`,
     `<text x="${PAD.left}" y="20" font-size="15" font-weight="600">${xml(text.title)}</text>`,
     `<text x="${PAD.left}" y="34" fill="#555">${xml(text.subtitle)}</text>`,

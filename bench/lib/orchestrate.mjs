@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { distUrl } from './clients.mjs'
 import { startFakeAuthority } from './fake-authority.mjs'
 
 const FIGURES_DIR = fileURLToPath(new URL('../figures/', import.meta.url))
@@ -27,7 +28,7 @@ const FIGURES_DIR = fileURLToPath(new URL('../figures/', import.meta.url))
  * @returns {Promise<Environment>}
  */
 export async function startEnvironment() {
-  const testing = await import('../../dist/testing.js')
+  const testing = await import(distUrl('testing.js'))
   const [fake, clientCert] = await Promise.all([
     startFakeAuthority(testing),
     testing.generateCertificate({ commonName: 'bench-daemon' }),
