@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
+import { sep } from 'node:path'
 
 /**
  * A description of this machine and of the versions measured.
@@ -20,7 +21,7 @@ export function describeMachine() {
     memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     os: `${os.type()} ${os.release()} (${os.arch()})`,
     node: process.version,
-    ours: `client-credentials ${version('../../package.json')} (${process.env.BENCH_DIST ? `build in ${process.env.BENCH_DIST}` : commit()})`,
+    ours: `client-credentials ${version('../../package.json')} (${build()})`,
     msal: `@azure/msal-node ${version('../../node_modules/@azure/msal-node/package.json')}`,
     identity: `@azure/identity ${version('../../node_modules/@azure/identity/package.json')}`,
     load: loadAverage(),
@@ -33,6 +34,12 @@ export function loadAverage() {
     .loadavg()
     .map((x) => x.toFixed(2))
     .join(' / ')
+}
+
+/** Which build is measured: this checkout's (its commit), or another one given with --dist. */
+function build() {
+  const dist = process.env.BENCH_DIST
+  return dist && !dist.includes(`${sep}bench${sep}.tmp${sep}`) ? `build in ${dist}` : commit()
 }
 
 /** @param {string} relative */
