@@ -41,8 +41,8 @@ export class AccessToken implements CacheableToken {
   readonly scope: string
   /** The tenant it was issued for (Entra). */
   readonly tenant: string | undefined
-  /** The decoded, unverified claims; `undefined` for opaque tokens. For diagnostics only. */
-  readonly claims: Readonly<EntraAccessTokenClaims> | undefined
+  /** Decoded on first use (most callers never read them: a cached token then costs less memory). */
+  #claims: Readonly<EntraAccessTokenClaims> | undefined | null = null
 
   constructor(fields: AccessTokenFields) {
     this.accessToken = fields.accessToken
@@ -51,9 +51,16 @@ export class AccessToken implements CacheableToken {
     this.refreshAt = fields.refreshAt
     this.scope = fields.scope
     this.tenant = fields.tenant
-    const claims = decodeClaims(fields.accessToken)
-    this.claims = claims && Object.freeze(claims)
     Object.freeze(this)
+  }
+
+  /** The decoded, unverified claims; `undefined` for opaque tokens. For diagnostics only. */
+  get claims(): Readonly<EntraAccessTokenClaims> | undefined {
+    if (this.#claims === null) {
+      const claims = decodeClaims(this.accessToken)
+      this.#claims = claims && Object.freeze(claims)
+    }
+    return this.#claims
   }
 }
 redactInstances(AccessToken, (t) => ({
