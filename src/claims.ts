@@ -60,7 +60,7 @@ export interface EntraAccessTokenClaims {
  * @example
  * ```ts
  * const claims = decodeClaims(token.accessToken)
- * console.log(claims?.aud, claims?.roles)
+ * const audience = claims?.aud // for diagnostics: an API verifies its tokens
  * ```
  */
 export function decodeClaims(token: string): EntraAccessTokenClaims | undefined {

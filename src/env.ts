@@ -11,7 +11,7 @@ import { type CredentialOptions, parseTokenClientOptions, type TokenClientOption
  *
  * @example
  * ```ts
- * for (const name of ENVIRONMENT_VARIABLES) console.log(name, name in process.env)
+ * const present = ENVIRONMENT_VARIABLES.filter((name) => name in process.env)
  * ```
  */
 export const ENVIRONMENT_VARIABLES = [

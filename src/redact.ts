@@ -8,7 +8,7 @@ import { inspect } from 'node:util'
 export const REDACTED = '[redacted]'
 
 /**
- * Makes instances of `Class` print (`util.inspect`, `console.log`) and serialise (`JSON.stringify`)
+ * Makes instances of `Class` print (`util.inspect`, and so the console) and serialise (`JSON.stringify`)
  * as `summary(instance)` instead of their own fields.
  *
  * @example

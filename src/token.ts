@@ -23,7 +23,7 @@ export interface AccessTokenFields {
  * ```ts
  * const token = await client.getToken('api://myapis/mywebapi')
  * await fetch(url, { headers: { authorization: `Bearer ${token.accessToken}` } })
- * console.log(token) // AccessToken { accessToken: '[redacted]', expiresAt: …, scope: … }
+ * util.inspect(token) // AccessToken { accessToken: '[redacted]', expiresAt: …, scope: … }
  * ```
  */
 export class AccessToken implements CacheableToken {

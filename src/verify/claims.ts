@@ -24,7 +24,7 @@ export function checkAlgorithm(alg: unknown, allowed: readonly string[]): Reject
 }
 
 /**
- * Refuses a tenant outside the allow-list (no allow-list: any tenant, the issuer being fixed).
+ * Refuses a tenant outside the allow-list (without an allow-list every tenant passes, the issuer being fixed).
  *
  * @example
  * ```ts

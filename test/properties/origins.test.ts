@@ -59,7 +59,7 @@ function spelled(text: string, cases: readonly boolean[]): string {
   return [...text].map((c, i) => (cases[i % Math.max(1, cases.length)] ? c.toUpperCase() : c)).join('')
 }
 
-/** `o` written as a configured origin: any letter case, the default port written or not, a trailing slash or not. */
+/** `o` written as a configured origin: upper or lower case, the default port written or not, a trailing slash or not. */
 const configured = (o: Origin) =>
   fc
     .record({

@@ -17,7 +17,7 @@ const TENANTS = Array.from(
 )
 const HOME_TENANT = TENANTS[0] as string
 const CLIENT_ID = '3f0c6a52-8d1e-4b7a-9c2d-5e6f7a8b9c0d'
-const SECRET = 'Soak8Q~test.only-secret'
+const SECRET = 'Soak8Q~soak-test-secret'
 const CALLS = 100_000
 const DAY_START = Date.parse('2026-11-24T00:00:00Z')
 const SKEW_MS = 30 * SECOND
