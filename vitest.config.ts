@@ -7,8 +7,8 @@ export default defineConfig({
   resolve: {
     // examples import the package by name, as users do
     alias: [
-      { find: /^client-credentials$/, replacement: `${src}index.ts` },
-      { find: /^client-credentials\/(.*)$/, replacement: `${src}$1/index.ts` },
+      { find: /^oauth-client-credentials$/, replacement: `${src}index.ts` },
+      { find: /^oauth-client-credentials\/(.*)$/, replacement: `${src}$1/index.ts` },
     ],
   },
   test: {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: client-credentials against @azure/msal-node and @azure/identity, one child process
+ * `npm run bench`: oauth-client-credentials against @azure/msal-node and @azure/identity, one child process
  * per figure × library, against one fake https token endpoint. Prints the table; the full run writes
  * bench/RESULTS.md and bench/results.svg.
  *
@@ -34,7 +34,7 @@ const outDir =
   typeof args.out === 'string'
     ? args.out
     : quick || only.length > 0 || typeof args.libs === 'string'
-      ? mkdtempSync(join(tmpdir(), 'client-credentials-bench-out-'))
+      ? mkdtempSync(join(tmpdir(), 'oauth-client-credentials-bench-out-'))
       : fileURLToPath(new URL('.', import.meta.url))
 
 const snapshot = typeof args.dist === 'string' ? undefined : snapshotDist()

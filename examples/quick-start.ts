@@ -1,4 +1,4 @@
-import { TokenClient } from 'client-credentials'
+import { TokenClient } from 'oauth-client-credentials'
 
 const client = new TokenClient({
   tenant: 'f6aba1d9-da41-4ea3-8f30-4970725586a8', // your tenant id (or a verified domain)

@@ -1,5 +1,5 @@
-import { TokenClient } from 'client-credentials'
-import { EXAMPLE, type LocalAuthority, startLocalAuthority } from 'client-credentials/testing'
+import { TokenClient } from 'oauth-client-credentials'
+import { EXAMPLE, type LocalAuthority, startLocalAuthority } from 'oauth-client-credentials/testing'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 
 let authority: LocalAuthority

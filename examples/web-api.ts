@@ -1,5 +1,5 @@
 import { createServer } from 'node:http'
-import { createGuard, createTokenVerifier } from 'client-credentials/verify'
+import { createGuard, createTokenVerifier } from 'oauth-client-credentials/verify'
 
 const verifier = createTokenVerifier({
   tenant: 'f6aba1d9-da41-4ea3-8f30-4970725586a8',

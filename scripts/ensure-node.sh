@@ -17,7 +17,7 @@ cc_node_bin() {
     aarch64|arm64) cc_arch=arm64 ;;
     *) cc_arch=$(uname -m) ;;
   esac
-  cc_dir="${CC_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/client-credentials}/node-$1-$cc_os-$cc_arch"
+  cc_dir="${CC_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oauth-client-credentials}/node-$1-$cc_os-$cc_arch"
   cc_bin="$cc_dir/node_modules/node-$cc_os-$cc_arch/bin"
   if [ ! -x "$cc_bin/node" ]; then
     echo "installing node-$cc_os-$cc_arch@$1 from the npm registry into $cc_dir" >&2

@@ -85,12 +85,12 @@ try {
   process.stdout.write(run(process.execPath, ['proof.cjs']))
 
   // The bin, as installed.
-  const bin = join(work, 'node_modules', '.bin', 'client-credentials')
+  const bin = join(work, 'node_modules', '.bin', 'oauth-client-credentials')
   const version = run(bin, ['--version']).trim()
   if (version !== pkg.version) throw new Error(`bin --version printed ${version}`)
   const demo = run(bin, ['demo'])
   if (!demo.includes('done in')) throw new Error('the installed demo did not finish')
-  console.log(`bin: client-credentials --version ${version}; demo ran`)
+  console.log(`bin: oauth-client-credentials --version ${version}; demo ran`)
   console.log('package proof: passed')
 } finally {
   rmSync(work, { recursive: true, force: true })

@@ -1,6 +1,6 @@
 /**
  * Unverified decoding of an access token's claims, for diagnostics only: clients must treat tokens as
- * opaque, and APIs verify them (`client-credentials/verify`).
+ * opaque, and APIs verify them (`oauth-client-credentials/verify`).
  */
 
 /**

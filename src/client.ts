@@ -38,7 +38,7 @@ const DEFAULTS = {
   maxResponseBytes: 1024 * 1024,
 } as const
 
-const USER_AGENT = `client-credentials/${VERSION} node/${process.versions.node}`
+const USER_AGENT = `oauth-client-credentials/${VERSION} node/${process.versions.node}`
 const GET_TOKEN_OPTION_KEYS = new Set(['tenant', 'claims', 'forceRefresh', 'signal'])
 
 interface HttpSettings {
@@ -55,7 +55,7 @@ interface HttpSettings {
  *
  * @example
  * ```ts
- * import { TokenClient } from 'client-credentials'
+ * import { TokenClient } from 'oauth-client-credentials'
  *
  * const client = new TokenClient({
  *   tenant: 'f6aba1d9-da41-4ea3-8f30-4970725586a8',

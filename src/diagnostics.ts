@@ -5,7 +5,7 @@
 import { channel } from 'node:diagnostics_channel'
 
 /** The channel's name: `diagnostics_channel.subscribe(TOKEN_CHANNEL, listener)`. */
-export const TOKEN_CHANNEL = 'client-credentials:token'
+export const TOKEN_CHANNEL = 'oauth-client-credentials:token'
 
 /**
  * How a lookup was served: `hit` fresh from the cache; `stale` from the cache while one background
@@ -21,7 +21,7 @@ export type TokenLookupEvent = 'hit' | 'stale' | 'miss' | 'inflight' | 'refresh'
  * @example
  * ```ts
  * import { subscribe } from 'node:diagnostics_channel'
- * import { TOKEN_CHANNEL, type TokenLookupMessage } from 'client-credentials'
+ * import { TOKEN_CHANNEL, type TokenLookupMessage } from 'oauth-client-credentials'
  * subscribe(TOKEN_CHANNEL, (m) => {
  *   const msg = m as TokenLookupMessage
  *   metrics.increment(`token.${msg.event}`)

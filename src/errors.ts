@@ -6,7 +6,7 @@
  * No error ever carries a secret, a private key, an assertion, an access token or a request body.
  */
 
-const BRAND = Symbol.for('client-credentials.error')
+const BRAND = Symbol.for('oauth-client-credentials.error')
 
 /** Every stable error code. */
 export type ErrorCode =
@@ -32,7 +32,7 @@ export interface ErrorDetails {
  *
  * @example
  * ```ts
- * import { ClientCredentialsError } from 'client-credentials'
+ * import { ClientCredentialsError } from 'oauth-client-credentials'
  * try {
  *   await client.getToken('api://myapis/mywebapi')
  * } catch (err) {
@@ -244,7 +244,7 @@ export type TokenRejection =
   | 'roles'
 
 /**
- * An access token failed verification on the API side (`client-credentials/verify`).
+ * An access token failed verification on the API side (`oauth-client-credentials/verify`).
  * `challenge` is the RFC 6750 `WWW-Authenticate` value to answer with.
  *
  * @example

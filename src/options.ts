@@ -176,14 +176,14 @@ const tokenStoreSchema = z.custom<TokenStore>(
   (value) =>
     typeof (value as Partial<TokenStore> | null)?.get === 'function' &&
     typeof (value as Partial<TokenStore> | null)?.set === 'function',
-  'must be a token store with get and set, e.g. createRedisStore(redis) from client-credentials/redis',
+  'must be a token store with get and set, e.g. createRedisStore(redis) from oauth-client-credentials/redis',
 )
 
 const cacheSchema = z.strictObject({
   /** The most tokens kept in memory (least recently used go first). @defaultValue 10000 */
   maxEntries: z.int().positive().optional(),
   /**
-   * A store shared by a fleet of processes (`createRedisStore(redis)` from `client-credentials/redis`),
+   * A store shared by a fleet of processes (`createRedisStore(redis)` from `oauth-client-credentials/redis`),
    * behind the in-memory cache: looked up on a miss, written with every new token, so that the fleet
    * sends one token request per key. @defaultValue none: each process requests its own tokens
    */

@@ -2,7 +2,7 @@
  * A token store shared by a fleet of processes (DESIGN §5: the cache's pluggable store), and the
  * protocol by which the fleet sends one token request per key: read the store; else take the key's
  * lease and fetch; else wait for the leaseholder's token. The cache (cache.ts) decides which stored
- * token is usable; the store (e.g. `client-credentials/redis`) only keeps entries, leases and
+ * token is usable; the store (e.g. `oauth-client-credentials/redis`) only keeps entries, leases and
  * notifications. A store is an optimisation: when it fails, the cache fetches on its own.
  */
 import type { CacheableToken } from './cache.js'
@@ -51,12 +51,12 @@ export interface StoreLease {
 }
 
 /**
- * A token store shared by processes, e.g. `createRedisStore(redis)` from `client-credentials/redis`.
+ * A token store shared by processes, e.g. `createRedisStore(redis)` from `oauth-client-credentials/redis`.
  * Its methods never reject: a store that cannot answer reads as empty and grants leases.
  *
  * @example
  * ```ts
- * import { createRedisStore } from 'client-credentials/redis'
+ * import { createRedisStore } from 'oauth-client-credentials/redis'
  * const store: TokenStore = createRedisStore(redis, { encryptionKey: process.env.TOKEN_KEY! })
  * const client = new TokenClient({ tenant, clientId, credential, cache: { store } })
  * ```

@@ -48,7 +48,7 @@ describe('token requests', () => {
     })
     expect(seen?.headers.get('content-type')).toBe('application/x-www-form-urlencoded')
     expect(seen?.headers.get('accept')).toBe('application/json')
-    expect(seen?.headers.get('user-agent')).toMatch(/^client-credentials\/\d+\.\d+\.\d+ node\//)
+    expect(seen?.headers.get('user-agent')).toMatch(/^oauth-client-credentials\/\d+\.\d+\.\d+ node\//)
     expect(seen?.headers.get('client-request-id')).toMatch(/^[0-9a-f-]{36}$/)
     expect(seen?.headers.get('x-ms-lib-capability')).toBe('retry-after, h429')
     expect(token.scope).toBe('api://myapis/mywebapi/.default')

@@ -44,7 +44,7 @@ describe('errors', () => {
       name: 'AuthorityError',
       code: 'ERR_AUTHORITY_REJECTED',
     })
-    Object.defineProperty(foreign, Symbol.for('client-credentials.error'), { value: true })
+    Object.defineProperty(foreign, Symbol.for('oauth-client-credentials.error'), { value: true })
     expect(foreign).toBeInstanceOf(AuthorityError)
     expect(foreign).toBeInstanceOf(ClientCredentialsError)
     expect(foreign).not.toBeInstanceOf(ConfigurationError)

@@ -36,7 +36,7 @@ export const TOKEN_LENGTH = 600
 export async function startFakeAuthority(testing) {
   const tls = await testing.generateCertificate({
     commonName: 'localhost',
-    organization: 'client-credentials bench (throwaway)',
+    organization: 'oauth-client-credentials bench (throwaway)',
     dnsNames: ['localhost'],
     ipAddresses: ['127.0.0.1'],
   })

@@ -21,7 +21,7 @@ export function describeMachine() {
     memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     os: `${os.type()} ${os.release()} (${os.arch()})`,
     node: process.version,
-    ours: `client-credentials ${version('../../package.json')} (${build()})`,
+    ours: `oauth-client-credentials ${version('../../package.json')} (${build()})`,
     msal: `@azure/msal-node ${version('../../node_modules/@azure/msal-node/package.json')}`,
     identity: `@azure/identity ${version('../../node_modules/@azure/identity/package.json')}`,
     load: loadAverage(),

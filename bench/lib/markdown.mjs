@@ -10,7 +10,7 @@
  */
 export function renderTable(rows) {
   const header = [
-    '| # | Measure | client-credentials | @azure/msal-node | @azure/identity | msal ÷ ours | identity ÷ ours | Goal |',
+    '| # | Measure | oauth-client-credentials | @azure/msal-node | @azure/identity | msal ÷ ours | identity ÷ ours | Goal |',
     '|---|---|---|---|---|---|---|---|',
   ]
   const cell = (s) => String(s ?? '').replace(/\|/g, '\\|')
@@ -55,7 +55,7 @@ Every figure runs in its own \`node --expose-gc\` process per library (and per s
 same fake token endpoint: an https server on 127.0.0.1 in the orchestrator's process, with a
 throwaway certificate the children trust through \`NODE_EXTRA_CA_CERTS\`. It accepts any tenant,
 client and scope and answers a different 600-character JWT-shaped token (\`expires_in\` 3599) to each
-request; it is not the embedded local authority (\`client-credentials/testing\`), which checks a
+request; it is not the embedded local authority (\`oauth-client-credentials/testing\`), which checks a
 registry and signs every token with RS256 (about 1 ms of CPU each), which would dominate the stampede
 and fill figures. Clients: ours is the built package (\`dist/\`); msal-node is a
 \`ConfidentialClientApplication\` with the fake's host in \`knownAuthorities\` and its default network

@@ -33,7 +33,7 @@ export async function startEnvironment() {
     startFakeAuthority(testing),
     testing.generateCertificate({ commonName: 'bench-daemon' }),
   ])
-  const dir = await mkdtemp(join(tmpdir(), 'client-credentials-bench-'))
+  const dir = await mkdtemp(join(tmpdir(), 'oauth-client-credentials-bench-'))
   const caFile = join(dir, 'ca.pem')
   const certFile = join(dir, 'client-cert.json')
   await writeFile(caFile, fake.caPem)

@@ -1,12 +1,12 @@
 /**
- * `client-credentials decode <jwt|->`: a token's header and claims, times made readable, and a line per
+ * `oauth-client-credentials decode <jwt|->`: a token's header and claims, times made readable, and a line per
  * known claim saying what it means. Nothing is verified: this is for looking, not trusting.
  */
 import { parseArgs } from 'node:util'
 import { decodeClaims } from '../claims.js'
 import { EXIT, type Io, styler } from './output.js'
 
-export const DECODE_HELP = `Usage: client-credentials decode <jwt | ->
+export const DECODE_HELP = `Usage: oauth-client-credentials decode <jwt | ->
 
 Prints a JWT's header and claims (times in ISO 8601 and relative to now) and what each known claim
 means. Reads the token from standard input when given '-'. Nothing is verified.
@@ -76,7 +76,7 @@ export async function runDecode(argv: string[], io: Io, now = Date.now()): Promi
     const meaning = MEANINGS[key]
     io.out(`  ${s.cyan(key.padEnd(10))} ${shown}${meaning ? `\n  ${' '.repeat(10)} ${s.dim(meaning)}` : ''}`)
   }
-  io.out(s.dim('Not verified: use client-credentials/verify on the API side.'))
+  io.out(s.dim('Not verified: use oauth-client-credentials/verify on the API side.'))
   return EXIT.ok
 }
 

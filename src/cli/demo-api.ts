@@ -1,6 +1,6 @@
 /**
  * The demo's protected Web API: `GET /orders` for ReadOnly or Admin, `DELETE /orders/:id` for Admin only,
- * guarded by `client-credentials/verify` against the local authority's keys.
+ * guarded by `oauth-client-credentials/verify` against the local authority's keys.
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'

@@ -1,5 +1,5 @@
 /**
- * `client-credentials demo` (`npm start`): the whole story on the embedded local authority — tokens
+ * `oauth-client-credentials demo` (`npm start`): the whole story on the embedded local authority — tokens
  * with a secret and a certificate, a token's anatomy, the cache, a protected API through
  * `authorizedFetch`, and an error with its hint.
  */
@@ -11,7 +11,7 @@ import { EXAMPLE, generateCertificate, type LocalAuthority, startLocalAuthority 
 import { startDemoApi } from './demo-api.js'
 import { EXIT, type Io, styler } from './output.js'
 
-export const DEMO_HELP = `Usage: client-credentials demo
+export const DEMO_HELP = `Usage: oauth-client-credentials demo
 
 Starts a local Entra ID authority (an emulator on 127.0.0.1) with the example registration — an API
 api://myapis/mywebapi with app roles Admin and ReadOnly, and three clients — then gets tokens with a
@@ -51,7 +51,7 @@ export async function runDemo(argv: string[], io: Io): Promise<number> {
   const api = await startDemoApi(authority.url, EXAMPLE.tenantId, [EXAMPLE.api.uri, EXAMPLE.api.appId])
   try {
     io.out(
-      `${s.bold('client-credentials demo')} ${s.dim(`— local authority at ${authority.url}, API at ${api.url}`)}`,
+      `${s.bold('oauth-client-credentials demo')} ${s.dim(`— local authority at ${authority.url}, API at ${api.url}`)}`,
     )
     const admin = secretClient(authority, EXAMPLE.clients.admin)
     await secretStep(io, s, authority, admin)

@@ -1,12 +1,12 @@
 /**
- * `client-credentials emulator`: runs the local authority until interrupted and prints its endpoints and
+ * `oauth-client-credentials emulator`: runs the local authority until interrupted and prints its endpoints and
  * the test credentials of its registry.
  */
 import { parseArgs } from 'node:util'
 import { EXAMPLE, startLocalAuthority } from '../testing/index.js'
 import { EXIT, type Io, styler } from './output.js'
 
-export const EMULATOR_HELP = `Usage: client-credentials emulator [--config registry.json] [--port 0] [--https] [--issuer cloud|local]
+export const EMULATOR_HELP = `Usage: oauth-client-credentials emulator [--config registry.json] [--port 0] [--https] [--issuer cloud|local]
 
 Runs a local Entra ID authority on 127.0.0.1: v1 and v2 token endpoints, OpenID metadata, JWKS and
 instance discovery, with the example registration (or the registry in --config). Prints its endpoints

@@ -1,5 +1,5 @@
 /**
- * The `client-credentials` command: `token`, `decode`, `emulator`, `demo`.
+ * The `oauth-client-credentials` command: `token`, `decode`, `emulator`, `demo`.
  */
 import { ClientCredentialsError, ConfigurationError, CredentialError } from '../errors.js'
 import { VERSION } from '../version.js'
@@ -9,7 +9,7 @@ import { runEmulator } from './emulator.js'
 import { EXIT, type Io, processIo } from './output.js'
 import { runToken } from './token.js'
 
-export const MAIN_HELP = `Usage: client-credentials <command> [options]
+export const MAIN_HELP = `Usage: oauth-client-credentials <command> [options]
 
 Commands:
   token      get an access token (client-credentials grant) and print it
@@ -17,7 +17,7 @@ Commands:
   emulator   run a local Entra ID authority on 127.0.0.1 for tests and development
   demo       the guided demo on the embedded local authority (npm start)
 
-Run 'client-credentials <command> --help' for a command's options.
+Run 'oauth-client-credentials <command> --help' for a command's options.
   -v, --version   print the version`
 
 const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
@@ -40,7 +40,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   }
   const run = COMMANDS[command]
   if (!run) {
-    io.err(`client-credentials: unknown command '${command}'.\n\n${MAIN_HELP}`)
+    io.err(`oauth-client-credentials: unknown command '${command}'.\n\n${MAIN_HELP}`)
     return EXIT.usage
   }
   try {

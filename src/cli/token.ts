@@ -1,5 +1,5 @@
 /**
- * `client-credentials token`: gets a token for real use, with credentials from flags or from the
+ * `oauth-client-credentials token`: gets a token for real use, with credentials from flags or from the
  * AZURE_* environment variables that @azure/identity users already set.
  */
 import { parseArgs } from 'node:util'
@@ -8,7 +8,7 @@ import { optionsFromEnvironment } from '../env.js'
 import type { CredentialOptions, TokenClientOptions } from '../options.js'
 import { EXIT, type Io } from './output.js'
 
-export const TOKEN_HELP = `Usage: client-credentials token --resource <uri|guid> [options]
+export const TOKEN_HELP = `Usage: oauth-client-credentials token --resource <uri|guid> [options]
 
 Gets an access token with the client-credentials grant and prints it (or, with --json, the token, its
 expiry and its decoded claims). Credentials come from the flags, or else from AZURE_TENANT_ID,

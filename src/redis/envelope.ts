@@ -50,7 +50,7 @@ export type OpenedEntry = { token: StoredToken; problem?: undefined } | { token?
  */
 export function keyIdOf(key: Uint8Array): string {
   return createHash('sha256')
-    .update('client-credentials/redis key id\u0000')
+    .update('oauth-client-credentials/redis key id\u0000')
     .update(key)
     .digest('base64url')
     .slice(0, 8)
@@ -61,7 +61,7 @@ export function keyIdOf(key: Uint8Array): string {
  *
  * @example
  * ```ts
- * const value = sealEntry(token, keyring, 'client-credentials:token:q3…')
+ * const value = sealEntry(token, keyring, 'oauth-client-credentials:token:q3…')
  * ```
  */
 export function sealEntry(token: StoredToken, keyring: Keyring, entryKey: string): string {

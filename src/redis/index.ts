@@ -1,9 +1,9 @@
 /**
- * `client-credentials/redis`: a fleet-wide token cache on Redis.
+ * `oauth-client-credentials/redis`: a fleet-wide token cache on Redis.
  *
  * @example
  * ```ts
- * import { createRedisStore } from 'client-credentials/redis'
+ * import { createRedisStore } from 'oauth-client-credentials/redis'
  * const client = new TokenClient({ tenant, clientId, credential, cache: { store: createRedisStore(redis) } })
  * ```
  */

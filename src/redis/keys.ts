@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto'
 
 /** The prefix of every Redis key and channel of the store, unless given. */
-export const DEFAULT_PREFIX = 'client-credentials:'
+export const DEFAULT_PREFIX = 'oauth-client-credentials:'
 
 /**
  * The Redis names of one token.
@@ -34,8 +34,8 @@ export interface RedisTokenKeys {
  *
  * @example
  * ```ts
- * redisTokenKeys('client-credentials:', 'https://login.microsoftonline.com\u0000<client id>\u0000…')
- * // { digest: 'q3…', entry: 'client-credentials:token:q3…', lease: 'client-credentials:token:q3…:lease' }
+ * redisTokenKeys('oauth-client-credentials:', 'https://login.microsoftonline.com\u0000<client id>\u0000…')
+ * // { digest: 'q3…', entry: 'oauth-client-credentials:token:q3…', lease: 'oauth-client-credentials:token:q3…:lease' }
  * ```
  */
 export function redisTokenKeys(prefix: string, key: string): RedisTokenKeys {
@@ -49,7 +49,7 @@ export function redisTokenKeys(prefix: string, key: string): RedisTokenKeys {
  *
  * @example
  * ```ts
- * eventsChannel('client-credentials:') // 'client-credentials:token-events'
+ * eventsChannel('oauth-client-credentials:') // 'oauth-client-credentials:token-events'
  * ```
  */
 export function eventsChannel(prefix: string): string {

@@ -12,7 +12,7 @@ import type { RedisClientLike, RedisSubscriberLike } from './client.js'
  *
  * @example
  * ```ts
- * const notifier = new Notifier(redis, 'client-credentials:token-events', console)
+ * const notifier = new Notifier(redis, 'oauth-client-credentials:token-events', console)
  * await notifier.wait(digest, 100) // woken early if the token is set or its lease released
  * ```
  */

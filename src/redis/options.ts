@@ -52,7 +52,7 @@ const loggerSchema = z.custom<Logger>(
  */
 export const redisStoreOptionsSchema = z
   .strictObject({
-    /** Prepended to every Redis key and channel of the store. @defaultValue 'client-credentials:' */
+    /** Prepended to every Redis key and channel of the store. @defaultValue 'oauth-client-credentials:' */
     prefix: z.string().min(1, 'is empty').optional(),
     /**
      * Encrypts tokens at rest (AES-256-GCM): 32 bytes, as a Buffer or base64. Every process of the fleet

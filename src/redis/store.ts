@@ -31,7 +31,7 @@ const UNCOORDINATED: StoreLease = { release: () => Promise.resolve() }
  * @example
  * ```ts
  * const store = createRedisStore(redis, { encryptionKey: process.env.TOKEN_KEY! })
- * store.describe() // { prefix: 'client-credentials:', encrypted: true, keyId: '…', available: true, … }
+ * store.describe() // { prefix: 'oauth-client-credentials:', encrypted: true, keyId: '…', available: true, … }
  * await store.close() // on shutdown, before redis.close()
  * ```
  */
@@ -139,8 +139,8 @@ redactInstances(RedisTokenStore, (store) => store.describe())
  * @example
  * ```ts
  * import { createClient } from 'redis'
- * import { TokenClient } from 'client-credentials'
- * import { createRedisStore } from 'client-credentials/redis'
+ * import { TokenClient } from 'oauth-client-credentials'
+ * import { createRedisStore } from 'oauth-client-credentials/redis'
  *
  * const redis = createClient({ url: process.env.REDIS_URL })
  * redis.connect().catch(() => {}) // retries in the background; the store copes meanwhile

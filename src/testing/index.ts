@@ -1,5 +1,5 @@
 /**
- * `client-credentials/testing`: a local Microsoft Entra ID token authority for tests.
+ * `oauth-client-credentials/testing`: a local Microsoft Entra ID token authority for tests.
  */
 export type { ApiDirectory, ApiPatch } from './api-directory.js'
 export type { ClientDirectory, GrantOptions } from './client-directory.js'

@@ -94,7 +94,7 @@ function createDirectories(): Directories {
 function tlsCertificate() {
   return generateCertificate({
     commonName: 'localhost',
-    organization: 'client-credentials local authority (test only)',
+    organization: 'oauth-client-credentials local authority (test only)',
     dnsNames: ['localhost'],
     ipAddresses: [LOOPBACK],
   })

@@ -1,5 +1,5 @@
 /**
- * `client-credentials/verify`: API-side verification of Entra access tokens, and a guard usable from
+ * `oauth-client-credentials/verify`: API-side verification of Entra access tokens, and a guard usable from
  * node:http, Express, Fastify and Hono.
  */
 

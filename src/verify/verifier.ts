@@ -63,7 +63,7 @@ interface VerifierConfig {
  *
  * @example
  * ```ts
- * import { createTokenVerifier } from 'client-credentials/verify'
+ * import { createTokenVerifier } from 'oauth-client-credentials/verify'
  *
  * const verifier = createTokenVerifier({
  *   tenant: 'f6aba1d9-da41-4ea3-8f30-4970725586a8',

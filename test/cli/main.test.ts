@@ -6,7 +6,7 @@ import { main } from '../../src/cli/main.js'
 import { VERSION } from '../../src/version.js'
 import { captureIo } from './io.js'
 
-describe('the client-credentials command', () => {
+describe('the oauth-client-credentials command', () => {
   it('lists its commands with --help', async () => {
     const run = captureIo()
     expect(await main(['--help'], run.io)).toBe(0)
@@ -16,7 +16,7 @@ describe('the client-credentials command', () => {
   it.each(['token', 'decode', 'emulator', 'demo'])('prints help for %s', async (command) => {
     const run = captureIo()
     expect(await main([command, '--help'], run.io)).toBe(0)
-    expect(run.stdout).toContain(`Usage: client-credentials ${command}`)
+    expect(run.stdout).toContain(`Usage: oauth-client-credentials ${command}`)
   })
 
   it('prints its version', async () => {
@@ -61,7 +61,7 @@ describe('the client-credentials command', () => {
   it('prints its help and exits 2 without a command', async () => {
     const run = captureIo()
     expect(await main([], run.io)).toBe(2)
-    expect(run.stdout).toContain('Usage: client-credentials <command>')
+    expect(run.stdout).toContain('Usage: oauth-client-credentials <command>')
   })
 
   it('exits 2 on an argument a command does not take', async () => {

@@ -1,6 +1,6 @@
 /**
  * End to end: tokens minted by the local authority (v1 and v2, two tenants, rolled keys), fetched by
- * TokenClient and checked by client-credentials/verify against the authority's JWKS.
+ * TokenClient and checked by oauth-client-credentials/verify against the authority's JWKS.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TokenClient } from '../../src/index.js'

@@ -1,5 +1,5 @@
 /**
- * The leak suite for the command line: when `client-credentials token` fails — refused, unreachable,
+ * The leak suite for the command line: when `oauth-client-credentials token` fails — refused, unreachable,
  * redirected, a bad answer, a bad credential — what it prints (stdout and stderr) holds no secret, key,
  * passphrase, assertion (as received by the endpoint) or token, and nothing JWT-shaped at all.
  */
@@ -164,7 +164,7 @@ const CASES: readonly Case[] = [
   { name: 'a dropped connection', env: () => secretEnv(fake.url), fake: 'drop' },
 ]
 
-describe('client-credentials token', () => {
+describe('oauth-client-credentials token', () => {
   it.each(CASES)('$name: exits non-zero and prints no secret, key, assertion or token', async (c) => {
     if (c.fake !== undefined) fake.answer(c.fake)
     const run = captureIo(await c.env())

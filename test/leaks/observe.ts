@@ -1,6 +1,6 @@
 /**
  * Where a client talks besides its return values: a logger that records every level (each call's
- * arguments deeply inspected) and the `client-credentials:token` diagnostics channel.
+ * arguments deeply inspected) and the `oauth-client-credentials:token` diagnostics channel.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { inspect } from 'node:util'

@@ -3,7 +3,7 @@
  * secret, private key (PEM lines, JWK parameters, passphrase), client assertion (as captured on the
  * wire) or access token (as received) appears in the error (message, stack, causes, `util.inspect` with
  * hidden properties at any depth, JSON), the client, the token, the logs (every level) or the
- * `client-credentials:token` diagnostics channel.
+ * `oauth-client-credentials:token` diagnostics channel.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

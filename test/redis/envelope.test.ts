@@ -7,7 +7,7 @@ import type { StoredToken } from '../../src/store.js'
 
 const KEY = Buffer.alloc(32, 1)
 const OTHER = Buffer.alloc(32, 2)
-const ENTRY = 'client-credentials:token:abc'
+const ENTRY = 'oauth-client-credentials:token:abc'
 const token: StoredToken = {
   accessToken: 'eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJhcGkifQ.c2ln-SECRET-TOKEN',
   requestedAt: 1_764_000_000_000,
@@ -139,7 +139,7 @@ describe('createRedisStore options', () => {
 
   it('has defaults', () => {
     expect(parseRedisStoreOptions(undefined)).toMatchObject({
-      prefix: 'client-credentials:',
+      prefix: 'oauth-client-credentials:',
       operationTimeoutMs: 200,
       leaseMs: 10_000,
       waitMs: 15_000,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import type { RedisClientLike, RedisSubscriberLike } from '../../src/redis/client.js'
 import { Notifier } from '../../src/redis/notifier.js'
 
-const CHANNEL = 'client-credentials:token-events'
+const CHANNEL = 'oauth-client-credentials:token-events'
 /** Longer than any test: a wait that ends, ends because it was woken. */
 const NEVER_MS = 60_000
 

@@ -54,7 +54,7 @@ function keyAndToken(): { key: string; token: StoredToken; entry: string; lease:
     scope: 'api://t/.default',
     tenant: 'contoso.onmicrosoft.com',
   }
-  return { key, token, ...redisTokenKeys('client-credentials:', key) }
+  return { key, token, ...redisTokenKeys('oauth-client-credentials:', key) }
 }
 
 describe('the Redis token store', () => {

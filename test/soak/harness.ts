@@ -16,7 +16,7 @@ function zero(): EventCounts {
   return { hit: 0, stale: 0, miss: 0, inflight: 0, refresh: 0, error: 0 }
 }
 
-/** Counts `client-credentials:token` messages per key and in all. */
+/** Counts `oauth-client-credentials:token` messages per key and in all. */
 export function lookupCounter(keys: Iterable<string>) {
   const byKey = new Map<string, EventCounts>()
   for (const key of keys) byKey.set(key, zero())
