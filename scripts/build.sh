@@ -1,6 +1,7 @@
 #!/bin/sh
-# Builds dist/ from scratch (tsup runs two configs side by side, so it cannot clean by itself).
+# Builds dist/ from scratch (tsup runs several configs side by side, so it cannot clean by itself).
 set -e
 cd "$(dirname "$0")/.."
+PATH="$PWD/node_modules/.bin:$PATH"
 rm -rf dist
 exec tsup "$@"
