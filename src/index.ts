@@ -1,3 +1,5 @@
+import './node-guard.js' // first: refuses Node.js < 22.19 before any dependency loads
+
 export { decodeClaims, type EntraAccessTokenClaims } from './claims.js'
 export { TokenClient } from './client.js'
 export { type Clock, systemClock } from './clock.js'

@@ -7,6 +7,7 @@
  * const client = new TokenClient({ tenant, clientId, credential, cache: { store: createRedisStore(redis) } })
  * ```
  */
+import '../node-guard.js' // first: refuses Node.js < 22.19 before any dependency loads
 
 export type { StoredToken, StoreLease, TokenStore } from '../store.js'
 export type { RedisClientLike, RedisSubscriberLike } from './client.js'

@@ -1,6 +1,8 @@
 /**
  * `oauth-client-credentials/testing`: a local Microsoft Entra ID token authority for tests.
  */
+import '../node-guard.js' // first: refuses Node.js < 22.19 before any dependency loads
+
 export type { ApiDirectory, ApiPatch } from './api-directory.js'
 export type { ClientDirectory, GrantOptions } from './client-directory.js'
 export type { CloudName, IssuerMode } from './clouds.js'

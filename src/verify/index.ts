@@ -2,6 +2,7 @@
  * `oauth-client-credentials/verify`: API-side verification of Entra access tokens, and a guard usable from
  * node:http, Express, Fastify and Hono.
  */
+import '../node-guard.js' // first: refuses Node.js < 22.19 before any dependency loads
 
 export type { TokenRejection } from '../errors.js'
 export { ConfigurationError, TokenVerificationError, TransportError } from '../errors.js'
