@@ -1,5 +1,6 @@
-import type { Plugin } from 'esbuild'
-import { defineConfig, type Format } from 'tsup'
+import { defineConfig, type Format, type Options } from 'tsup'
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number]
 
 /**
  * The Node.js version guard (src/node-guard.ts) must run before any dependency is evaluated: undici crashes
@@ -13,7 +14,7 @@ const guardFile = (format: Format): string => (format === 'cjs' ? './node-guard.
 const guardBanner = ({ format }: { format: Format }) => ({ js: `import '${guardFile(format)}';` })
 
 /** The entries' own `import './node-guard.js'` (which runs the guard from source) becomes that same file. */
-const nodeGuardExternal: Plugin = {
+const nodeGuardExternal: EsbuildPlugin = {
   name: 'node-guard-external',
   setup(build) {
     const path = guardFile(build.initialOptions.define?.TSUP_FORMAT === '"cjs"' ? 'cjs' : 'esm')
@@ -21,7 +22,7 @@ const nodeGuardExternal: Plugin = {
   },
 }
 
-const common = {
+const common: Options = {
   sourcemap: true,
   clean: false, // `npm run build` empties dist/ first; the configs build side by side
   target: 'node22',
@@ -30,7 +31,7 @@ const common = {
   shims: false,
   removeNodeProtocol: false,
   esbuildPlugins: [nodeGuardExternal],
-} as const
+}
 
 export default defineConfig([
   {

@@ -38,7 +38,9 @@ function run(node: string, args: string[]) {
 
 /** The machine's own node (the system one), else this one. */
 const machineNode = existsSync('/usr/bin/node') ? '/usr/bin/node' : process.execPath
-const machineVersion = spawnSync(machineNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim()
+const machineVersion = spawnSync(machineNode, ['-p', 'process.versions.node'], {
+  encoding: 'utf8',
+}).stdout.trim()
 
 beforeAll(() => {
   const build = spawnSync('sh', ['scripts/build-if-stale.sh'], { cwd: root, encoding: 'utf8' })

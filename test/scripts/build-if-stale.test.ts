@@ -4,7 +4,16 @@
  * File times are set explicitly: nothing waits for the clock.
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -79,19 +88,16 @@ describe('build-if-stale', () => {
     expect(builds).toHaveLength(1)
   })
 
-  it.each([
-    'src/redis/index.ts',
-    'tsup.config.ts',
-    'tsconfig.json',
-    'package.json',
-    'scripts/build.sh',
-  ])('builds when %s changed after the last build, naming it', (input) => {
-    for (const output of OUTPUTS) write(output, BUILT)
-    utimesSync(join(dir, input), AFTER, AFTER)
-    const { stderr, builds } = run()
-    expect(stderr).toBe(`building… (${input} is newer than dist/)\n`)
-    expect(builds).toHaveLength(1)
-  })
+  it.each(['src/redis/index.ts', 'tsup.config.ts', 'tsconfig.json', 'package.json', 'scripts/build.sh'])(
+    'builds when %s changed after the last build, naming it',
+    (input) => {
+      for (const output of OUTPUTS) write(output, BUILT)
+      utimesSync(join(dir, input), AFTER, AFTER)
+      const { stderr, builds } = run()
+      expect(stderr).toBe(`building… (${input} is newer than dist/)\n`)
+      expect(builds).toHaveLength(1)
+    },
+  )
 
   it('compares with the oldest output: a source changed during the last build counts', () => {
     for (const output of OUTPUTS) write(output, AFTER)
