@@ -39,6 +39,7 @@ export default defineConfig([
     entry: { 'node-guard': 'src/node-guard.ts' },
     format: ['esm', 'cjs'],
     dts: false,
+    target: 'node12', // it runs on old releases to refuse them: no syntax they cannot parse
   },
   {
     ...common,
