@@ -60,6 +60,44 @@ describe('decode', () => {
   })
 })
 
+/** What a token can carry to take over a terminal: every one must reach the screen escaped. */
+const HOSTILE = {
+  clear: '\u001b[2J',
+  link: '\u001b]8;;http://127.0.0.1/\u0007click\u001b]8;;\u0007',
+  carriageReturn: 'harmless\rforged',
+  bell: '\u0007',
+  csi: '\u009b31m',
+  bidi: '\u202eevil',
+}
+/** Control (C0, DEL, C1) and format (bidi, zero-width) characters, other than the line breaks we print. */
+const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/u
+const unsafeIn = (text: string) => text.replaceAll('\n', '').match(UNSAFE)
+
+describe('decode: hostile tokens', () => {
+  const names = Object.fromEntries(Object.entries(HOSTILE).map(([name, value]) => [`${value}${name}`, 1]))
+  const hostile = `${part({ alg: 'RS256', kid: HOSTILE.link })}.${part({ ...HOSTILE, ...names })}.sig`
+
+  it('prints control and format characters of claim names and values escaped, never raw', async () => {
+    const run = captureIo()
+    expect(await runDecode([hostile], run.io, NOW)).toBe(0)
+    expect(unsafeIn(run.stdout)).toBeNull()
+    expect(run.stdout).toContain('\\u001b[2Jclear')
+    expect(run.stdout).toContain('"\\u009b31m"')
+    expect(run.stdout).toContain('"harmless\\rforged"')
+    expect(run.stdout).toContain('"\\u001b]8;;http://127.0.0.1/\\u0007click\\u001b]8;;\\u0007"')
+    expect(run.stdout).toContain('"\\u202eevil"')
+  })
+
+  it('prints them escaped in --json too, as JSON that reads back to the same claims', async () => {
+    const run = captureIo()
+    expect(await runDecode([hostile, '--json'], run.io, NOW)).toBe(0)
+    expect(unsafeIn(run.stdout)).toBeNull()
+    const printed = JSON.parse(run.stdout) as { header: { kid: string }; claims: Record<string, unknown> }
+    expect(printed.header.kid).toBe(HOSTILE.link)
+    expect(printed.claims).toEqual({ ...HOSTILE, ...names })
+  })
+})
+
 function part(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url')
 }

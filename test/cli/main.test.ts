@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/main.js'
 import { VERSION } from '../../src/version.js'
+import { startFakeAuthority } from '../leaks/fake-authority.js'
 import { captureIo } from './io.js'
 
 describe('the oauth-client-credentials command', () => {
@@ -79,6 +80,29 @@ describe('the oauth-client-credentials command', () => {
     thrown.io.readStdin = () => Promise.reject('standard input closed')
     expect(await main(['decode'], thrown.io)).toBe(1)
     expect(thrown.stderr).toBe('decode: standard input closed')
+  })
+
+  it('prints what the authority said with control characters escaped', async () => {
+    const fake = await startFakeAuthority()
+    try {
+      const description = 'AADSTS7000215: Invalid client secret.\u001b[2J\rforged\u009b31m\u202e'
+      fake.answer({
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: 'invalid_client', error_description: description }),
+      })
+      const run = captureIo({
+        AZURE_TENANT_ID: 'f6aba1d9-da41-4ea3-8f30-4970725586a8',
+        AZURE_CLIENT_ID: '55b2a7ec-73f3-45c2-af08-21ecc33dc40e',
+        AZURE_CLIENT_SECRET: 'not-the-secret',
+        AZURE_AUTHORITY_HOST: fake.url,
+      })
+      expect(await main(['token', '--resource', 'api://x'], run.io)).toBe(1)
+      expect(run.stderr.replaceAll('\n', '')).not.toMatch(/[\p{Cc}\p{Cf}]/u)
+      expect(run.stderr).toContain('\\u001b[2J\\rforged\\u009b31m\\u202e')
+    } finally {
+      await fake.close()
+    }
   })
 
   it('prints the error code without a hint line when the error has no hint', async () => {

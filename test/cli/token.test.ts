@@ -9,6 +9,7 @@ import {
   type LocalAuthority,
   startLocalAuthority,
 } from '../../src/testing/index.js'
+import { type FakeAuthority, startFakeAuthority } from '../leaks/fake-authority.js'
 import { captureIo } from './io.js'
 
 let authority: LocalAuthority
@@ -134,5 +135,41 @@ describe('token: flags', () => {
       code: 'ERR_CONFIG_INVALID',
       path: 'cloud',
     })
+  })
+})
+
+describe('token: what the authority sends is printed escaped', () => {
+  /** A token no authority should issue: control characters that would drive the terminal. */
+  const HOSTILE_TOKEN = 'opaque\u001b[2J\u001b]8;;http://127.0.0.1/\u0007x\u001b]8;;\u0007\r\u009b31m'
+  const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/u
+  let fake: FakeAuthority
+  beforeAll(async () => {
+    fake = await startFakeAuthority()
+    fake.answer({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: HOSTILE_TOKEN }),
+    })
+  })
+  afterAll(async () => {
+    await fake.close()
+  })
+
+  const fakeEnv = () => ({ ...env(), AZURE_AUTHORITY_HOST: fake.url })
+
+  it('prints an access token holding control characters with them escaped', async () => {
+    const run = captureIo(fakeEnv())
+    expect(await runToken(['--resource', EXAMPLE.api.uri], run.io)).toBe(0)
+    expect(run.stdout).not.toMatch(UNSAFE)
+    expect(run.stdout).toBe(
+      'opaque\\u001b[2J\\u001b]8;;http://127.0.0.1/\\u0007x\\u001b]8;;\\u0007\\r\\u009b31m',
+    )
+  })
+
+  it('prints --json with them escaped, as JSON that reads back to the token', async () => {
+    const run = captureIo(fakeEnv())
+    expect(await runToken(['--resource', EXAMPLE.api.uri, '--json'], run.io)).toBe(0)
+    expect(run.stdout.replaceAll('\n', '')).not.toMatch(UNSAFE)
+    expect((JSON.parse(run.stdout) as { accessToken: string }).accessToken).toBe(HOSTILE_TOKEN)
   })
 })
