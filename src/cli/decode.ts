@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util'
 import { decodeClaims } from '../claims.js'
 import { EXIT, type Io, styler } from './output.js'
+import { escapeControls, printableJson } from './printable.js'
 
 export const DECODE_HELP = `Usage: oauth-client-credentials decode <jwt | ->
 
@@ -62,19 +63,21 @@ export async function runDecode(argv: string[], io: Io, now = Date.now()): Promi
     return EXIT.usage
   }
   if (values.json) {
-    io.out(JSON.stringify({ header, claims }, null, 2))
+    io.out(printableJson({ header, claims }))
     return EXIT.ok
   }
   const s = styler(io.color)
   io.out(s.bold('Header'))
   for (const [key, value] of Object.entries(header))
-    io.out(`  ${s.cyan(key.padEnd(10))} ${JSON.stringify(value)}`)
+    io.out(`  ${s.cyan(escapeControls(key).padEnd(10))} ${printableJson(value, 0)}`)
   io.out(s.bold('Claims'))
   for (const [key, value] of Object.entries(claims)) {
     const shown =
-      TIME_CLAIMS.has(key) && typeof value === 'number' ? describeTime(value, now) : JSON.stringify(value)
+      TIME_CLAIMS.has(key) && typeof value === 'number' ? describeTime(value, now) : printableJson(value, 0)
     const meaning = MEANINGS[key]
-    io.out(`  ${s.cyan(key.padEnd(10))} ${shown}${meaning ? `\n  ${' '.repeat(10)} ${s.dim(meaning)}` : ''}`)
+    io.out(
+      `  ${s.cyan(escapeControls(key).padEnd(10))} ${shown}${meaning ? `\n  ${' '.repeat(10)} ${s.dim(meaning)}` : ''}`,
+    )
   }
   io.out(s.dim('Not verified: use oauth-client-credentials/verify on the API side.'))
   return EXIT.ok

@@ -7,6 +7,7 @@ import { runDecode } from './decode.js'
 import { runDemo } from './demo.js'
 import { runEmulator } from './emulator.js'
 import { EXIT, type Io, processIo } from './output.js'
+import { escapeControls } from './printable.js'
 import { runToken } from './token.js'
 
 export const MAIN_HELP = `Usage: oauth-client-credentials <command> [options]
@@ -52,7 +53,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 
 function report(error: unknown, command: string, io: Io): number {
   if (error instanceof ClientCredentialsError) {
-    io.err(`${command}: ${error.code}: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`)
+    // messages can quote the authority (error_description): printed escaped, like everything from outside
+    const hint = error.hint ? `\nhint: ${escapeControls(error.hint)}` : ''
+    io.err(`${command}: ${error.code}: ${escapeControls(error.message)}${hint}`)
     // the options or the credential are wrong (2), or the authority refused or was unreachable (1)
     const configuration = error instanceof ConfigurationError || error instanceof CredentialError
     return configuration ? EXIT.usage : EXIT.failed

@@ -7,6 +7,7 @@ import { TokenClient } from '../client.js'
 import { optionsFromEnvironment } from '../env.js'
 import type { CredentialOptions, TokenClientOptions } from '../options.js'
 import { EXIT, type Io } from './output.js'
+import { escapeControls, printableJson } from './printable.js'
 
 export const TOKEN_HELP = `Usage: oauth-client-credentials token --resource <uri|guid> [options]
 
@@ -61,21 +62,17 @@ export async function runToken(argv: string[], io: Io): Promise<number> {
   if (values.json) {
     const { accessToken, expiresAt, refreshAt, scope, tenant, claims } = token
     io.out(
-      JSON.stringify(
-        {
-          accessToken,
-          expiresAt: new Date(expiresAt).toISOString(),
-          refreshAt: new Date(refreshAt).toISOString(),
-          scope,
-          tenant,
-          claims,
-        },
-        null,
-        2,
-      ),
+      printableJson({
+        accessToken,
+        expiresAt: new Date(expiresAt).toISOString(),
+        refreshAt: new Date(refreshAt).toISOString(),
+        scope,
+        tenant,
+        claims,
+      }),
     )
   } else {
-    io.out(token.accessToken)
+    io.out(escapeControls(token.accessToken))
   }
   return EXIT.ok
 }
