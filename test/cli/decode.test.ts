@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { runDecode } from '../../src/cli/decode.js'
+import { main } from '../../src/cli/main.js'
 import { fakeJwt } from '../helpers/token-endpoint.js'
 import { captureIo } from './io.js'
 
@@ -32,6 +33,20 @@ describe('decode', () => {
     const printed = JSON.parse(run.stdout) as { header: { alg: string }; claims: { roles: string[] } }
     expect(printed.header.alg).toBe('RS256')
     expect(printed.claims.roles).toEqual(['Admin'])
+  })
+
+  it('prints its usage and exits 2 without a token, never waiting for standard input', async () => {
+    const run = captureIo()
+    run.io.readStdin = () => Promise.reject(new Error('standard input was read'))
+    expect(await main(['decode'], run.io)).toBe(2)
+    expect(run.stderr).toContain('Usage: oauth-client-credentials decode <jwt | ->')
+    expect(run.stdout).toBe('')
+  })
+
+  it('exits 2 when given more than one token', async () => {
+    const run = captureIo()
+    expect(await main(['decode', token, token], run.io)).toBe(2)
+    expect(run.stderr).toMatch(/^decode: /)
   })
 
   it('refuses an opaque token with exit code 2', async () => {
