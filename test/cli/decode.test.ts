@@ -51,7 +51,7 @@ describe('decode', () => {
 
   it('refuses an opaque token with exit code 2', async () => {
     const run = captureIo()
-    expect(await runDecode(['opaque-token'], run.io, NOW)).toBe(2)
+    expect(await main(['decode', 'opaque-token'], run.io)).toBe(2)
     expect(run.stderr).toContain('not a JWT')
   })
 
@@ -70,7 +70,7 @@ describe('decode', () => {
     ['an empty header', `.${part({ aud: 'x' })}.sig`],
   ])('refuses %s with exit code 2', async (_name, jwt) => {
     const run = captureIo()
-    expect(await runDecode([jwt], run.io, NOW)).toBe(2)
+    expect(await main(['decode', jwt], run.io)).toBe(2)
     expect(run.stderr).toContain('not a JWT')
   })
 })

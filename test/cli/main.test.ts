@@ -63,7 +63,7 @@ describe('the oauth-client-credentials command', () => {
     [['token', '--resorce', 'api://x'], "token: unknown option '--resorce'", "did you mean '--resource'?"],
     [['token', '--client_id=x'], "token: unknown option '--client_id'", "did you mean '--client-id'?"],
     [['decode', '--jsn', '-'], "decode: unknown option '--jsn'", "did you mean '--json'?"],
-    [['tokne'], "unknown command 'tokne'", "did you mean 'token'?"],
+    [['tokn'], "unknown command 'tokn'", "did you mean 'token'?"],
   ])('suggests the closest name for a misspelt one: %j', async (argv, problem, suggestion) => {
     const run = captureIo()
     expect(await main(argv, run.io)).toBe(2)
