@@ -10,10 +10,11 @@ import { escapeControls, printableJson } from './printable.js'
 export const DECODE_HELP = `Usage: oauth-client-credentials decode <jwt | ->
 
 Prints a JWT's header and claims (times in ISO 8601 and relative to now) and what each known claim
-means. Reads the token from standard input when given '-'. Nothing is verified.
+means. Reads the token from standard input when given '-'. Nothing is verified. Control characters
+in names and values are shown escaped (\\u001b, \\r), never sent to the terminal.
 
 Options:
-  --json      print { header, claims } as JSON
+  --json      print { header, claims } as JSON (errors too: one JSON object on standard error)
   -h, --help  this help`
 
 const MEANINGS: Record<string, string> = {
