@@ -2,17 +2,19 @@
  * `oauth-client-credentials decode <jwt|->`: a token's header and claims, times made readable, and a line per
  * known claim saying what it means. Nothing is verified: this is for looking, not trusting.
  */
-import { parseArgs } from 'node:util'
 import { decodeClaims } from '../claims.js'
+import { parseFlags, UsageError } from './flags.js'
 import { EXIT, type Io, styler } from './output.js'
+import { escapeControls, printableJson } from './printable.js'
 
 export const DECODE_HELP = `Usage: oauth-client-credentials decode <jwt | ->
 
 Prints a JWT's header and claims (times in ISO 8601 and relative to now) and what each known claim
-means. Reads the token from standard input when given '-'. Nothing is verified.
+means. Reads the token from standard input when given '-'. Nothing is verified. Control characters
+in names and values are shown escaped (\\u001b, \\r), never sent to the terminal.
 
 Options:
-  --json      print { header, claims } as JSON
+  --json      print { header, claims } as JSON (errors too: one JSON object on standard error)
   -h, --help  this help`
 
 const MEANINGS: Record<string, string> = {
@@ -40,9 +42,16 @@ const MEANINGS: Record<string, string> = {
 }
 const TIME_CLAIMS = new Set(['iat', 'nbf', 'exp'])
 
-/** Runs `decode`. */
+/**
+ * Runs `decode`: prints a JWT's header and claims (the token as the argument, or `-` for standard input).
+ *
+ * @example
+ * ```ts
+ * const code = await runDecode([process.env.TOKEN ?? '-', '--json'], processIo())
+ * ```
+ */
 export async function runDecode(argv: string[], io: Io, now = Date.now()): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags('decode', {
     args: argv,
     allowPositionals: true,
     options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
@@ -51,33 +60,58 @@ export async function runDecode(argv: string[], io: Io, now = Date.now()): Promi
     io.out(DECODE_HELP)
     return EXIT.ok
   }
-  const input = positionals[0] === '-' || positionals[0] === undefined ? await io.readStdin() : positionals[0]
-  const token = input.trim().replace(/^Bearer\s+/i, '')
+  const { header, claims } = decodeJwt(await tokenFrom(positionals, io))
+  if (values.json) io.out(printableJson({ header, claims }))
+  else printDecoded(header, claims, io, now)
+  return EXIT.ok
+}
+
+/** The one argument, or standard input for `-`. */
+async function tokenFrom(positionals: string[], io: Io): Promise<string> {
+  const [argument, ...extra] = positionals
+  if (argument === undefined) {
+    throw new UsageError(
+      "a token is needed: give it as the argument, or '-' to read it from standard input.",
+      {
+        usage: DECODE_HELP,
+      },
+    )
+  }
+  if (extra.length > 0) throw new UsageError(`takes one token, got ${positionals.length} arguments.`)
+  const input = argument === '-' ? await io.readStdin() : argument
+  return input.trim().replace(/^Bearer\s+/i, '')
+}
+
+function decodeJwt(token: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {
   const header = decodePart(token.split('.')[0])
   const claims = decodeClaims(token)
   if (!header || !claims) {
-    io.err(
-      'decode: not a JWT (three base64url parts with a JSON header and payload). Opaque tokens cannot be decoded.',
+    throw new UsageError(
+      'not a JWT (three base64url parts with a JSON header and payload). Opaque tokens cannot be decoded.',
     )
-    return EXIT.usage
   }
-  if (values.json) {
-    io.out(JSON.stringify({ header, claims }, null, 2))
-    return EXIT.ok
-  }
+  return { header, claims }
+}
+
+/** Names and values come from the token: printed escaped (a claim can hold terminal escape sequences). */
+function printDecoded(
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  io: Io,
+  now: number,
+): void {
   const s = styler(io.color)
+  const name = (key: string) => s.cyan(escapeControls(key).padEnd(10))
   io.out(s.bold('Header'))
-  for (const [key, value] of Object.entries(header))
-    io.out(`  ${s.cyan(key.padEnd(10))} ${JSON.stringify(value)}`)
+  for (const [key, value] of Object.entries(header)) io.out(`  ${name(key)} ${printableJson(value, 0)}`)
   io.out(s.bold('Claims'))
   for (const [key, value] of Object.entries(claims)) {
     const shown =
-      TIME_CLAIMS.has(key) && typeof value === 'number' ? describeTime(value, now) : JSON.stringify(value)
+      TIME_CLAIMS.has(key) && typeof value === 'number' ? describeTime(value, now) : printableJson(value, 0)
     const meaning = MEANINGS[key]
-    io.out(`  ${s.cyan(key.padEnd(10))} ${shown}${meaning ? `\n  ${' '.repeat(10)} ${s.dim(meaning)}` : ''}`)
+    io.out(`  ${name(key)} ${shown}${meaning ? `\n  ${' '.repeat(10)} ${s.dim(meaning)}` : ''}`)
   }
   io.out(s.dim('Not verified: use oauth-client-credentials/verify on the API side.'))
-  return EXIT.ok
 }
 
 function decodePart(part: string | undefined): Record<string, unknown> | undefined {

@@ -13,11 +13,19 @@ export interface Io {
   readStdin: () => Promise<string>
 }
 
-/** The real process streams. */
+/**
+ * The real process streams. Once a stream's reader has gone (EPIPE: `… | head -1` has read its line),
+ * what is left to print there is dropped: the command finishes with its own exit code, no stack trace.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(process.argv.slice(2), processIo())
+ * ```
+ */
 export function processIo(): Io {
   return {
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    out: lineWriter(process.stdout),
+    err: lineWriter(process.stderr),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     env: process.env,
     readStdin: async () => {
@@ -25,6 +33,27 @@ export function processIo(): Io {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
       return Buffer.concat(chunks).toString('utf8')
     },
+  }
+}
+
+/**
+ * Writes lines to `stream` until its reader goes away (EPIPE), then drops them. Any other write error
+ * is thrown, as Node would without a listener.
+ *
+ * @example
+ * ```ts
+ * const out = lineWriter(process.stdout)
+ * out('a line') // writes 'a line\n'
+ * ```
+ */
+export function lineWriter(stream: NodeJS.WritableStream): (text: string) => void {
+  let readerGone = false
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    readerGone = true
+  })
+  return (text) => {
+    if (!readerGone) stream.write(`${text}\n`)
   }
 }
 

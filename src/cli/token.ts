@@ -2,82 +2,122 @@
  * `oauth-client-credentials token`: gets a token for real use, with credentials from flags or from the
  * AZURE_* environment variables that @azure/identity users already set.
  */
-import { parseArgs } from 'node:util'
 import { TokenClient } from '../client.js'
 import { optionsFromEnvironment } from '../env.js'
 import type { CredentialOptions, TokenClientOptions } from '../options.js'
+import type { AccessToken } from '../token.js'
+import { parseFlags, type RefusedFlags, UsageError } from './flags.js'
 import { EXIT, type Io } from './output.js'
+import { escapeControls, printableJson } from './printable.js'
 
-export const TOKEN_HELP = `Usage: oauth-client-credentials token --resource <uri|guid> [options]
+export const TOKEN_HELP = `Usage: oauth-client-credentials token (--resource <uri|guid> | --scope <uri/.default>) [options]
 
 Gets an access token with the client-credentials grant and prints it (or, with --json, the token, its
-expiry and its decoded claims). Credentials come from the flags, or else from AZURE_TENANT_ID,
+type, expiry and decoded claims). Credentials come from the flags, or else from AZURE_TENANT_ID,
 AZURE_CLIENT_ID, AZURE_CLIENT_SECRET | AZURE_CLIENT_CERTIFICATE_PATH (+ _PASSWORD) |
-AZURE_FEDERATED_TOKEN_FILE and AZURE_AUTHORITY_HOST. Prefer the environment for secrets: flags are
-visible to other users of the machine.
+AZURE_FEDERATED_TOKEN_FILE and AZURE_AUTHORITY_HOST. A client secret is taken from AZURE_CLIENT_SECRET
+only: on the command line it would show in process lists and shell history.
 
 Options:
   --resource <uri|guid>      the API: App ID URI or application id (/.default is added)
+  --scope <uri/.default>     or the API's /.default scope, as az account get-access-token takes it
   --tenant <id|domain>       the tenant (default: AZURE_TENANT_ID)
   --client-id <guid>         the application (client) id (default: AZURE_CLIENT_ID)
   --certificate <path>       a PEM or PFX file holding the key and certificate
-  --certificate-password <p> its passphrase (default: AZURE_CLIENT_CERTIFICATE_PASSWORD)
+  --certificate-password <p> its passphrase (default: AZURE_CLIENT_CERTIFICATE_PASSWORD, preferred)
   --authority-host <url>     e.g. https://login.microsoftonline.us, or a local authority
   --cloud <name>             AzurePublic | AzureUSGovernment | AzureChina
   --endpoint-version <v>     v2 (default) or v1
-  --json                     print JSON: accessToken, expiresAt, refreshAt, scope, claims
+  --json                     print JSON: accessToken, tokenType, expiresAt, refreshAt, scope, tenant,
+                             claims (errors too: one JSON object on standard error)
   -h, --help                 this help
 
 Exit codes: 0 a token was printed; 1 the authority refused or could not be reached; 2 bad usage or
 configuration.`
 
-/** Runs `token`. */
+const DEFAULT_SUFFIX = '/.default'
+
+/** Flags refused whatever their value: a secret typed on a command line is visible to the whole machine. */
+const REFUSED: RefusedFlags = {
+  'client-secret': {
+    message:
+      '--client-secret is not accepted: a secret on the command line shows in process lists and shell history.',
+    hint: 'set AZURE_CLIENT_SECRET in the environment instead (or use a certificate: --certificate).',
+  },
+}
+
+/**
+ * Runs `token`: prints an access token (or, with `--json`, its details) and returns the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await runToken(['--scope', 'api://myapis/mywebapi/.default', '--json'], processIo())
+ * ```
+ */
 export async function runToken(argv: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      resource: { type: 'string' },
-      tenant: { type: 'string' },
-      'client-id': { type: 'string' },
-      certificate: { type: 'string' },
-      'certificate-password': { type: 'string' },
-      'authority-host': { type: 'string' },
-      cloud: { type: 'string' },
-      'endpoint-version': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+  const { values } = parseFlags(
+    'token',
+    {
+      args: argv,
+      options: {
+        resource: { type: 'string' },
+        scope: { type: 'string' },
+        tenant: { type: 'string' },
+        'client-id': { type: 'string' },
+        certificate: { type: 'string' },
+        'certificate-password': { type: 'string' },
+        'authority-host': { type: 'string' },
+        cloud: { type: 'string' },
+        'endpoint-version': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     },
-  })
+    REFUSED,
+  )
   if (values.help) {
     io.out(TOKEN_HELP)
     return EXIT.ok
   }
-  if (!values.resource) {
-    io.err('token: --resource is required (the API App ID URI or application id). See --help.')
-    return EXIT.usage
-  }
+  const resource = resourceOf(values)
   const client = new TokenClient(clientOptions(values, io.env))
-  const token = await client.getToken(values.resource)
-  if (values.json) {
-    const { accessToken, expiresAt, refreshAt, scope, tenant, claims } = token
-    io.out(
-      JSON.stringify(
-        {
-          accessToken,
-          expiresAt: new Date(expiresAt).toISOString(),
-          refreshAt: new Date(refreshAt).toISOString(),
-          scope,
-          tenant,
-          claims,
-        },
-        null,
-        2,
-      ),
-    )
-  } else {
-    io.out(token.accessToken)
-  }
+  const token = await client.getToken(resource)
+  io.out(values.json ? tokenJson(token) : escapeControls(token.accessToken))
   return EXIT.ok
+}
+
+/** What to ask for: `--resource`, or `--scope` (which must be a `/.default` scope). */
+function resourceOf(flags: { resource?: string | undefined; scope?: string | undefined }): string {
+  const { resource, scope } = flags
+  if (resource !== undefined && scope !== undefined) {
+    throw new UsageError('--resource and --scope name the same thing: give one.')
+  }
+  if (scope !== undefined && !scope.endsWith(DEFAULT_SUFFIX)) {
+    throw new UsageError(
+      `--scope '${scope}' is not a /.default scope: client credentials take only {resource}/.default.`,
+      { hint: `use --scope ${scope}${DEFAULT_SUFFIX}, or --resource ${scope}` },
+    )
+  }
+  const chosen = resource ?? scope
+  if (!chosen) {
+    throw new UsageError("--resource or --scope is required (the API's App ID URI or application id).", {
+      hint: 'e.g. --resource api://myapis/mywebapi, or --scope api://myapis/mywebapi/.default',
+    })
+  }
+  return chosen
+}
+
+function tokenJson(token: AccessToken): string {
+  const { accessToken, tokenType, expiresAt, refreshAt, scope, tenant, claims } = token
+  return printableJson({
+    accessToken,
+    tokenType,
+    expiresAt: new Date(expiresAt).toISOString(),
+    refreshAt: new Date(refreshAt).toISOString(),
+    scope,
+    tenant,
+    claims,
+  })
 }
 
 type TokenFlags = {

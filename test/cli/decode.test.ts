@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { runDecode } from '../../src/cli/decode.js'
+import { main } from '../../src/cli/main.js'
 import { fakeJwt } from '../helpers/token-endpoint.js'
 import { captureIo } from './io.js'
 
@@ -34,9 +35,23 @@ describe('decode', () => {
     expect(printed.claims.roles).toEqual(['Admin'])
   })
 
+  it('prints its usage and exits 2 without a token, never waiting for standard input', async () => {
+    const run = captureIo()
+    run.io.readStdin = () => Promise.reject(new Error('standard input was read'))
+    expect(await main(['decode'], run.io)).toBe(2)
+    expect(run.stderr).toContain('Usage: oauth-client-credentials decode <jwt | ->')
+    expect(run.stdout).toBe('')
+  })
+
+  it('exits 2 when given more than one token', async () => {
+    const run = captureIo()
+    expect(await main(['decode', token, token], run.io)).toBe(2)
+    expect(run.stderr).toMatch(/^decode: /)
+  })
+
   it('refuses an opaque token with exit code 2', async () => {
     const run = captureIo()
-    expect(await runDecode(['opaque-token'], run.io, NOW)).toBe(2)
+    expect(await main(['decode', 'opaque-token'], run.io)).toBe(2)
     expect(run.stderr).toContain('not a JWT')
   })
 
@@ -55,8 +70,46 @@ describe('decode', () => {
     ['an empty header', `.${part({ aud: 'x' })}.sig`],
   ])('refuses %s with exit code 2', async (_name, jwt) => {
     const run = captureIo()
-    expect(await runDecode([jwt], run.io, NOW)).toBe(2)
+    expect(await main(['decode', jwt], run.io)).toBe(2)
     expect(run.stderr).toContain('not a JWT')
+  })
+})
+
+/** What a token can carry to take over a terminal: every one must reach the screen escaped. */
+const HOSTILE = {
+  clear: '\u001b[2J',
+  link: '\u001b]8;;http://127.0.0.1/\u0007click\u001b]8;;\u0007',
+  carriageReturn: 'harmless\rforged',
+  bell: '\u0007',
+  csi: '\u009b31m',
+  bidi: '\u202eevil',
+}
+/** Control (C0, DEL, C1) and format (bidi, zero-width) characters, other than the line breaks we print. */
+const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/u
+const unsafeIn = (text: string) => text.replaceAll('\n', '').match(UNSAFE)
+
+describe('decode: hostile tokens', () => {
+  const names = Object.fromEntries(Object.entries(HOSTILE).map(([name, value]) => [`${value}${name}`, 1]))
+  const hostile = `${part({ alg: 'RS256', kid: HOSTILE.link })}.${part({ ...HOSTILE, ...names })}.sig`
+
+  it('prints control and format characters of claim names and values escaped, never raw', async () => {
+    const run = captureIo()
+    expect(await runDecode([hostile], run.io, NOW)).toBe(0)
+    expect(unsafeIn(run.stdout)).toBeNull()
+    expect(run.stdout).toContain('\\u001b[2Jclear')
+    expect(run.stdout).toContain('"\\u009b31m"')
+    expect(run.stdout).toContain('"harmless\\rforged"')
+    expect(run.stdout).toContain('"\\u001b]8;;http://127.0.0.1/\\u0007click\\u001b]8;;\\u0007"')
+    expect(run.stdout).toContain('"\\u202eevil"')
+  })
+
+  it('prints them escaped in --json too, as JSON that reads back to the same claims', async () => {
+    const run = captureIo()
+    expect(await runDecode([hostile, '--json'], run.io, NOW)).toBe(0)
+    expect(unsafeIn(run.stdout)).toBeNull()
+    const printed = JSON.parse(run.stdout) as { header: { kid: string }; claims: Record<string, unknown> }
+    expect(printed.header.kid).toBe(HOSTILE.link)
+    expect(printed.claims).toEqual({ ...HOSTILE, ...names })
   })
 })
 

@@ -1,6 +1,6 @@
-import { Readable } from 'node:stream'
+import { PassThrough, Readable } from 'node:stream'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { processIo, styler } from '../../src/cli/output.js'
+import { lineWriter, processIo, styler } from '../../src/cli/output.js'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -49,5 +49,25 @@ describe('processIo', () => {
     const chunks = [Buffer.from('eyJ'), euro.subarray(0, 1), euro.subarray(1), Buffer.from('\n')]
     vi.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from(chunks) as typeof process.stdin)
     expect(await processIo().readStdin()).toBe('eyJ€\n')
+  })
+})
+
+describe('lineWriter', () => {
+  const failure = (code: string) => Object.assign(new Error(`${code}: write failed`), { code })
+
+  it('drops what is left to write once the reader has gone (EPIPE)', () => {
+    const stream = new PassThrough()
+    const write = vi.spyOn(stream, 'write')
+    const out = lineWriter(stream)
+    out('first')
+    stream.emit('error', failure('EPIPE'))
+    out('second')
+    expect(write.mock.calls).toEqual([['first\n']])
+  })
+
+  it('throws any other write error, as Node does without a listener', () => {
+    const stream = new PassThrough()
+    lineWriter(stream)
+    expect(() => stream.emit('error', failure('EIO'))).toThrow('EIO: write failed')
   })
 })

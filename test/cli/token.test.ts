@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { main } from '../../src/cli/main.js'
 import { runToken } from '../../src/cli/token.js'
 import {
   EXAMPLE,
@@ -9,6 +10,7 @@ import {
   type LocalAuthority,
   startLocalAuthority,
 } from '../../src/testing/index.js'
+import { type FakeAuthority, startFakeAuthority } from '../leaks/fake-authority.js'
 import { captureIo } from './io.js'
 
 let authority: LocalAuthority
@@ -39,23 +41,76 @@ describe('token', () => {
     const args = ['--resource', EXAMPLE.api.uri, '--client-id', EXAMPLE.clients.admin.appId, '--json']
     expect(await runToken(args, run.io)).toBe(0)
     const printed = JSON.parse(run.stdout) as {
+      tokenType: string
       scope: string
       claims: { roles: string[] }
       expiresAt: string
     }
+    expect(printed.tokenType).toBe('Bearer')
     expect(printed.scope).toBe(`${EXAMPLE.api.uri}/.default`)
     expect(printed.claims.roles).toEqual(['Admin'])
     expect(Date.parse(printed.expiresAt)).toBeGreaterThan(Date.now())
   })
 
   it('exits 2 without --resource, and when the environment lacks a credential', async () => {
-    expect(await runToken([], captureIo(env()).io)).toBe(2)
+    const bare = captureIo(env())
+    expect(await main(['token'], bare.io)).toBe(2)
+    expect(bare.stderr).toMatch(/^token: --resource or --scope is required/)
     await expect(
       runToken(['--resource', EXAMPLE.api.uri], captureIo({ AZURE_TENANT_ID: EXAMPLE.tenantId }).io),
     ).rejects.toMatchObject({
       code: 'ERR_CONFIG_INVALID',
     })
   })
+})
+
+describe('token: --scope, as az account get-access-token takes it', () => {
+  const tokenRequests = () => authority.requests.all().filter((r) => r.route === 'token').length
+
+  it('asks for the /.default scope given with --scope', async () => {
+    const run = captureIo(env())
+    expect(await runToken(['--scope', `${EXAMPLE.api.uri}/.default`], run.io)).toBe(0)
+    expect(authority.requests.last()?.form?.scope).toBe(`${EXAMPLE.api.uri}/.default`)
+    expect(run.stdout.split('.')).toHaveLength(3)
+  })
+
+  it.each([
+    ['a scope that is not /.default', ['--scope', EXAMPLE.api.uri], `--resource ${EXAMPLE.api.uri}`],
+    ['a delegated scope', ['--scope', 'User.Read'], 'client credentials take only'],
+    [
+      'both --scope and --resource',
+      ['--scope', `${EXAMPLE.api.uri}/.default`, '--resource', EXAMPLE.api.uri],
+      'give one',
+    ],
+  ])('exits 2 on %s, sending nothing', async (_name, args, expected) => {
+    const before = tokenRequests()
+    const run = captureIo(env())
+    expect(await main(['token', ...args], run.io)).toBe(2)
+    expect(run.stderr).toContain(expected)
+    expect(tokenRequests()).toBe(before)
+  })
+})
+
+describe('token: --client-secret', () => {
+  const SECRET = 'typed-on-the-command-line'
+
+  it.each([
+    ['a separate value', ['--client-secret', SECRET]],
+    ['an inline value', [`--client-secret=${SECRET}`]],
+    ['no value', ['--client-secret']],
+  ])(
+    'is refused with a pointer to AZURE_CLIENT_SECRET (%s), never echoing the secret',
+    async (_name, flag) => {
+      const before = authority.requests.all().length
+      const run = captureIo(env())
+      expect(await main(['token', '--resource', EXAMPLE.api.uri, ...flag], run.io)).toBe(2)
+      expect(run.stderr).toMatch(/^token: --client-secret is not accepted/)
+      expect(run.stderr).toContain('AZURE_CLIENT_SECRET')
+      expect(run.stderr).not.toContain(SECRET)
+      expect(run.stdout).toBe('')
+      expect(authority.requests.all().length).toBe(before)
+    },
+  )
 })
 
 describe('token: flags', () => {
@@ -134,5 +189,41 @@ describe('token: flags', () => {
       code: 'ERR_CONFIG_INVALID',
       path: 'cloud',
     })
+  })
+})
+
+describe('token: what the authority sends is printed escaped', () => {
+  /** A token no authority should issue: control characters that would drive the terminal. */
+  const HOSTILE_TOKEN = 'opaque\u001b[2J\u001b]8;;http://127.0.0.1/\u0007x\u001b]8;;\u0007\r\u009b31m'
+  const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/u
+  let fake: FakeAuthority
+  beforeAll(async () => {
+    fake = await startFakeAuthority()
+    fake.answer({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: HOSTILE_TOKEN }),
+    })
+  })
+  afterAll(async () => {
+    await fake.close()
+  })
+
+  const fakeEnv = () => ({ ...env(), AZURE_AUTHORITY_HOST: fake.url })
+
+  it('prints an access token holding control characters with them escaped', async () => {
+    const run = captureIo(fakeEnv())
+    expect(await runToken(['--resource', EXAMPLE.api.uri], run.io)).toBe(0)
+    expect(run.stdout).not.toMatch(UNSAFE)
+    expect(run.stdout).toBe(
+      'opaque\\u001b[2J\\u001b]8;;http://127.0.0.1/\\u0007x\\u001b]8;;\\u0007\\r\\u009b31m',
+    )
+  })
+
+  it('prints --json with them escaped, as JSON that reads back to the token', async () => {
+    const run = captureIo(fakeEnv())
+    expect(await runToken(['--resource', EXAMPLE.api.uri, '--json'], run.io)).toBe(0)
+    expect(run.stdout.replaceAll('\n', '')).not.toMatch(UNSAFE)
+    expect((JSON.parse(run.stdout) as { accessToken: string }).accessToken).toBe(HOSTILE_TOKEN)
   })
 })

@@ -164,14 +164,24 @@ const CASES: readonly Case[] = [
   { name: 'a dropped connection', env: () => secretEnv(fake.url), fake: 'drop' },
 ]
 
-describe('oauth-client-credentials token', () => {
+const OUTPUTS = [
+  { output: 'text', flags: [], expectShape: (stderr: string) => expect(stderr).toMatch(/^token: /) },
+  {
+    output: '--json',
+    flags: ['--json'],
+    expectShape: (stderr: string) =>
+      expect(JSON.parse(stderr)).toMatchObject({ code: expect.stringMatching(/^ERR_/) }),
+  },
+]
+
+describe.each(OUTPUTS)('oauth-client-credentials token ($output)', ({ flags, expectShape }) => {
   it.each(CASES)('$name: exits non-zero and prints no secret, key, assertion or token', async (c) => {
     if (c.fake !== undefined) fake.answer(c.fake)
     const run = captureIo(await c.env())
-    const code = await main(['token', '--resource', RESOURCE, ...(c.args ?? [])], run.io)
+    const code = await main(['token', '--resource', RESOURCE, ...(c.args ?? []), ...flags], run.io)
     expect([1, 2]).toContain(code)
     expect(run.stdout).toBe('')
-    expect(run.stderr).toMatch(/^token: /)
+    expectShape(run.stderr)
     const secrets = baseSecrets().addToken('the endpoint’s access token', FAKE_TOKEN)
     for (const seen of fake.seen.slice(seenBefore)) {
       const form = new URLSearchParams(seen.body)
