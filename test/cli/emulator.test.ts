@@ -122,7 +122,8 @@ it('lists the certificates registered in --config, with thumbprint and expiry', 
   try {
     const cert = await generateCertificate({ commonName: 'orders-daemon', validDays: 30 })
     const registry = exampleRegistry()
-    registry.clients?.[0]?.certificates?.push({ pem: cert.certificatePem, displayName: 'rotation 2026' })
+    const admin = registry.clients?.[0]
+    if (admin) admin.certificates = [{ pem: cert.certificatePem, displayName: 'rotation 2026' }]
     const file = join(directory, 'registry.json')
     writeFileSync(file, JSON.stringify(registry))
     const { run } = await startEmulator(['--config', file])
@@ -192,7 +193,7 @@ it('serves https with --https and prints the CA to trust; with --config it lists
   expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
   expect(issuer.startsWith(url)).toBe(true) // --issuer local: the authority's own URL
   expect(run.stdout).toContain('tenant b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e tailspin.onmicrosoft.com')
-  expect(run.stdout).toMatch(/^# app-c3d4e5f6: no secret registered/m) // no secret to print
+  expect(run.stdout).toMatch(/^# app-c3d4e5f6: no app roles granted\n# {3}no secret registered/m)
   expect(run.stdout).not.toContain(EXAMPLE.api.uri)
   expect(run.stdout).toMatch(/CA certificate.*\n-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/)
 })
