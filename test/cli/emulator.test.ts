@@ -1,48 +1,16 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { Agent, request } from 'undici'
-import { afterEach, expect, it, vi } from 'vitest'
+import { expect, it } from 'vitest'
 import { runEmulator } from '../../src/cli/emulator.js'
 import { TokenClient } from '../../src/client.js'
 import { EXAMPLE, exampleRegistry, generateCertificate } from '../../src/testing/index.js'
+import { shellEnvironment, startEmulator, stopEmulatorsAfterEach } from '../helpers/emulator.js'
 import { captureIo } from './io.js'
 
-const running: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const stop of running.splice(0)) await stop()
-})
-
-/** Starts the emulator with `argv` and waits for its banner; stopped after each test. */
-async function startEmulator(argv: string[]) {
-  const run = captureIo()
-  let stop!: () => void
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve
-  })
-  const exit = runEmulator(argv, run.io, stopped)
-  running.push(() => {
-    stop()
-    return exit
-  })
-  await vi.waitFor(() => expect(run.stdout).toContain('Ctrl-C'), { timeout: 10_000 })
-  return { run, stop, exit }
-}
-
-/** The variables a POSIX shell has after running `line` (what a user gets by pasting it). */
-async function shellEnvironment(line: string): Promise<Record<string, string>> {
-  const { stdout } = await promisify(execFile)('sh', ['-c', `${line}\nexec env`], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-  })
-  const entries = stdout
-    .split('\n')
-    .filter((entry) => entry.startsWith('AZURE_'))
-    .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])
-  return Object.fromEntries(entries)
-}
+stopEmulatorsAfterEach()
 
 it('runs the local authority, prints its endpoints and test credentials, and stops when told', async () => {
   const { run, stop, exit } = await startEmulator([])
