@@ -3,6 +3,9 @@
  * node:http, Express, Fastify and Hono.
  */
 
+// declares req.auth on Express's Request (types only)
+import './express.js'
+
 export type { TokenRejection } from '../errors.js'
 export { ConfigurationError, TokenVerificationError, TransportError } from '../errors.js'
 export type { BearerChallenge, BearerErrorCode } from './challenge.js'
