@@ -4,6 +4,7 @@
  * the web API (examples/web-api.ts) exactly as written.
  */
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, expect, it, vi } from 'vitest'
@@ -75,4 +76,13 @@ it('runs the web API example against the emulator as written: roles decide, the 
     server.closeAllConnections()
     server.close()
   }
+})
+
+it("shows the emulator's admin lines in the README as the emulator prints them (at port 8400)", async () => {
+  const emulator = await startEmulator()
+  const url = emulator.run.stdout.match(/listening at (\S+)/)?.[1] ?? ''
+  const lines = emulator.run.stdout.split(url).join('http://127.0.0.1:8400').split('\n')
+  const at = lines.findIndex((line) => line.startsWith('# daemon-admin'))
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  expect(readme).toContain(`\n${lines[at]}\n${lines[at + 1]}\n`)
 })

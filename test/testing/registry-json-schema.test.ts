@@ -76,3 +76,23 @@ describe.each([
     await expect(startLocalAuthority({ registry: document as never })).rejects.toBeInstanceOf(RegistryError)
   })
 })
+
+type JsonSchemaNode = { properties?: Record<string, JsonSchemaNode>; items?: JsonSchemaNode }
+
+/** The property names of an object schema, and of the objects in its array properties. */
+function fieldNames(node: JsonSchemaNode | undefined): string[] {
+  return Object.entries(node?.properties ?? {}).flatMap(([name, child]) => [name, ...fieldNames(child.items)])
+}
+
+it.each(['tenants', 'apis', 'clients', 'grants'])(
+  "the README's registry table lists every field of %s",
+  (list) => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8')
+    const row = readme.split('\n').find((line) => line.startsWith(`| \`${list}\` |`)) ?? ''
+    const documented = [...row.matchAll(/`([A-Za-z]+)`/g)]
+      .map((match) => match[1])
+      .filter((name) => name !== 'null')
+    const schema = registryJsonSchema() as JsonSchemaNode
+    expect(new Set(documented.slice(1))).toEqual(new Set(fieldNames(schema.properties?.[list]?.items)))
+  },
+)
