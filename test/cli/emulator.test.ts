@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { Agent, request } from 'undici'
 import { expect, it } from 'vitest'
 import { runEmulator } from '../../src/cli/emulator.js'
@@ -164,4 +166,26 @@ it('serves https with --https and prints the CA to trust; with --config it lists
   expect(run.stdout).toMatch(/^# app-c3d4e5f6: no app roles granted\n# {3}no secret registered/m)
   expect(run.stdout).not.toContain(EXAMPLE.api.uri)
   expect(run.stdout).toMatch(/CA certificate.*\n-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/)
+})
+
+it('with --https, a node started with NODE_EXTRA_CA_CERTS set to the printed CA trusts it, as the banner says', async () => {
+  const { run } = await startEmulator(['--https'])
+  expect(run.stdout).toContain('NODE_EXTRA_CA_CERTS=<that file>')
+  const metadataUrl = run.stdout.match(/metadata\s+(\S+)/)?.[1] ?? ''
+  const ca = run.stdout.match(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/)?.[0] ?? ''
+  const directory = mkdtempSync(join(tmpdir(), 'emulator-'))
+  try {
+    writeFileSync(join(directory, 'ca.pem'), `${ca}\n`)
+    const script = 'const r = await fetch(process.argv[1]); console.log(r.status, (await r.json()).issuer)'
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', script, metadataUrl],
+      {
+        env: { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: join(directory, 'ca.pem') },
+      },
+    )
+    expect(stdout).toMatch(/^200 https:\/\/127\.0\.0\.1:\d+\//)
+  } finally {
+    rmSync(directory, { recursive: true, force: true })
+  }
 })
