@@ -34,6 +34,31 @@ export async function runEmulator(
   io: Io,
   stop: Promise<unknown> = interrupted(),
 ): Promise<number> {
+  const settings = parseEmulatorArgs(argv, io)
+  if ('exit' in settings) return settings.exit
+  const { port, https, issuer, config } = settings
+  const registry = (config ? await readRegistryFile(config) : exampleRegistry()) as RegistryInput
+  const authority = await startLocalAuthority({ port, https, registry, issuer })
+  const style = styler(io.color)
+  for (const line of emulatorBanner({ authority, registry, issuer, style })) io.out(line)
+  if (authority.caPem) {
+    io.out(
+      `${style.bold('CA certificate')} (trust it: save it to a file, start node with NODE_EXTRA_CA_CERTS=<that file>):`,
+    )
+    io.out(authority.caPem.trim())
+  }
+  io.out(style.dim('Ctrl-C to stop.'))
+  await stop
+  await authority.close()
+  return EXIT.ok
+}
+
+type EmulatorSettings =
+  | { exit: number }
+  | { port: number; https: boolean; issuer: 'cloud' | 'local'; config: string | undefined }
+
+/** The command line's settings, or the exit code once help, the registry or a usage error is printed. */
+function parseEmulatorArgs(argv: string[], io: Io): EmulatorSettings {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -47,36 +72,23 @@ export async function runEmulator(
   })
   if (values.help) {
     io.out(EMULATOR_HELP)
-    return EXIT.ok
+    return { exit: EXIT.ok }
   }
   if (values['print-registry']) {
     io.out(JSON.stringify({ $schema: REGISTRY_SCHEMA_REFERENCE, ...exampleRegistry() }, null, 2))
-    return EXIT.ok
+    return { exit: EXIT.ok }
   }
   const port = values.port === undefined ? 0 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     io.err(`emulator: --port must be a port number (got ${values.port})`)
-    return EXIT.usage
+    return { exit: EXIT.usage }
   }
   const issuer = values.issuer ?? 'local'
   if (issuer !== 'cloud' && issuer !== 'local') {
     io.err(`emulator: --issuer must be cloud or local (got ${issuer})`)
-    return EXIT.usage
+    return { exit: EXIT.usage }
   }
-  const registry = (
-    values.config ? await readRegistryFile(values.config) : exampleRegistry()
-  ) as RegistryInput
-  const authority = await startLocalAuthority({ port, https: values.https ?? false, registry, issuer })
-  const style = styler(io.color)
-  for (const line of emulatorBanner({ authority, registry, issuer, style })) io.out(line)
-  if (authority.caPem)
-    io.out(
-      `${style.bold('CA certificate')} (trust it: save it to a file, start node with NODE_EXTRA_CA_CERTS=<that file>):\n${authority.caPem.trim()}`,
-    )
-  io.out(style.dim('Ctrl-C to stop.'))
-  await stop
-  await authority.close()
-  return EXIT.ok
+  return { port, https: values.https ?? false, issuer, config: values.config }
 }
 
 function interrupted(): Promise<void> {
