@@ -10,7 +10,7 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-it.each(['quick-start.ts', 'web-api.ts', 'testing-with-local-authority.test.ts'])(
+it.each(['quick-start.ts', 'quick-start-local.ts', 'web-api.ts', 'testing-with-local-authority.test.ts'])(
   'shows examples/%s in the README word for word',
   (file) => {
     const example = readFileSync(new URL(`../examples/${file}`, import.meta.url), 'utf8')

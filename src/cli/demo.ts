@@ -9,6 +9,7 @@ import { TokenClient } from '../client.js'
 import { AuthorityError } from '../errors.js'
 import { EXAMPLE, generateCertificate, type LocalAuthority, startLocalAuthority } from '../testing/index.js'
 import { startDemoApi } from './demo-api.js'
+import { formatInstant, isoSeconds, relativeTime, wrapText } from './demo-format.js'
 import { EXIT, type Io, styler } from './output.js'
 
 export const DEMO_HELP = `Usage: oauth-client-credentials demo
@@ -50,9 +51,8 @@ export async function runDemo(argv: string[], io: Io): Promise<number> {
   const authority = await startLocalAuthority({ issuer: 'local' })
   const api = await startDemoApi(authority.url, EXAMPLE.tenantId, [EXAMPLE.api.uri, EXAMPLE.api.appId])
   try {
-    io.out(
-      `${s.bold('oauth-client-credentials demo')} ${s.dim(`— local authority at ${authority.url}, API at ${api.url}`)}`,
-    )
+    io.out(s.bold('oauth-client-credentials demo'))
+    io.out(s.dim(`  local authority at ${authority.url}, protected API at ${api.url}`))
     const admin = secretClient(authority, EXAMPLE.clients.admin)
     await secretStep(io, s, authority, admin)
     await certificateStep(io, s, authority)
@@ -80,20 +80,30 @@ async function secretStep(io: Io, s: Style, authority: LocalAuthority, admin: To
     `\n${s.bold('1. A token with a client secret')} ${s.dim('(client "admin", granted Admin with admin consent)')}`,
   )
   const token = await admin.getToken(EXAMPLE.api.uri)
+  const now = Date.now()
   io.out(`   scope       ${token.scope}`)
-  io.out(
-    `   expires     ${new Date(token.expiresAt).toISOString()} ${s.dim(`(refreshed in the background from ${new Date(token.refreshAt).toISOString()})`)}`,
-  )
+  io.out(`   expires     ${formatInstant(token.expiresAt, now)}`)
+  io.out(`   refreshed   from ${formatInstant(token.refreshAt, now)}, in the background, while it serves`)
   io.out(`   ${s.bold('anatomy')} ${s.dim('(decoded, not verified: the API verifies)')}`)
   const claims = decodeClaims(token.accessToken) ?? {}
   for (const name of CLAIMS_SHOWN) {
-    if (claims[name] !== undefined) io.out(`     ${s.cyan(name.padEnd(9))} ${JSON.stringify(claims[name])}`)
+    if (claims[name] !== undefined)
+      io.out(`     ${s.cyan(name.padEnd(9))} ${claimText(claims[name], name, now)}`)
   }
-  const before = authority.counters.token
+  const afterFirst = authority.counters.token
   const again = await admin.getToken(EXAMPLE.api.uri)
+  io.out(`   second call: ${again === token ? 'the same token, from the cache' : 'a new token'}`)
+  const afterSecond = authority.counters.token
   io.out(
-    `   second call: ${again === token ? 'the same token, from the cache' : 'a new token'}; token requests at the authority: ${before} → ${authority.counters.token}`,
+    `   token requests received by the authority: ${afterFirst} after the first call, ${afterSecond === afterFirst ? 'still ' : ''}${afterSecond} after the second`,
   )
+}
+
+/** A claim as JSON; `exp`, `nbf` and `iat` (epoch seconds) also as ISO 8601 and relative. */
+function claimText(value: unknown, name: string, now: number): string {
+  if (typeof value !== 'number' || !['exp', 'nbf', 'iat'].includes(name)) return JSON.stringify(value)
+  const at = value * 1000
+  return `${value} (${isoSeconds(at)}, ${relativeTime(at, now)})`
 }
 
 async function certificateStep(io: Io, s: Style, authority: LocalAuthority): Promise<void> {
@@ -137,11 +147,25 @@ async function apiStep(
   for (const [label, client, method] of calls) {
     const api = client.authorizedFetch({ resource: EXAMPLE.api.uri, origins: [apiUrl] })
     const res = await api(`${apiUrl}/orders${method === 'DELETE' ? '/1' : ''}`, { method })
-    const challenge = res.headers.get('www-authenticate')
     const outcome = res.ok ? s.green(`${res.status}`) : s.red(`${res.status}`)
-    io.out(`   ${label} → ${outcome}${challenge ? s.dim(`  ${challenge}`) : ''}`)
+    io.out(`   ${label} → ${outcome}`)
+    const challenge = res.headers.get('www-authenticate')
+    if (challenge)
+      for (const line of wrapText(`      ${challenge}`, { indent: '        ' })) io.out(s.dim(line))
     await res.body?.cancel()
   }
+  await explainUnconsented(io, unconsented)
+}
+
+/** Why the unconsented client was refused: its token, issued all the same, carries no `roles`. */
+async function explainUnconsented(io: Io, unconsented: TokenClient): Promise<void> {
+  const token = await unconsented.getToken(EXAMPLE.api.uri)
+  const explanation =
+    token.claims?.roles === undefined
+      ? '   unconsented: its token has no roles claim: ReadOnly was granted without admin consent, and ' +
+        'Entra (as this emulator) then issues the token without roles; an admin consent fixes it.'
+      : `   unconsented: its token carries roles ${JSON.stringify(token.claims.roles)}`
+  for (const line of wrapText(explanation, { indent: '     ' })) io.out(line)
 }
 
 async function errorStep(io: Io, s: Style, authority: LocalAuthority): Promise<void> {
@@ -156,6 +180,8 @@ async function errorStep(io: Io, s: Style, authority: LocalAuthority): Promise<v
   } catch (error) {
     if (!(error instanceof AuthorityError)) throw error
     io.out(`   ${s.red(error.code)} ${error.status} ${error.error} AADSTS${error.aadstsCodes.join(', ')}`)
-    io.out(`   ${s.yellow('hint')} ${error.hint}`)
+    const [first = '', ...rest] = wrapText(`   hint ${error.hint}`, { indent: '        ' })
+    io.out(first.replace('hint', s.yellow('hint')))
+    for (const line of rest) io.out(line)
   }
 }

@@ -1,23 +1,32 @@
 /**
- * `oauth-client-credentials emulator`: runs the local authority until interrupted and prints its endpoints and
- * the test credentials of its registry.
+ * `oauth-client-credentials emulator`: runs the local authority until interrupted and prints its endpoints,
+ * issuers, a ready-to-paste `export AZURE_…` line per client and the verifier settings
+ * (`emulator-banner.ts`); `--print-registry` prints the example registry as a starting point.
  */
 import { parseArgs } from 'node:util'
-import { EXAMPLE, startLocalAuthority } from '../testing/index.js'
+import { exampleRegistry, type RegistryInput, startLocalAuthority } from '../testing/index.js'
+import { readRegistryFile } from '../testing/registry.js'
+import { REGISTRY_SCHEMA_REFERENCE } from '../testing/registry-json-schema.js'
+import { emulatorBanner } from './emulator-banner.js'
 import { EXIT, type Io, styler } from './output.js'
 
-export const EMULATOR_HELP = `Usage: oauth-client-credentials emulator [--config registry.json] [--port 0] [--https] [--issuer cloud|local]
+export const EMULATOR_HELP = `Usage: oauth-client-credentials emulator [--config registry.json] [--port 0] [--https] [--issuer local|cloud]
+       oauth-client-credentials emulator --print-registry > registry.json
 
 Runs a local Entra ID authority on 127.0.0.1: v1 and v2 token endpoints, OpenID metadata, JWKS and
-instance discovery, with the example registration (or the registry in --config). Prints its endpoints
-and test credentials; stops on Ctrl-C.
+instance discovery, with the example registration (or the registry in --config). Prints its endpoints,
+an 'export AZURE_…' line per client for TokenClient.fromEnvironment(), and the verifier settings that
+accept its tokens; stops on Ctrl-C.
 
 Options:
-  --config <file>   a registry JSON file (tenants, apis, clients, grants)
-  --port <n>        port to listen on (default: a free port)
-  --https           serve https with a generated self-signed certificate (its PEM is printed)
-  --issuer <mode>   'cloud' (real Entra issuers in tokens, the default) or 'local' (this server's URL)
-  -h, --help        this help`
+  --config <file>    a registry JSON file (tenants, apis, clients, grants; JSON Schema in the package:
+                     schema/registry.schema.json)
+  --print-registry   print the example registry as JSON, a starting point for --config, and exit
+  --port <n>         port to listen on (default: a free port)
+  --https            serve https with a generated self-signed certificate (its PEM is printed)
+  --issuer <mode>    'local' (this server's URL in tokens, the default: a verifier with
+                     authorityHost set to it accepts them) or 'cloud' (the real Entra issuers)
+  -h, --help         this help`
 
 /** Runs the emulator until `stop` resolves (SIGINT/SIGTERM by default). */
 export async function runEmulator(
@@ -25,10 +34,36 @@ export async function runEmulator(
   io: Io,
   stop: Promise<unknown> = interrupted(),
 ): Promise<number> {
+  const settings = parseEmulatorArgs(argv, io)
+  if ('exit' in settings) return settings.exit
+  const { port, https, issuer, config } = settings
+  const registry = (config ? await readRegistryFile(config) : exampleRegistry()) as RegistryInput
+  const authority = await startLocalAuthority({ port, https, registry, issuer })
+  const style = styler(io.color)
+  for (const line of emulatorBanner({ authority, registry, issuer, style })) io.out(line)
+  if (authority.caPem) {
+    io.out(
+      `${style.bold('CA certificate')} (trust it: save it to a file, start node with NODE_EXTRA_CA_CERTS=<that file>):`,
+    )
+    io.out(authority.caPem.trim())
+  }
+  io.out(style.dim('Ctrl-C to stop.'))
+  await stop
+  await authority.close()
+  return EXIT.ok
+}
+
+type EmulatorSettings =
+  | { exit: number }
+  | { port: number; https: boolean; issuer: 'cloud' | 'local'; config: string | undefined }
+
+/** The command line's settings, or the exit code once help, the registry or a usage error is printed. */
+function parseEmulatorArgs(argv: string[], io: Io): EmulatorSettings {
   const { values } = parseArgs({
     args: argv,
     options: {
       config: { type: 'string' },
+      'print-registry': { type: 'boolean' },
       port: { type: 'string' },
       https: { type: 'boolean' },
       issuer: { type: 'string' },
@@ -37,44 +72,23 @@ export async function runEmulator(
   })
   if (values.help) {
     io.out(EMULATOR_HELP)
-    return EXIT.ok
+    return { exit: EXIT.ok }
+  }
+  if (values['print-registry']) {
+    io.out(JSON.stringify({ $schema: REGISTRY_SCHEMA_REFERENCE, ...exampleRegistry() }, null, 2))
+    return { exit: EXIT.ok }
   }
   const port = values.port === undefined ? 0 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     io.err(`emulator: --port must be a port number (got ${values.port})`)
-    return EXIT.usage
+    return { exit: EXIT.usage }
   }
-  if (values.issuer !== undefined && values.issuer !== 'cloud' && values.issuer !== 'local') {
-    io.err(`emulator: --issuer must be cloud or local (got ${values.issuer})`)
-    return EXIT.usage
+  const issuer = values.issuer ?? 'local'
+  if (issuer !== 'cloud' && issuer !== 'local') {
+    io.err(`emulator: --issuer must be cloud or local (got ${issuer})`)
+    return { exit: EXIT.usage }
   }
-  const authority = await startLocalAuthority({
-    port,
-    https: values.https ?? false,
-    ...(values.config ? { registryFile: values.config } : {}),
-    ...(values.issuer ? { issuer: values.issuer } : {}),
-  })
-  const s = styler(io.color)
-  io.out(`${s.bold('Local authority')} listening at ${authority.url}`)
-  for (const tenant of authority.tenants.list()) {
-    io.out(`  tenant ${tenant.id} ${s.dim(tenant.domains.join(', '))}`)
-    io.out(`    token (v2)  ${authority.tokenEndpoint(tenant.id, 'v2')}`)
-    io.out(`    token (v1)  ${authority.tokenEndpoint(tenant.id, 'v1')}`)
-    io.out(`    metadata    ${authority.metadataUrl(tenant.id, 'v2')}`)
-    io.out(`    jwks        ${authority.jwksUrl(tenant.id, 'v2')}`)
-  }
-  io.out(s.bold('Clients (test-only secrets)'))
-  for (const client of authority.clients.list()) {
-    const secret = client.secrets[0]?.value
-    io.out(`  ${client.appId}  ${client.displayName ?? ''}${secret ? `  secret ${secret}` : ''}`)
-  }
-  if (!values.config) io.out(s.dim(`  API: ${EXAMPLE.api.uri} (${EXAMPLE.api.appId}), roles Admin, ReadOnly`))
-  if (authority.caPem)
-    io.out(`${s.bold('CA certificate')} (trust it in your client):\n${authority.caPem.trim()}`)
-  io.out(s.dim('Ctrl-C to stop.'))
-  await stop
-  await authority.close()
-  return EXIT.ok
+  return { port, https: values.https ?? false, issuer, config: values.config }
 }
 
 function interrupted(): Promise<void> {

@@ -11,7 +11,8 @@ const guid = z
 
 const domain = z
   .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, {
+  // spelled without the `i` flag so that the JSON Schema pattern (which has no flags) means the same
+  .regex(/^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/, {
     error: 'must be a DNS name such as contoso.onmicrosoft.com',
   })
   .transform((value) => value.toLowerCase())
@@ -186,6 +187,8 @@ export const grantSchema = z.strictObject({
  * ```
  */
 export const registryDocumentSchema = z.strictObject({
+  /** The JSON Schema an editor checks the file against; ignored by the authority. */
+  $schema: z.string().optional(),
   tenants: z.array(z.unknown()).min(1, { error: 'a registry needs at least one tenant' }),
   apis: z.array(z.unknown()).default([]),
   clients: z.array(z.unknown()).default([]),

@@ -4,6 +4,9 @@
  */
 import '../node-guard.js' // first: refuses Node.js < 22.19 before any dependency loads
 
+// declares req.auth on Express's Request (types only)
+import './express.js'
+
 export type { TokenRejection } from '../errors.js'
 export { ConfigurationError, TokenVerificationError, TransportError } from '../errors.js'
 export type { BearerChallenge, BearerErrorCode } from './challenge.js'
