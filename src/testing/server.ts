@@ -5,6 +5,7 @@
 import { ApiDirectory } from './api-directory.js'
 import { ClientDirectory } from './client-directory.js'
 import { cloudProfile } from './clouds.js'
+import { type LocalConsole, startConsole } from './console/console.js'
 import { exampleRegistry } from './example-registry.js'
 import { FaultQueue } from './faults.js'
 import { FederationVerifier } from './federated.js'
@@ -41,10 +42,12 @@ export async function startLocalAuthority(options: LocalAuthorityOptions = {}): 
     resolved.https ? tlsCertificate() : undefined,
   ])
   let deps: HandlerDeps | undefined
+  let localConsole: LocalConsole | undefined
   const listener = await listen(
     (req, res) => {
-      if (deps) void handleRequest(req, res, deps)
-      else res.destroy()
+      if (!deps) res.destroy()
+      else if (localConsole?.handles(req)) localConsole.handle(req, res)
+      else void handleRequest(req, res, deps)
     },
     { port: resolved.port, ...(tls ? { tls: { key: tls.privateKeyPem, cert: tls.certificatePem } } : {}) },
   )
@@ -60,15 +63,23 @@ export async function startLocalAuthority(options: LocalAuthorityOptions = {}): 
     port: listener.port,
     signal: listener.signal,
   })
+  if (resolved.console) {
+    const { scheme, hosts, now } = deps.context
+    localConsole = startConsole({ url, store: directories.store, log, faults, now }, { scheme, hosts })
+  }
   return authorityHandle({
     url,
     port: listener.port,
     caPem: tls?.certificatePem,
+    consoleUrl: localConsole ? `${url}/` : undefined,
     directories,
     keys,
     log,
     faults,
-    close: listener.close,
+    close: async () => {
+      localConsole?.close()
+      await listener.close()
+    },
   })
 }
 
@@ -145,7 +156,12 @@ function handlerDeps(
 }
 
 function authorityHandle(
-  parts: Parts & { port: number; caPem: string | undefined; close: () => Promise<void> },
+  parts: Parts & {
+    port: number
+    caPem: string | undefined
+    consoleUrl: string | undefined
+    close: () => Promise<void>
+  },
 ): LocalAuthority {
   const { url, directories, log } = parts
   const versioned = (v2: string, v1: string) => (version: 'v1' | 'v2' | undefined) =>
@@ -154,6 +170,7 @@ function authorityHandle(
     url,
     port: parts.port,
     caPem: parts.caPem,
+    consoleUrl: parts.consoleUrl,
     tenants: directories.tenants,
     apis: directories.apis,
     clients: directories.clients,
