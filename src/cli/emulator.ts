@@ -51,11 +51,13 @@ export async function runEmulator(
   const authority = await startLocalAuthority({
     port,
     https: values.https ?? false,
+    console: true,
     ...(values.config ? { registryFile: values.config } : {}),
     ...(values.issuer ? { issuer: values.issuer } : {}),
   })
   const s = styler(io.color)
   io.out(`${s.bold('Local authority')} listening at ${authority.url}`)
+  io.out(`  console     ${authority.consoleUrl} ${s.dim('(requests live, registrations, faults, decode)')}`)
   for (const tenant of authority.tenants.list()) {
     io.out(`  tenant ${tenant.id} ${s.dim(tenant.domains.join(', '))}`)
     io.out(`    token (v2)  ${authority.tokenEndpoint(tenant.id, 'v2')}`)
