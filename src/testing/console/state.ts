@@ -1,8 +1,9 @@
 /**
  * What the console shows, kept up to date: the rows of the requests seen since it started (the
  * newest {@link MAX_ROWS}), the registrations and the pending faults. Everything leaves as JSON text
- * through {@link ConsoleState.json}, which also blanks any registered secret value that reached a
- * shown field by mistake (a secret pasted as a scope, say).
+ * through {@link ConsoleState.json}, which also blanks any registered secret value and any JWT (an
+ * assertion, a token) that reached a shown string by mistake: a secret sent as the scope, an
+ * assertion appended to the path.
  */
 import type { Fault, FaultQueue } from '../faults.js'
 import type { RegistryStore } from '../registry-store.js'
@@ -22,6 +23,9 @@ export const MAX_ROWS = 500
 
 /** Shorter registered secrets are not blanked (they would blank ordinary words). */
 const MIN_SECRET_LENGTH = 6
+
+/** A compact JWT (JWS or JWE): a base64url JSON header (`eyJ…`) and more dot-separated parts. */
+const JWT_PATTERN = /eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)+/g
 
 /**
  * A pending fault as shown (`times` is `'unlimited'` for a fault that never runs out).
@@ -155,12 +159,12 @@ export class ConsoleState {
     }
   }
 
-  /** JSON text of `value` with every registered secret value blanked in its strings. */
+  /** JSON text of `value`, every registered secret value and every JWT in its strings blanked. */
   json(value: unknown): string {
     const secrets = this.#secretValues()
     return JSON.stringify(value, (_key, item: unknown) => {
       if (typeof item !== 'string') return item
-      let text = item
+      let text = item.replace(JWT_PATTERN, '[jwt redacted]')
       for (const secret of secrets) text = text.replaceAll(secret, '[redacted]')
       return text
     })

@@ -53,6 +53,19 @@ describe('the console state', () => {
     expect(text).toContain('mywebapi') // a secret too short to be told from a word is not blanked
   })
 
+  it('blanks a JWT (an assertion, a token) wherever it reached a shown string', () => {
+    const { log, state } = consoleSetup()
+    const jwt = 'eyJhbGciOiJQUzI1NiJ9.eyJzdWIiOiJkYWVtb24ifQ.c2lnbmF0dXJlLW9mLXRoZS1hc3NlcnRpb24'
+    log.record(tokenEntry({ form: { scope: jwt } }), false)
+    log.record(tokenEntry({ route: 'unknown', path: `/t/oauth2/v2.0/token/${jwt}`, status: 404 }), false)
+    const text = state.json(state.snapshot())
+    expect(text).not.toContain('eyJ')
+    expect(text).not.toContain('c2lnbmF0dXJlLW9mLXRoZS1hc3NlcnRpb24')
+    const [unknown, scoped] = (JSON.parse(text) as ReturnType<typeof state.snapshot>).requests
+    expect(unknown?.path).toBe('/t/oauth2/v2.0/token/[jwt redacted]')
+    expect(scoped?.fields.scope).toBe('[jwt redacted]')
+  })
+
   it('stops following the log when closed', () => {
     const { log, state } = consoleSetup()
     const changes: string[] = []
