@@ -6,10 +6,11 @@ import { ApiDirectory } from './api-directory.js'
 import { ClientDirectory } from './client-directory.js'
 import { cloudProfile } from './clouds.js'
 import { type LocalConsole, startConsole } from './console/console.js'
+import type { ConsoleSources } from './console/state.js'
 import { exampleRegistry } from './example-registry.js'
 import { FaultQueue } from './faults.js'
 import { FederationVerifier } from './federated.js'
-import { LOOPBACK, listen } from './http-listener.js'
+import { type Listener, LOOPBACK, listen } from './http-listener.js'
 import type { LocalAuthority } from './local-authority.js'
 import { type LocalAuthorityOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { type Directories, loadRegistry, readRegistryFile } from './registry.js'
@@ -63,10 +64,9 @@ export async function startLocalAuthority(options: LocalAuthorityOptions = {}): 
     port: listener.port,
     signal: listener.signal,
   })
-  if (resolved.console) {
-    const { scheme, hosts, now } = deps.context
-    localConsole = startConsole({ url, store: directories.store, log, faults, now }, { scheme, hosts })
-  }
+  localConsole = resolved.console
+    ? openConsole(deps, { url, store: directories.store, log, faults })
+    : undefined
   return authorityHandle({
     url,
     port: listener.port,
@@ -76,11 +76,18 @@ export async function startLocalAuthority(options: LocalAuthorityOptions = {}): 
     keys,
     log,
     faults,
-    close: async () => {
-      localConsole?.close()
-      await listener.close()
-    },
+    close: () => closeAll(localConsole, listener),
   })
+}
+
+function openConsole(deps: HandlerDeps, sources: Omit<ConsoleSources, 'now'>): LocalConsole {
+  const { scheme, hosts, now } = deps.context
+  return startConsole({ ...sources, now }, { scheme, hosts })
+}
+
+async function closeAll(localConsole: LocalConsole | undefined, listener: Listener): Promise<void> {
+  localConsole?.close()
+  await listener.close()
 }
 
 async function loadDirectories(options: ResolvedOptions): Promise<Directories> {

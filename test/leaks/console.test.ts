@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'undici'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { TokenClient } from '../../src/client.js'
 import { EXAMPLE, type LocalAuthority, startLocalAuthority } from '../../src/testing/index.js'
 import { type HeadlessBrowser, launchBrowser } from '../helpers/browser.js'
@@ -30,6 +30,7 @@ let browser: HeadlessBrowser
 let dir: string
 let events = ''
 let stopEvents: () => void = () => {}
+let setupError: unknown
 
 beforeAll(async () => {
   authority = await startLocalAuthority({ console: true })
@@ -43,8 +44,16 @@ beforeAll(async () => {
     stream.body.destroy()
     void reading
   }
-  browser = await launchBrowser()
+  try {
+    browser = await launchBrowser()
+  } catch (error) {
+    setupError = error // the test fails with it (no chromium: no skipping)
+  }
 }, 60_000)
+
+beforeEach(() => {
+  if (setupError) throw setupError
+})
 
 afterAll(async () => {
   stopEvents()

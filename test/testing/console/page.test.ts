@@ -6,27 +6,41 @@
  */
 import { writeFileSync } from 'node:fs'
 import type { Page } from 'puppeteer-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { TokenClient } from '../../../src/client.js'
+import { WATCH_MS } from '../../../src/testing/console/events.js'
 import { EXAMPLE, type LocalAuthority, startLocalAuthority } from '../../../src/testing/index.js'
 import { type HeadlessBrowser, launchBrowser, type WatchedPage } from '../../helpers/browser.js'
 
 const API = EXAMPLE.api.uri
 /** The page shows a request within this long of the client getting its answer. */
 const LIVE_MS = 1000
+/** Registrations and faults changed by the test (not by a request) are looked for every WATCH_MS. */
+const WATCHED_MS = WATCH_MS + LIVE_MS
 
 let authority: LocalAuthority
 let browser: HeadlessBrowser
 let watched: WatchedPage
 let page: Page
 
+let setupError: unknown
+
 beforeAll(async () => {
   authority = await startLocalAuthority({ console: true })
-  browser = await launchBrowser()
+  try {
+    browser = await launchBrowser()
+  } catch (error) {
+    setupError = error // each test fails with it (no chromium: no skipping)
+    return
+  }
   watched = await browser.open(authority.consoleUrl ?? '')
   page = watched.page
   await page.waitForFunction('document.getElementById("live").textContent === "live"', { timeout: 10_000 })
 }, 60_000)
+
+beforeEach(() => {
+  if (setupError) throw setupError
+})
 
 afterAll(async () => {
   await browser?.close()
@@ -112,7 +126,7 @@ describe('the console page', () => {
   afterAll(async () => {
     // the README's picture: these three requests, the first token's claims open
     const file = process.env.CONSOLE_SCREENSHOT
-    if (!file) return
+    if (!file || setupError) return
     await page.click(`${rowOf('admin', 200)} details summary`)
     await page.evaluate('window.scrollTo(0, 0)')
     writeFileSync(file, await page.screenshot({ type: 'png', fullPage: true }))
@@ -191,7 +205,7 @@ describe('faults', () => {
   it('shows faults queued by the test itself and a dropped connection', async () => {
     authority.faults.add({ route: 'token', kind: 'drop' })
     await page.waitForFunction('document.getElementById("fault-list").textContent.includes("drop")', {
-      timeout: LIVE_MS,
+      timeout: WATCHED_MS,
     })
     await expect(client('reader').getToken(API, { forceRefresh: true })).rejects.toThrow()
     await page.waitForSelector(rowOf('reader', 'dropped'), { timeout: LIVE_MS })
@@ -206,7 +220,7 @@ describe('registrations', () => {
     authority.clients.setAdminConsent(EXAMPLE.clients.unconsented.appId, API, true)
     await page.waitForFunction(
       'document.getElementById("registry").textContent.includes("daemon-unconsented → mywebapi: ReadOnly · admin consent given")',
-      { timeout: LIVE_MS },
+      { timeout: WATCHED_MS },
     )
     await client('unconsented').getToken(API)
     const roles = await page.waitForSelector(`${rowOf('unconsented', 200)} mark.role`, { timeout: LIVE_MS })

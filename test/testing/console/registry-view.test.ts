@@ -97,4 +97,19 @@ describe('the registry as the console shows it', () => {
       expect.objectContaining({ kind: 'secret', id: secret.id, expired: true, expiresAt: NOW - 1 }),
     )
   })
+
+  it('says which APIs get v2 tokens, and names a grant by ids when its client or API is gone', () => {
+    const { store, apis } = consoleSetup()
+    apis.update(EXAMPLE.api.uri, { accessTokenAcceptedVersion: 2 })
+    store.grants.push({
+      clientId: 'gone-client',
+      apiId: 'gone-api',
+      tenant: EXAMPLE.tenantId,
+      roles: [],
+      adminConsent: true,
+    })
+    const view = registryView(store, NOW)
+    expect(view.apis[0]?.tokenVersion).toBe(2)
+    expect(view.grants.at(-1)).toMatchObject({ clientName: 'gone-client', apiName: 'gone-api' })
+  })
 })

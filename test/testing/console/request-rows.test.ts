@@ -82,6 +82,13 @@ describe('a request row', () => {
     expect(unknown.auth).toBeUndefined()
   })
 
+  it('names no client that is not registered', () => {
+    const { store } = consoleSetup()
+    const row = requestRow(tokenEntry({ clientId: '00000000-0000-4000-8000-00000000abcd' }), 1, store)
+    expect(row.clientId).toBe('00000000-0000-4000-8000-00000000abcd')
+    expect(row.clientName).toBeUndefined()
+  })
+
   it("shows an issued token's header and claims with its roles", () => {
     const { store } = consoleSetup()
     const claims = claimsFor(EXAMPLE.clients.admin.appId, { roles: ['Admin'] })
