@@ -94,7 +94,7 @@ function renderRegistry(r) {
 function renderFaults(faults) {
   byId('fault-list').replaceChildren.apply(byId('fault-list'), faults.length ? faults.map(function (f) {
     var what = f.kind + (f.retryAfter !== undefined ? ', Retry-After ' + f.retryAfter : '')
-    return el('li', null, what + ' \\u00b7 ' + (f.route || 'any route') + ' \\u00b7 ' + (f.clientId || 'any client') + ' \\u00b7 ' + f.times + '\\u00d7')
+    return el('li', null, what + ' \\u00b7 ' + (f.route || 'any route') + ' \\u00b7 ' + (f.clientId || 'any client') + ' \\u00b7 ' + (f.times === 'unlimited' ? 'every time' : f.times + '\\u00d7'))
   }) : [el('li', null, 'none queued')])
 }
 

@@ -212,6 +212,12 @@ describe('faults', () => {
     expect(await text(rowOf('reader', 'dropped'))).toContain(
       'connection dropped without an answer (fault injected)',
     )
+    authority.faults.add({ route: 'metadata', kind: 'html', times: Number.POSITIVE_INFINITY })
+    await page.waitForFunction('document.getElementById("fault-list").textContent.includes("every time")', {
+      timeout: WATCHED_MS,
+    })
+    expect(await text('#fault-list')).toBe('html · metadata · any client · every time')
+    authority.faults.clear()
   })
 })
 
