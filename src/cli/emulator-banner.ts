@@ -28,6 +28,9 @@ export function emulatorBanner(input: BannerInput): string[] {
   const { authority, style } = input
   return [
     `${style.bold('Local authority')} listening at ${authority.url}`,
+    ...(authority.consoleUrl
+      ? [`  console     ${authority.consoleUrl} ${style.dim('(requests live, registrations, faults, decode)')}`]
+      : []),
     ...authority.tenants.list().flatMap((tenant) => tenantLines(input, tenant.id, tenant.domains)),
     ...authority.apis.list().map((api) => {
       const roles = api.appRoles.map((role) => role.value).join(', ') || 'none'

@@ -38,7 +38,7 @@ export async function runEmulator(
   if ('exit' in settings) return settings.exit
   const { port, https, issuer, config } = settings
   const registry = (config ? await readRegistryFile(config) : exampleRegistry()) as RegistryInput
-  const authority = await startLocalAuthority({ port, https, registry, issuer })
+  const authority = await startLocalAuthority({ port, https, registry, issuer, console: true })
   const style = styler(io.color)
   for (const line of emulatorBanner({ authority, registry, issuer, style })) io.out(line)
   if (authority.caPem) {

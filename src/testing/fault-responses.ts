@@ -8,6 +8,7 @@ import { MESSAGES } from './aadsts.js'
 import { AadstsError, type ErrorContext } from './errors.js'
 import type { Fault } from './faults.js'
 import { errorReply, type Reply, replyBody, textReply } from './reply.js'
+import type { DecodedToken } from './request-log.js'
 
 /**
  * The normal answer of a route, with what the log needs to know.
@@ -21,6 +22,8 @@ export interface Outcome {
   reply: Reply
   /** A token was issued. */
   issued: boolean
+  /** The decoded header and claims of the token issued (for the log; never the token itself). */
+  token?: DecodedToken
   errorCodes?: number[]
 }
 

@@ -35,7 +35,7 @@ export type {
   SubjectNameRecord,
   TenantRecord,
 } from './registry-types.js'
-export type { Counters, LoggedRequest, RequestLog } from './request-log.js'
+export type { Counters, DecodedToken, LoggedRequest, RequestLog } from './request-log.js'
 export { startLocalAuthority } from './server.js'
 export type { PublishedJwk, SigningKey, SigningKeyRing } from './signing-keys.js'
 export type { TenantDirectory } from './tenant-directory.js'

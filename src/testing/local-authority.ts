@@ -25,6 +25,8 @@ export interface LocalAuthority extends AsyncDisposable {
   readonly port: number
   /** The PEM certificate to trust (https mode), else `undefined`. */
   readonly caPem: string | undefined
+  /** The console page (`{url}/`) with `console: true`, else `undefined`. */
+  readonly consoleUrl: string | undefined
   readonly tenants: TenantDirectory
   readonly apis: ApiDirectory
   readonly clients: ClientDirectory

@@ -53,6 +53,8 @@ export interface MintRequest {
  */
 export interface MintedToken {
   accessToken: string
+  /** The JOSE header, decoded. */
+  header: Record<string, unknown>
   claims: Record<string, unknown>
   /** Epoch seconds. */
   notBefore: number
@@ -88,7 +90,7 @@ export async function mintAccessToken(request: MintRequest): Promise<MintedToken
   const accessToken = await new SignJWT(claims)
     .setProtectedHeader(header)
     .sign(request.key.certificate.privateKey)
-  return { accessToken, claims, notBefore: times.nbf, expiresOn: times.exp, expiresIn }
+  return { accessToken, header, claims, notBefore: times.nbf, expiresOn: times.exp, expiresIn }
 }
 
 type Times = { iat: number; nbf: number; exp: number }

@@ -20,6 +20,7 @@ const optionsSchema = z
     cloud: z.enum(['AzurePublic', 'AzureUSGovernment', 'AzureChina']).default('AzurePublic'),
     issuer: z.enum(['cloud', 'local']).default('cloud'),
     assertionSkewSeconds: z.number().int().nonnegative().default(300),
+    console: z.boolean().default(false),
   })
   .refine((options) => options.registry === undefined || options.registryFile === undefined, {
     error: 'give either registry or registryFile, not both',
@@ -31,6 +32,7 @@ const optionsSchema = z
  * @example
  * ```ts
  * const options: LocalAuthorityOptions = { https: true, registryFile: 'registry.json', now: () => fakeNow }
+ * const watched: LocalAuthorityOptions = { console: true } // open authority.consoleUrl in a browser
  * ```
  */
 export interface LocalAuthorityOptions {
@@ -52,6 +54,12 @@ export interface LocalAuthorityOptions {
   issuer?: 'cloud' | 'local'
   /** Clock skew allowed on assertion `exp`/`nbf`, seconds. @defaultValue 300 */
   assertionSkewSeconds?: number
+  /**
+   * Serve the console at `/`: a page showing the registrations, each request live (with the AADSTS
+   * codes explained and the claims of each token issued), the faults, and a decode box. Never shows
+   * a secret, an assertion, a key or a token. @defaultValue false
+   */
+  console?: boolean
 }
 
 /**

@@ -79,6 +79,7 @@ export async function handleRequest(
         ...entry,
         status: result.reply.status,
         ...(result.errorCodes ? { errorCodes: result.errorCodes } : {}),
+        ...(result.token ? { token: result.token } : {}),
       },
       result.issued,
     )

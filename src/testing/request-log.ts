@@ -41,6 +41,22 @@ export interface LoggedRequest {
   /** AADSTS codes of an error answer. */
   errorCodes?: number[]
   fault?: FaultKind
+  /** The decoded header and claims of the token issued, when one was (never the token itself). */
+  token?: DecodedToken
+}
+
+/**
+ * The decoded JOSE header and claims of an issued access token: what it says, without the token
+ * string or its signature.
+ *
+ * @example
+ * ```ts
+ * const roles: unknown = authority.requests.last()?.token?.claims.roles // ['Admin']
+ * ```
+ */
+export interface DecodedToken {
+  header: Record<string, unknown>
+  claims: Record<string, unknown>
 }
 
 /**
@@ -90,6 +106,7 @@ export interface Counters {
 export class RequestLog implements Iterable<LoggedRequest> {
   #entries: LoggedRequest[] = []
   #counters: Counters = emptyCounters()
+  readonly #listeners = new Set<(entry: LoggedRequest) => void>()
 
   /** Every logged request, oldest first (a copy). */
   all(): LoggedRequest[] {
@@ -117,9 +134,28 @@ export class RequestLog implements Iterable<LoggedRequest> {
     this.#counters = emptyCounters()
   }
 
+  /**
+   * Calls `listener` with each request recorded from now on, until the returned function is called.
+   *
+   * @example
+   * ```ts
+   * const stop = authority.requests.subscribe((entry) => seen.push(entry.status))
+   * stop()
+   * ```
+   */
+  subscribe(listener: (entry: LoggedRequest) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
   /** Records a request (internal). */
   record(entry: LoggedRequest, issued: boolean): void {
     this.#entries.push(entry)
+    this.#count(entry, issued)
+    for (const listener of this.#listeners) listener(entry)
+  }
+
+  #count(entry: LoggedRequest, issued: boolean): void {
     if (entry.route === 'unknown') return
     this.#counters[entry.route] += 1
     if (issued) this.#counters.issued += 1

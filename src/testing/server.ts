@@ -5,10 +5,12 @@
 import { ApiDirectory } from './api-directory.js'
 import { ClientDirectory } from './client-directory.js'
 import { cloudProfile } from './clouds.js'
+import { type LocalConsole, startConsole } from './console/console.js'
+import type { ConsoleSources } from './console/state.js'
 import { exampleRegistry } from './example-registry.js'
 import { FaultQueue } from './faults.js'
 import { FederationVerifier } from './federated.js'
-import { LOOPBACK, listen } from './http-listener.js'
+import { type Listener, LOOPBACK, listen } from './http-listener.js'
 import type { LocalAuthority } from './local-authority.js'
 import { type LocalAuthorityOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { type Directories, loadRegistry, readRegistryFile } from './registry.js'
@@ -41,10 +43,12 @@ export async function startLocalAuthority(options: LocalAuthorityOptions = {}): 
     resolved.https ? tlsCertificate() : undefined,
   ])
   let deps: HandlerDeps | undefined
+  let localConsole: LocalConsole | undefined
   const listener = await listen(
     (req, res) => {
-      if (deps) void handleRequest(req, res, deps)
-      else res.destroy()
+      if (!deps) res.destroy()
+      else if (localConsole?.handles(req)) localConsole.handle(req, res)
+      else void handleRequest(req, res, deps)
     },
     { port: resolved.port, ...(tls ? { tls: { key: tls.privateKeyPem, cert: tls.certificatePem } } : {}) },
   )
@@ -60,16 +64,30 @@ export async function startLocalAuthority(options: LocalAuthorityOptions = {}): 
     port: listener.port,
     signal: listener.signal,
   })
+  localConsole = resolved.console
+    ? openConsole(deps, { url, store: directories.store, log, faults })
+    : undefined
   return authorityHandle({
     url,
     port: listener.port,
     caPem: tls?.certificatePem,
+    consoleUrl: localConsole ? `${url}/` : undefined,
     directories,
     keys,
     log,
     faults,
-    close: listener.close,
+    close: () => closeAll(localConsole, listener),
   })
+}
+
+function openConsole(deps: HandlerDeps, sources: Omit<ConsoleSources, 'now'>): LocalConsole {
+  const { scheme, hosts, now } = deps.context
+  return startConsole({ ...sources, now }, { scheme, hosts })
+}
+
+async function closeAll(localConsole: LocalConsole | undefined, listener: Listener): Promise<void> {
+  localConsole?.close()
+  await listener.close()
 }
 
 async function loadDirectories(options: ResolvedOptions): Promise<Directories> {
@@ -145,7 +163,12 @@ function handlerDeps(
 }
 
 function authorityHandle(
-  parts: Parts & { port: number; caPem: string | undefined; close: () => Promise<void> },
+  parts: Parts & {
+    port: number
+    caPem: string | undefined
+    consoleUrl: string | undefined
+    close: () => Promise<void>
+  },
 ): LocalAuthority {
   const { url, directories, log } = parts
   const versioned = (v2: string, v1: string) => (version: 'v1' | 'v2' | undefined) =>
@@ -154,6 +177,7 @@ function authorityHandle(
     url,
     port: parts.port,
     caPem: parts.caPem,
+    consoleUrl: parts.consoleUrl,
     tenants: directories.tenants,
     apis: directories.apis,
     clients: directories.clients,

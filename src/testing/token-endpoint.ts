@@ -51,15 +51,16 @@ export interface TokenCall {
 }
 
 /**
- * A granted token: the body to send and the decoded claims (for the request log).
+ * A granted token: the body to send and the decoded header and claims (for the request log).
  *
  * @example
  * ```ts
- * const { body, claims } = await issueToken(call, deps)
+ * const { body, header, claims } = await issueToken(call, deps)
  * ```
  */
 export interface TokenGrant {
   body: V1TokenBody | V2TokenBody
+  header: Record<string, unknown>
   claims: Record<string, unknown>
 }
 
@@ -105,7 +106,7 @@ export async function issueToken(call: TokenCall, deps: TokenEndpointDeps): Prom
     call.version === 'v2'
       ? v2TokenBody(token, api.refreshInSeconds)
       : v1TokenBody(token, api.refreshInSeconds, resource)
-  return { body, claims: token.claims }
+  return { body, header: token.header, claims: token.claims }
 }
 
 function checkGrantType(grantType: string | undefined): void {

@@ -47,7 +47,8 @@ export async function answerToken(request: TokenRouteRequest, deps: TokenEndpoin
       now: context.now,
     }
     const granted = await issueToken(call, deps)
-    return { reply: jsonReply(200, granted.body, context.traceId), issued: true }
+    const token = { header: granted.header, claims: granted.claims }
+    return { reply: jsonReply(200, granted.body, context.traceId), issued: true, token }
   } catch (error) {
     if (!(error instanceof AadstsError)) throw error
     return { reply: errorReply(error, context), issued: false, errorCodes: [error.code] }

@@ -189,3 +189,21 @@ it('with --https, a node started with NODE_EXTRA_CA_CERTS set to the printed CA 
     rmSync(directory, { recursive: true, force: true })
   }
 })
+
+it('prints the console URL and serves the console page there', async () => {
+  const run = captureIo()
+  let stop!: () => void
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve
+  })
+  const exit = runEmulator([], run.io, stopped)
+  await vi.waitFor(() => expect(run.stdout).toContain('Ctrl-C'), { timeout: 10_000 })
+  const url = run.stdout.match(/listening at (\S+)/)?.[1] ?? ''
+  const consoleUrl = run.stdout.match(/console\s+(\S+)/)?.[1] ?? ''
+  expect(consoleUrl).toBe(`${url}/`)
+  const page = await request(consoleUrl)
+  expect(page.statusCode).toBe(200)
+  expect(await page.body.text()).toContain('<title>Local authority console</title>')
+  stop()
+  expect(await exit).toBe(0)
+})
