@@ -62,6 +62,7 @@ describe('the option interfaces', () => {
     ['TokenRequest', tokenRequestSchema],
     ['ClientSecretOptions', KIND_SCHEMAS.clientSecret],
     ['CertificateOptions', KIND_SCHEMAS.certificate],
+    ['CertificateKeyOptions', KIND_SCHEMAS.certificate.shape.certificate],
     ['CertificateFileOptions', KIND_SCHEMAS.certificatePath],
     ['ClientAssertionOptions', KIND_SCHEMAS.clientAssertion],
     ['FederatedTokenFileOptions', KIND_SCHEMAS.federatedTokenFile],
@@ -114,21 +115,32 @@ function docOf(node: ts.Node): { doc: string; tags: string[] } {
   }
 }
 
-/** The members of every exported interface of `paths`, with their TSDoc. */
+/** The members of every exported interface of `paths` (inherited ones included), with their TSDoc. */
 function interfaceMembers(paths: string[]): Map<string, Member[]> {
-  const out = new Map<string, Member[]>()
+  const declarations = new Map<string, ts.InterfaceDeclaration>()
   for (const path of paths) {
     for (const statement of parse(path).statements) {
-      if (!ts.isInterfaceDeclaration(statement) || statement.name.text === 'Logger') continue
-      const list = statement.members.filter(ts.isPropertySignature).map((member) => ({
-        name: member.name.getText(),
-        optional: member.questionToken !== undefined,
-        ...docOf(member),
-      }))
-      out.set(statement.name.text, list)
+      if (ts.isInterfaceDeclaration(statement) && statement.name.text !== 'Logger')
+        declarations.set(statement.name.text, statement)
     }
   }
-  return out
+  const membersOf = (declaration: ts.InterfaceDeclaration): Member[] => {
+    const inherited = (declaration.heritageClauses ?? []).flatMap((clause) =>
+      clause.types.flatMap((type) => {
+        const parent = declarations.get(type.expression.getText())
+        if (parent === undefined)
+          throw new Error(`${type.expression.getText()} is not in ${paths.join(', ')}`)
+        return membersOf(parent)
+      }),
+    )
+    const own = declaration.members.filter(ts.isPropertySignature).map((member) => ({
+      name: member.name.getText(),
+      optional: member.questionToken !== undefined,
+      ...docOf(member),
+    }))
+    return [...inherited, ...own]
+  }
+  return new Map([...declarations].map(([name, declaration]) => [name, membersOf(declaration)]))
 }
 
 /** Every exported interface and type alias of `paths`, with its TSDoc tags. */

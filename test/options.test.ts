@@ -43,8 +43,9 @@ describe('TokenClient options', () => {
     ['clientId', 'GUID', { ...valid, clientId: 'my-app' }],
     ['clientId', 'is empty', { ...valid, clientId: '' }],
     ['credential.clientSecret', 'is empty', { ...valid, credential: { clientSecret: '' } }],
-    ['credential.clientSecret', 'required', { ...valid, credential: {} }],
-    ['credential', 'unknown option(s): extra', { ...valid, credential: { clientSecret: SECRET, extra: 1 } }],
+    ['credential', 'names no credential', { ...valid, credential: {} }],
+    ['credential.clientSecret', 'required', { ...valid, credential: { clientSecret: undefined } }],
+    ['credential.extra', 'unknown option', { ...valid, credential: { clientSecret: SECRET, extra: 1 } }],
     ['cloud', 'AzurePublic', { ...valid, cloud: 'AzureMars' }],
     [
       'authorityHost',
@@ -65,7 +66,7 @@ describe('TokenClient options', () => {
     ['http.dispatcher', 'Dispatcher', { ...valid, http: { dispatcher: {} } }],
     ['logger', 'console', { ...valid, logger: {} }],
     ['clock', 'now()', { ...valid, clock: { now: 5 } }],
-    ['', 'unknown option(s): tenantId', { ...valid, tenantId: TENANT }],
+    ['tenantId', 'unknown option: did you mean tenant?', { ...valid, tenantId: TENANT }],
     [
       'authorityHost',
       "tenant: 'contoso.onmicrosoft.com'",
