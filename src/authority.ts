@@ -179,7 +179,14 @@ export function tokenEndpointUrl(authorityHost: string, tenant: string, version:
   return `${authorityHost}/${encodeURIComponent(tenant)}/${path}`
 }
 
-/** An authority host URL (checked by {@link authorityHostProblem}) as `scheme://host[:port]`. */
+/**
+ * An authority host URL (checked by {@link authorityHostProblem}) as `scheme://host[:port]`.
+ *
+ * @example
+ * ```ts
+ * normalizeAuthorityHost('https://login.microsoftonline.com/') // 'https://login.microsoftonline.com'
+ * ```
+ */
 export function normalizeAuthorityHost(value: string): string {
   return new URL(value).origin
 }

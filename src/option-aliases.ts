@@ -5,13 +5,27 @@
  */
 import { cloudOfOrigin, splitAuthority } from './authority.js'
 
-/** What an advice function is told: the value under the unknown key, and the options valid there. */
+/**
+ * What an advice function is told: the value under the unknown key, and the options valid there.
+ *
+ * @example
+ * ```ts
+ * const advice = ({ known }: AdviceContext) => ({ to: known.includes('passphrase') ? 'passphrase' : 'clientSecret' })
+ * ```
+ */
 export interface AdviceContext {
   readonly value: unknown
   readonly known: readonly string[]
 }
 
-/** A sentence saying where the key belongs, or `{ to }`: the option meant (when valid there). */
+/**
+ * A sentence saying where the key belongs, or `{ to }`: the option meant (when valid there).
+ *
+ * @example
+ * ```ts
+ * const said: Said = 'it belongs inside http: write http: { timeoutMs }'
+ * ```
+ */
 export type Said = string | { readonly to: string }
 
 /**

@@ -10,7 +10,14 @@ import { ConfigurationError } from './errors.js'
 import { type AliasTable, type KeyAdvice, normalizeKey } from './option-aliases.js'
 import { keysAt } from './schema-keys.js'
 
-/** An issue as a zod check pushes it. */
+/**
+ * An issue as a zod check pushes it.
+ *
+ * @example
+ * ```ts
+ * const issue: OptionIssue = { code: 'custom', input: undefined, path: ['tenant'], message: 'is empty' }
+ * ```
+ */
 export type OptionIssue = z.core.$ZodRawIssue
 
 /**

@@ -1,7 +1,8 @@
 /**
- * Every option of the library, as zod schemas: the one source of truth for validation and types.
- * A failure becomes one {@link ConfigurationError} naming the option's path and the fix; no value of
- * an option (a secret above all) is ever echoed.
+ * The schemas of the client's options and of `getToken`'s arguments: validation, once. The public types
+ * are the interfaces of `option-types.ts` and `credential-options.ts` (documented field by field), proven
+ * equal to these schemas' input types by a test. A failure becomes one `ConfigurationError` naming the
+ * option and the fix (`option-problems.ts`); no value of an option (a secret above all) is ever echoed.
  */
 import type { Dispatcher } from 'undici'
 import { z } from 'zod'
@@ -72,18 +73,39 @@ const tokenStoreSchema = z.custom<TokenStore>(
 
 // The fields' meanings and defaults are documented once, on the interfaces of option-types.ts.
 
-/** The schema of {@link CacheOptions}. */
+/**
+ * The schema of {@link CacheOptions}.
+ *
+ * @example
+ * ```ts
+ * cacheSchema.safeParse(input).success
+ * ```
+ */
 export const cacheSchema = z.strictObject({
   maxEntries: z.int().positive().optional(),
   store: tokenStoreSchema.optional(),
 })
 
-/** The schema of {@link RefreshOptions}. */
+/**
+ * The schema of {@link RefreshOptions}.
+ *
+ * @example
+ * ```ts
+ * refreshSchema.safeParse(input).success
+ * ```
+ */
 export const refreshSchema = z.strictObject({
   windowMs: z.int().nonnegative().optional(),
 })
 
-/** The schema of {@link HttpOptions}. */
+/**
+ * The schema of {@link HttpOptions}.
+ *
+ * @example
+ * ```ts
+ * httpSchema.safeParse(input).success
+ * ```
+ */
 export const httpSchema = z.strictObject({
   dispatcher: dispatcherSchema.optional(),
   timeoutMs: z.int().positive().optional(),
@@ -191,7 +213,14 @@ export function parseTokenClientOptions(input: unknown): ValidTokenClientOptions
 
 const scopeList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional()
 
-/** The schema of {@link TokenRequest}. */
+/**
+ * The schema of {@link TokenRequest}.
+ *
+ * @example
+ * ```ts
+ * tokenRequestSchema.safeParse(input).success
+ * ```
+ */
 export const tokenRequestSchema = z.strictObject({ scope: scopeList, resource: scopeList })
 
 /**
@@ -210,7 +239,14 @@ export function parseTokenRequest(input: unknown): TokenRequest {
   })
 }
 
-/** The schema of {@link GetTokenOptions}. */
+/**
+ * The schema of {@link GetTokenOptions}.
+ *
+ * @example
+ * ```ts
+ * getTokenOptionsSchema.safeParse(input).success
+ * ```
+ */
 export const getTokenOptionsSchema = z.strictObject({
   tenant: textOption('is empty: give the tenant id or a verified domain, or omit it').optional(),
   claims: z.string().min(1).optional(),

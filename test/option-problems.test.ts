@@ -98,6 +98,17 @@ describe('an unknown option key', () => {
     ],
     ['credential.privateKey', { ...valid, credential: { privateKey: 'k' } }, 'certificate: { privateKey'],
     [
+      'credential.passphrase',
+      { ...valid, credential: { certificate: { privateKey: 'k' }, passphrase: 'p' } },
+      'inside certificate',
+    ],
+    ['authority', { ...valid, authority: 'contoso' }, 'authorityHost (scheme and host'],
+    [
+      'auth',
+      { auth: { clientId: CLIENT_ID, clientCertificate: { thumbprint: 'AB', privateKey: 'k' } } },
+      'credential: { certificate: { privateKey, certificate } }',
+    ],
+    [
       'credential.thumbprint',
       { ...valid, credential: { certificatePath: '/c.pem', thumbprint: 'AB' } },
       'computed',
