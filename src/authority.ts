@@ -62,6 +62,110 @@ export function insecureUrlProblem(url: URL): string | undefined {
 }
 
 /**
+ * Why `value` cannot be the token endpoint, or `undefined` when it can: an absolute URL with its scheme,
+ * https (http for loopback hosts only), without a user name or password and without a fragment
+ * (RFC 6749 §3.2). The message never repeats the value.
+ *
+ * @example
+ * ```ts
+ * tokenEndpointProblem('https://svc:pw@idp.example.com/token') // 'holds a user name or password …'
+ * ```
+ */
+export function tokenEndpointProblem(value: string): string | undefined {
+  const parsed = parseUrlOption(value)
+  if (typeof parsed === 'string') return parsed
+  return parsed.hash !== '' ? 'has a fragment (#…): a token endpoint has none (RFC 6749 §3.2).' : undefined
+}
+
+/**
+ * Why `value` cannot be an authority host, or `undefined` when it can: like a token endpoint, and the
+ * scheme and host (and port) only, so that the tenant goes in `tenant` and the URL is built exactly.
+ * The message names the fix; it never repeats a user name, a password or anything but the origin and
+ * a tenant it recognises.
+ *
+ * @example
+ * ```ts
+ * authorityHostProblem('https://login.microsoftonline.com') // undefined
+ * authorityHostProblem('https://login.microsoftonline.com/contoso.onmicrosoft.com') // '… tenant: …'
+ * ```
+ */
+export function authorityHostProblem(value: string): string | undefined {
+  const parsed = parseUrlOption(value)
+  if (typeof parsed === 'string') return parsed
+  if (parsed.search !== '' || value.includes('?')) {
+    return `has a query (?…): give the scheme and host only, e.g. ${parsed.origin}.`
+  }
+  if (parsed.hash !== '' || value.includes('#')) {
+    return `has a fragment (#…): give the scheme and host only, e.g. ${parsed.origin}.`
+  }
+  const segments = parsed.pathname.split('/').filter((s) => s !== '')
+  if (segments.length === 0) return undefined
+  return pathProblem(parsed.origin, segments)
+}
+
+function pathProblem(origin: string, segments: string[]): string {
+  const first = segments[0] ?? ''
+  const tenant = tenantProblem(first) === undefined ? first : undefined
+  const split = tenant === undefined ? '' : ` Write authorityHost: '${origin}', tenant: '${tenant}'.`
+  if (segments.at(-1) === 'token') {
+    return `is a token endpoint, not an authority host: give the scheme and host only (${origin}) and the tenant in tenant, or give tokenEndpoint for a server other than Entra.${split}`
+  }
+  return `has a path: authorityHost is the scheme and host only (${origin}); the tenant goes in tenant.${split}`
+}
+
+/** `value` parsed as a URL option, or why it cannot be one (never repeating the value). */
+function parseUrlOption(value: string): URL | string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    return URL.canParse(value) || value.includes('.') || value.startsWith('//')
+      ? 'has no scheme: start it with https:// (or http:// for a loopback host), e.g. https://login.microsoftonline.com.'
+      : 'is not a valid URL: give an absolute https URL, e.g. https://login.microsoftonline.com.'
+  }
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return 'is not a valid URL: give an absolute https URL, e.g. https://login.microsoftonline.com.'
+  }
+  if (url.username !== '' || url.password !== '') {
+    return 'holds a user name or password (user:password@): remove them. Credentials go in credential, never in a URL, which is logged and shown.'
+  }
+  return insecureUrlProblem(url) ?? url
+}
+
+/**
+ * MSAL's `authority` (`https://login.microsoftonline.com/{tenant}`) split into this library's
+ * `authorityHost` and `tenant` (undefined when the segment is no tenant we accept, e.g. `common`), or
+ * `undefined` when it is not such a URL.
+ *
+ * @example
+ * ```ts
+ * splitAuthority('https://login.microsoftonline.com/contoso.onmicrosoft.com')
+ * // { authorityHost: 'https://login.microsoftonline.com', tenant: 'contoso.onmicrosoft.com' }
+ * ```
+ */
+export function splitAuthority(
+  value: unknown,
+): { authorityHost: string; tenant: string | undefined } | undefined {
+  if (typeof value !== 'string' || !URL.canParse(value)) return undefined
+  const url = new URL(value)
+  if (url.username !== '' || url.password !== '' || insecureUrlProblem(url) !== undefined) return undefined
+  const first = url.pathname.split('/').find((s) => s !== '') ?? ''
+  return { authorityHost: url.origin, tenant: tenantProblem(first) === undefined ? first : undefined }
+}
+
+/**
+ * The cloud whose authority host is `origin`, if any.
+ *
+ * @example
+ * ```ts
+ * cloudOfOrigin('https://login.microsoftonline.us') // 'AzureUSGovernment'
+ * ```
+ */
+export function cloudOfOrigin(origin: string): CloudName | undefined {
+  return (Object.keys(CLOUD_HOSTS) as CloudName[]).find((cloud) => CLOUD_HOSTS[cloud] === origin)
+}
+
+/**
  * The token endpoint URL of `tenant` at `authorityHost`, exactly as Entra expects it.
  *
  * @example
@@ -75,8 +179,14 @@ export function tokenEndpointUrl(authorityHost: string, tenant: string, version:
   return `${authorityHost}/${encodeURIComponent(tenant)}/${path}`
 }
 
-/** An authority host URL as `scheme://host[:port][/path]`, without a trailing slash. */
+/**
+ * An authority host URL (checked by {@link authorityHostProblem}) as `scheme://host[:port]`.
+ *
+ * @example
+ * ```ts
+ * normalizeAuthorityHost('https://login.microsoftonline.com/') // 'https://login.microsoftonline.com'
+ * ```
+ */
 export function normalizeAuthorityHost(value: string): string {
-  const url = new URL(value)
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+  return new URL(value).origin
 }

@@ -12,11 +12,11 @@ import { createCredential } from './credentials/create.js'
 import type { Credential } from './credentials/credential.js'
 import { type Environment, optionsFromEnvironment } from './env.js'
 import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './fetch.js'
+import { checkGetTokenOptions, checkResourceArgument } from './get-token-arguments.js'
 import { type AuthRoutes, createAuthInterceptor } from './interceptor.js'
 import {
   type GetTokenOptions,
   type Logger,
-  parseGetTokenOptions,
   parseTokenClientOptions,
   type TokenClientOptions,
   type TokenRequest,
@@ -39,7 +39,6 @@ const DEFAULTS = {
 } as const
 
 const USER_AGENT = `oauth-client-credentials/${VERSION} node/${process.versions.node}`
-const GET_TOKEN_OPTION_KEYS = new Set(['tenant', 'claims', 'forceRefresh', 'signal'])
 
 interface HttpSettings {
   dispatcher: Dispatcher | undefined
@@ -154,6 +153,7 @@ export class TokenClient {
    */
   getToken(resource: string | TokenRequest, options?: GetTokenOptions): Promise<AccessToken> {
     try {
+      checkResourceArgument(resource, this.#authority.kind)
       if (options === undefined) return this.#cache.lookup(this.#targets.resolve(resource, undefined))
       const checked = checkGetTokenOptions(options)
       const target = this.#targets.resolve(resource, checked.tenant)
@@ -336,17 +336,4 @@ function authorityOf(o: ValidTokenClientOptions): AuthorityConfig {
 function storeKeyPrefix(authority: AuthorityConfig, clientId: string): string {
   const where = authority.kind === 'entra' ? authority.authorityHost : authority.tokenEndpoint
   return `${where}\u0000${clientId}`
-}
-
-/** Per-call options: a cheap check first, the zod schema for the error message when it fails. */
-function checkGetTokenOptions(options: GetTokenOptions): GetTokenOptions {
-  const valid =
-    typeof options === 'object' &&
-    options !== null &&
-    Object.keys(options).every((key) => GET_TOKEN_OPTION_KEYS.has(key)) &&
-    (options.tenant === undefined || typeof options.tenant === 'string') &&
-    (options.claims === undefined || (typeof options.claims === 'string' && options.claims.length > 0)) &&
-    (options.forceRefresh === undefined || typeof options.forceRefresh === 'boolean') &&
-    (options.signal === undefined || options.signal instanceof AbortSignal)
-  return valid ? options : parseGetTokenOptions(options)
 }

@@ -26,9 +26,19 @@ export {
 export { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './fetch.js'
 export { type AuthInterceptorOptions, type AuthRoutes, createAuthInterceptor } from './interceptor.js'
 export type {
+  CacheOptions,
+  CertificateFileOptions,
+  CertificateKeyOptions,
+  CertificateOptions,
+  CertificateSigningOptions,
+  ClientAssertionOptions,
+  ClientSecretOptions,
   CredentialOptions,
+  FederatedTokenFileOptions,
   GetTokenOptions,
+  HttpOptions,
   Logger,
+  RefreshOptions,
   TokenClientOptions,
   TokenRequest,
 } from './options.js'

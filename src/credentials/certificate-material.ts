@@ -7,7 +7,9 @@ import type { JWTHeaderParameters } from 'jose'
 import { CredentialError } from '../errors.js'
 import { checkChainOrder, checkRsaKey, checkValidity, leafFirst } from './certificate-checks.js'
 import {
+  CERTIFICATE_FILE_KEY_HINT,
   type CertificateInput,
+  holdsOnlyCertificates,
   type ImportedKey,
   importCertificates,
   importPrivateKey,
@@ -117,6 +119,9 @@ export function loadCertificateFile(
   settings: SigningSettings,
   now: number,
 ): LoadedCertificate {
+  if (holdsOnlyCertificates(contents)) {
+    throw new CredentialError('holds a certificate but no private key.', { hint: CERTIFICATE_FILE_KEY_HINT })
+  }
   const imported = importPrivateKey(contents, passphrase)
   if (imported.certificates.length === 0) {
     throw new CredentialError('the file holds a private key but no certificate: it must hold both.', {

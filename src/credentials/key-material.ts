@@ -46,6 +46,21 @@ export interface ImportedKey {
   readonly fromPkcs12: boolean
 }
 
+const PUBLIC_HALF = 'A .cer or .crt file (what the app registration holds) is the public half only.'
+const KEY_VALUE_HINT = `Give the private key (PEM with BEGIN PRIVATE KEY, or a PKCS#12 file) as privateKey and the certificate beside it: certificate: { privateKey: keyPem, certificate: certPem }. ${PUBLIC_HALF}`
+const PKCS12_KEY_HINT =
+  "Export it again with its private key (Windows: 'Yes, export the private key'), or build one: openssl pkcs12 -export -inkey client.key.pem -in client.cert.pem -out client.pfx."
+
+/**
+ * What to do when a certificate file holds no private key.
+ *
+ * @example
+ * ```ts
+ * new CredentialError('holds a certificate but no private key.', { hint: CERTIFICATE_FILE_KEY_HINT })
+ * ```
+ */
+export const CERTIFICATE_FILE_KEY_HINT = `certificatePath needs the private key too: put both in one PEM (cat client.key.pem client.cert.pem > client.pem), or export a PKCS#12 file with the key (openssl pkcs12 -export -inkey client.key.pem -in client.cert.pem -out client.pfx). ${PUBLIC_HALF}`
+
 const PEM_KEY = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
 
@@ -71,6 +86,30 @@ export function importPrivateKey(input: PrivateKeyInput, passphrase: string | un
   const der = bytes as Buffer
   if (looksLikePkcs12(der)) return importPkcs12(der, passphrase)
   return { key: importDerKey(der, passphrase), certificates: [], fromPkcs12: false }
+}
+
+/**
+ * Whether `input` holds one or more certificates and no private key: PEM certificate blocks without a
+ * key block, or the DER of a certificate.
+ *
+ * @example
+ * ```ts
+ * holdsOnlyCertificates(readFileSync('client.cer')) // true: the public half only
+ * ```
+ */
+export function holdsOnlyCertificates(input: string | Uint8Array): boolean {
+  const bytes =
+    typeof input === 'string' ? undefined : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
+  const text = typeof input === 'string' ? input : pemText(bytes as Buffer)
+  if (text !== undefined) return !/PRIVATE KEY-----/.test(text) && /-----BEGIN CERTIFICATE-----/.test(text)
+  const der = bytes as Buffer
+  if (looksLikePkcs12(der)) return false
+  try {
+    new X509Certificate(der)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -137,6 +176,9 @@ function pemText(bytes: Buffer): string | undefined {
 
 function importPem(text: string, passphrase: string | undefined): ImportedKey {
   const block = PEM_KEY.exec(text)
+  if (block === null && holdsOnlyCertificates(text)) {
+    throw new CredentialError('privateKey holds a certificate but no private key.', { hint: KEY_VALUE_HINT })
+  }
   if (block === null) {
     throw new CredentialError('privateKey holds no "BEGIN PRIVATE KEY" PEM block.', {
       hint: text.includes('-----BEGIN')
@@ -155,6 +197,9 @@ function importDerKey(der: Buffer, passphrase: string | undefined): KeyObject {
     } catch (error) {
       if (isPassphraseProblem(error)) throw passphraseError(passphrase)
     }
+  }
+  if (holdsOnlyCertificates(der)) {
+    throw new CredentialError('privateKey holds a certificate but no private key.', { hint: KEY_VALUE_HINT })
   }
   throw new CredentialError('privateKey is neither PEM, a PKCS#8 or PKCS#1 DER key, nor a PKCS#12 file.')
 }
@@ -175,7 +220,11 @@ function importPkcs12(der: Buffer, passphrase: string | undefined): ImportedKey 
     })
   }
   const [first] = contents.keys
-  if (first === undefined || contents.keys.length > 1) {
+  if (first === undefined) {
+    const what = contents.certificates.length > 0 ? 'a certificate but no private key' : 'no private key'
+    throw new CredentialError(`the PKCS#12 file holds ${what}.`, { hint: PKCS12_KEY_HINT })
+  }
+  if (contents.keys.length > 1) {
     throw new CredentialError(
       `the PKCS#12 file holds ${contents.keys.length} private keys: it must hold exactly one.`,
     )
@@ -198,11 +247,16 @@ function createKey(options: KeyOptions, passphrase: string | undefined): KeyObje
 }
 
 function passphraseError(passphrase: string | undefined): CredentialError {
+  const padded = passphrase !== undefined && passphrase.trim() !== passphrase
   return new CredentialError(
     passphrase === undefined
       ? 'the private key is encrypted: give passphrase.'
       : 'the passphrase is wrong for the encrypted private key.',
-    { hint: 'Check passphrase (AZURE_CLIENT_CERTIFICATE_PASSWORD).' },
+    {
+      hint: padded
+        ? 'Check passphrase (AZURE_CLIENT_CERTIFICATE_PASSWORD): it starts or ends with whitespace; if it was read from a file, trim the newline.'
+        : 'Check passphrase (AZURE_CLIENT_CERTIFICATE_PASSWORD).',
+    },
   )
 }
 

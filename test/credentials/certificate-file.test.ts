@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto'
 import { copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,6 +16,7 @@ import {
   thumbprints,
   verifyAssertion,
 } from './fixtures.js'
+import { certBag, dataContent, pfx } from './pkcs12-builder.js'
 
 const CLIENT_ID = '55b2a7ec-73f3-45c2-af08-21ecc33dc40e'
 const ENDPOINT = 'https://login.microsoftonline.com/f6aba1d9-da41-4ea3-8f30-4970725586a8/oauth2/v2.0/token'
@@ -31,6 +33,16 @@ afterEach(() => {
 function replaceWith(path: string, name: string): void {
   copyFileSync(fixturePath(name), `${path}.new`)
   renameSync(`${path}.new`, path)
+}
+
+function certificateFileRefusal(path: string): CredentialError {
+  try {
+    new CertificateFileCredential({ certificatePath: path }, { clock: fixtureClock() })
+  } catch (error) {
+    expect(error).toBeInstanceOf(CredentialError)
+    return error as CredentialError
+  }
+  throw new Error('expected the file to be refused')
 }
 
 async function sentThumbprint(credential: CertificateFileCredential, clock: { now(): number }) {
@@ -111,6 +123,27 @@ describe('a certificate given by path', () => {
     expect(() => new CertificateFileCredential({ certificatePath: path }, { clock: fixtureClock() })).toThrow(
       /^certificate file .*key\.pem: the file holds a private key but no certificate/,
     )
+  })
+
+  it.each(['rsa.cert.pem', 'rsa.cert.der', 'chain.pem'])(
+    'says a file holding only a certificate (%s) has no private key, and how to add it',
+    (name) => {
+      const path = join(dir, 'client.pem')
+      replaceWith(path, name)
+      const error = certificateFileRefusal(path)
+      expect(error.message).toBe(`certificate file ${path}: holds a certificate but no private key.`)
+      expect(error.hint).toContain('cat client.key.pem client.cert.pem > client.pem')
+      expect(error.hint).toContain('openssl pkcs12 -export')
+    },
+  )
+
+  it('says a PKCS#12 file holding only a certificate has no private key', () => {
+    const certificate = new X509Certificate(fixtureText('rsa.cert.pem')).raw
+    const path = join(dir, 'client.pfx')
+    writeFileSync(path, pfx([dataContent([certBag(certificate)])]))
+    const error = certificateFileRefusal(path)
+    expect(error.message).toContain('no private key')
+    expect(error.hint).toContain('openssl pkcs12 -export')
   })
 
   it('prints and serialises with its path and thumbprint, never its key or passphrase', () => {

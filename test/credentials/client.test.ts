@@ -253,7 +253,7 @@ describe('credential option validation', () => {
       'credential.certificate.certificate',
       /must be PEM text/,
     ],
-    [{ certificate: { ...certificate, pfx: 'x' } }, 'credential.certificate', /unknown option\(s\): pfx/],
+    [{ certificate: { ...certificate, pfx: 'x' } }, 'credential.certificate.pfx', /unknown option/],
     [{ certificatePath: '' }, 'credential.certificatePath', /is empty/],
     [{ certificatePath: 'a.pem', sendCertificateChain: 'yes' }, 'credential.sendCertificateChain', /./],
     [{ clientAssertion: 7 }, 'credential.clientAssertion', /non-empty JWT string or a function/],
@@ -261,7 +261,7 @@ describe('credential option validation', () => {
     [
       { clientSecret: 'x', certificatePath: 'a.pem' },
       'credential',
-      /more than one credential kind: give exactly one of/,
+      /more than one credential kind \(clientSecret, certificatePath\): give exactly one of/,
     ],
     [
       { certificate: { privateKey: 'x' }, federatedTokenFile: 'f' },

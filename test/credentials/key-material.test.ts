@@ -35,10 +35,21 @@ describe('importCertificates', () => {
 })
 
 describe('importPrivateKey', () => {
-  it('asks for the key, not only the certificate, when PEM holds only a certificate', () => {
-    const error = refusal(() => importPrivateKey(fixtureText('rsa.cert.pem'), undefined))
-    expect(error.message).toBe('privateKey holds no "BEGIN PRIVATE KEY" PEM block.')
-    expect(error.hint).toBe('Give the private key (PKCS#8 or PKCS#1 PEM), not only the certificate.')
+  it.each([
+    ['PEM text', fixtureText('rsa.cert.pem')],
+    ['PEM bytes', fixture('rsa.cert.pem')],
+    ['DER bytes', fixture('rsa.cert.der')],
+  ])('says "no private key" when privateKey holds only a certificate (%s)', (_name, input) => {
+    const error = refusal(() => importPrivateKey(input, undefined))
+    expect(error.message).toBe('privateKey holds a certificate but no private key.')
+    expect(error.hint).toContain('certificate: { privateKey: keyPem, certificate: certPem }')
+  })
+
+  it('adds a trailing-newline hint when a wrong passphrase ends with whitespace', () => {
+    const error = refusal(() => importPrivateKey(fixtureText('rsa.encrypted.pem'), 'wrong-passphrase\n'))
+    expect(error.message).toBe('the passphrase is wrong for the encrypted private key.')
+    expect(error.hint).toContain('ends with whitespace')
+    expect(error.hint).not.toContain('wrong-passphrase')
   })
 
   it('reports a malformed PKCS#12 file without a passphrase hint', () => {
@@ -47,14 +58,17 @@ describe('importPrivateKey', () => {
     expect(error.hint).toBeUndefined()
   })
 
-  it.each([
-    ['no private key', [certBag(certificateDer)], 0],
-    ['two private keys', [bag(P12_OID.KEY_BAG, keyDer), bag(P12_OID.KEY_BAG, keyDer)], 2],
-  ])('refuses a PKCS#12 file with %s', (_name, bags, count) => {
-    const bytes = pfx([dataContent(bags)])
+  it('refuses a PKCS#12 file with two private keys', () => {
+    const bytes = pfx([dataContent([bag(P12_OID.KEY_BAG, keyDer), bag(P12_OID.KEY_BAG, keyDer)])])
     expect(refusal(() => importPrivateKey(bytes, undefined)).message).toBe(
-      `the PKCS#12 file holds ${count} private keys: it must hold exactly one.`,
+      'the PKCS#12 file holds 2 private keys: it must hold exactly one.',
     )
+  })
+
+  it('says "no private key" for a PKCS#12 file holding only a certificate, with the fix', () => {
+    const error = refusal(() => importPrivateKey(pfx([dataContent([certBag(certificateDer)])]), undefined))
+    expect(error.message).toBe('the PKCS#12 file holds a certificate but no private key.')
+    expect(error.hint).toContain('openssl pkcs12 -export')
   })
 
   it('reads the one key of a PKCS#12 file with its certificates, marked as from PKCS#12', () => {

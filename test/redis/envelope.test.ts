@@ -158,7 +158,7 @@ describe('createRedisStore options', () => {
     [{ operationTimeoutMs: 0 }, 'operationTimeoutMs'],
     [{ prefix: '' }, 'prefix'],
     [{ logger: {} }, 'logger'],
-    [{ leaseMS: 5 }, ''],
+    [{ leaseMS: 5 }, 'leaseMS'],
   ])('refuses %o, naming %s, never echoing a key', (options, path) => {
     let error: unknown
     try {

@@ -1,0 +1,149 @@
+/**
+ * The public shapes of the `credential` option, one interface per kind, written out so that a hover shows
+ * what each field means and its default. `test/option-types.test.ts` proves them equal to the input
+ * types of the schemas in `credential-schema.ts`, which validate them.
+ */
+import type { ClientAssertionCallback } from './credentials/assertion.js'
+import type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
+
+/**
+ * A client secret.
+ *
+ * @example
+ * ```ts
+ * const credential: ClientSecretOptions = { clientSecret: process.env.CLIENT_SECRET! }
+ * ```
+ */
+export interface ClientSecretOptions {
+  /**
+   * The secret's **Value** (shown once, when it is created under Certificates & secrets), not its Secret
+   * ID. Refused when empty or with whitespace around it (trim what you read from a file).
+   */
+  clientSecret: string
+}
+
+/**
+ * How an assertion signed with a certificate's key is made (for `certificate` and `certificatePath`).
+ *
+ * @example
+ * ```ts
+ * const signing: CertificateSigningOptions = { sendCertificateChain: true, algorithm: 'PS256' }
+ * ```
+ */
+export interface CertificateSigningOptions {
+  /** The passphrase of an encrypted private key or PKCS#12 file. @defaultValue none: the key is not encrypted */
+  passphrase?: string | undefined
+  /**
+   * Send the certificate chain as the `x5c` header: needed for subject name / issuer (SNI)
+   * authentication. @defaultValue false
+   */
+  sendCertificateChain?: boolean | undefined
+  /** The assertion's signing algorithm: `PS256`, or `RS256` for ADFS and older servers. @defaultValue 'PS256' */
+  algorithm?: 'PS256' | 'RS256' | undefined
+  /**
+   * The assertion's `aud`, for a generic server that wants its issuer there.
+   * @defaultValue the token endpoint called (what Entra expects)
+   */
+  audience?: string | undefined
+  /** A `kid` header, for servers that find the key by id. @defaultValue none: Entra uses the thumbprint */
+  keyId?: string | undefined
+}
+
+/**
+ * A private key and its certificate, given as values.
+ *
+ * @example
+ * ```ts
+ * const key: CertificateKeyOptions = { privateKey: readFileSync('client.key.pem', 'utf8'), certificate: readFileSync('client.cert.pem', 'utf8') }
+ * ```
+ */
+export interface CertificateKeyOptions extends CertificateSigningOptions {
+  /**
+   * The RSA private key (2048 bits or more): PEM text, a Buffer (PEM, DER or PKCS#12) or a private
+   * `KeyObject`. A combined PEM or a PKCS#12 file may hold the certificate too. Not a path: use
+   * `certificatePath` for a file.
+   */
+  privateKey: PrivateKeyInput
+  /**
+   * The certificate (and its chain, leaf first): PEM text, DER bytes, an `X509Certificate`, or a list.
+   * @defaultValue the certificate(s) found beside the key in `privateKey`
+   */
+  certificate?: CertificateInput | undefined
+}
+
+/**
+ * A certificate credential given as values: a JWT client assertion signed with the key (RFC 7523).
+ *
+ * @example
+ * ```ts
+ * const credential: CertificateOptions = { certificate: { privateKey: keyPem, certificate: certPem } }
+ * ```
+ */
+export interface CertificateOptions {
+  /** The private key and its certificate, and how assertions are signed with them. */
+  certificate: CertificateKeyOptions
+}
+
+/**
+ * A certificate credential read from a file (as `AZURE_CLIENT_CERTIFICATE_PATH` names it).
+ *
+ * @example
+ * ```ts
+ * const credential: CertificateFileOptions = { certificatePath: '/etc/app/client.pem' }
+ * ```
+ */
+export interface CertificateFileOptions extends CertificateSigningOptions {
+  /**
+   * A file holding the private key and the certificate: PEM (both blocks), or PKCS#12 (.pfx/.p12). Read
+   * at construction and looked at again at most every 30 s, so a rotated file is picked up.
+   */
+  certificatePath: string
+}
+
+/**
+ * A client assertion from elsewhere (a federated credential, an HSM, a signing service).
+ *
+ * @example
+ * ```ts
+ * const credential: ClientAssertionOptions = { clientAssertion: async ({ signal }) => signer.jwt({ signal }) }
+ * ```
+ */
+export interface ClientAssertionOptions {
+  /**
+   * A ready JWT, or a callback that returns one for each token request attempt (never on a cache hit),
+   * given `{ clientId, tokenEndpoint, signal }`.
+   */
+  clientAssertion: string | ClientAssertionCallback
+}
+
+/**
+ * A federated token file (workload identity on AKS, or any OIDC token written to a file).
+ *
+ * @example
+ * ```ts
+ * const credential: FederatedTokenFileOptions = { federatedTokenFile: process.env.AZURE_FEDERATED_TOKEN_FILE! }
+ * ```
+ */
+export interface FederatedTokenFileOptions {
+  /** The path of the token file; re-read for every token request (kubelet rewrites it). */
+  federatedTokenFile: string
+}
+
+/**
+ * The client's credential: exactly one kind.
+ *
+ * @example
+ * ```ts
+ * const secret: CredentialOptions = { clientSecret: process.env.CLIENT_SECRET! }
+ * const certificate: CredentialOptions = { certificate: { privateKey: keyPem, certificate: certPem } }
+ * const file: CredentialOptions = { certificatePath: '/etc/app/client.pem' }
+ * const assertion: CredentialOptions = { clientAssertion: async ({ signal }) => getJwt(signal) }
+ * const workload: CredentialOptions = { federatedTokenFile: process.env.AZURE_FEDERATED_TOKEN_FILE! }
+ * ```
+ */
+export type CredentialOptions =
+  | ClientSecretOptions
+  | CertificateOptions
+  | CertificateFileOptions
+  | ClientAssertionOptions
+  | FederatedTokenFileOptions

@@ -1,0 +1,155 @@
+/**
+ * The schema of the `credential` option. The kind is chosen by the key present (`clientSecret`,
+ * `certificate`, …), then that kind's schema alone is applied, so a mistake is reported against the kind
+ * the caller meant; a missing credential, one naming no kind and one naming several each say so.
+ */
+import { KeyObject, X509Certificate } from 'node:crypto'
+import { z } from 'zod'
+import type { CredentialOptions } from './credential-options.js'
+import type { ClientAssertionCallback } from './credentials/assertion.js'
+import type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
+import { type OptionIssue, unknownKeysIssue } from './option-problems.js'
+import { textOption, WHITESPACE_PROBLEM } from './option-values.js'
+import { keysAt } from './schema-keys.js'
+
+const privateKeySchema = z.custom<PrivateKeyInput>(
+  (value) =>
+    (typeof value === 'string' && value.length > 0) ||
+    value instanceof Uint8Array ||
+    value instanceof KeyObject,
+  'must be PEM text, a Buffer (PEM, DER or PKCS#12) or a private KeyObject',
+)
+
+const certificateItem = (value: unknown) =>
+  (typeof value === 'string' && value.length > 0) ||
+  value instanceof Uint8Array ||
+  value instanceof X509Certificate
+
+const certificateInputSchema = z.custom<CertificateInput>(
+  (value) =>
+    certificateItem(value) || (Array.isArray(value) && value.length > 0 && value.every(certificateItem)),
+  'must be PEM text (one certificate or a leaf-first chain), DER bytes, an X509Certificate, or a list of them',
+)
+
+/** Options shared by the credentials that sign an assertion with a certificate. */
+const signingFields = {
+  passphrase: z.string().optional(),
+  sendCertificateChain: z.boolean().optional(),
+  algorithm: z.enum(['PS256', 'RS256']).optional(),
+  audience: textOption('is empty: omit it to use the token endpoint').optional(),
+  keyId: textOption('is empty: omit it or give the key id registered with the server').optional(),
+}
+
+const clientAssertionSchema = z
+  .custom<string | ClientAssertionCallback>(
+    (value) => typeof value === 'string' || typeof value === 'function',
+    'must be a non-empty JWT string or a function returning one',
+  )
+  .check((ctx) => {
+    if (typeof ctx.value !== 'string') return
+    const message =
+      ctx.value.trim() === ''
+        ? 'must be a non-empty JWT string or a function returning one'
+        : ctx.value.trim() === ctx.value
+          ? undefined
+          : WHITESPACE_PROBLEM
+    if (message !== undefined) ctx.issues.push({ code: 'custom', input: undefined, message })
+  })
+
+/**
+ * The schema of each credential kind, by the key that names it.
+ *
+ * @example
+ * ```ts
+ * KIND_SCHEMAS.clientSecret.parse({ clientSecret })
+ * ```
+ */
+export const KIND_SCHEMAS = {
+  clientSecret: z.strictObject({
+    clientSecret: textOption('is empty: give the secret Value from the app registration'),
+  }),
+  certificate: z.strictObject({
+    certificate: z.strictObject({
+      privateKey: privateKeySchema,
+      certificate: certificateInputSchema.optional(),
+      ...signingFields,
+    }),
+  }),
+  certificatePath: z.strictObject({
+    certificatePath: textOption('is empty: give the path of the PEM or PFX file'),
+    ...signingFields,
+  }),
+  clientAssertion: z.strictObject({ clientAssertion: clientAssertionSchema }),
+  federatedTokenFile: z.strictObject({
+    federatedTokenFile: textOption('is empty: give the path of the federated token file'),
+  }),
+} as const
+
+type Kind = keyof typeof KIND_SCHEMAS
+const KINDS = Object.keys(KIND_SCHEMAS) as Kind[]
+const KIND_LIST = 'clientSecret, certificate, certificatePath, clientAssertion or federatedTokenFile'
+const ALL_KEYS = [...new Set(Object.values(KIND_SCHEMAS).flatMap((schema) => Object.keys(schema.shape)))]
+
+/**
+ * Every credential kind as one union: the type the public {@link CredentialOptions} must equal.
+ *
+ * @example
+ * ```ts
+ * type Input = z.input<typeof credentialKindsSchema>
+ * ```
+ */
+export const credentialKindsSchema = z.union(Object.values(KIND_SCHEMAS))
+
+/**
+ * The `credential` option: exactly one kind, validated by that kind's schema.
+ *
+ * @example
+ * ```ts
+ * credentialSchema.parse({ clientSecret: process.env.CLIENT_SECRET })
+ * ```
+ */
+export const credentialSchema = z
+  .custom<CredentialOptions>(() => true)
+  .check((ctx) => {
+    ctx.issues.push(...credentialIssues(ctx.value))
+  })
+
+function credentialIssues(value: unknown): OptionIssue[] {
+  const shape = shapeProblem(value)
+  if (shape !== undefined) return [{ code: 'custom', input: undefined, path: [], message: shape }]
+  const record = value as Record<string, unknown>
+  const kinds = KINDS.filter((kind) => Object.hasOwn(record, kind))
+  if (kinds.length > 1) {
+    const message = `holds more than one credential kind (${kinds.join(', ')}): give exactly one of ${KIND_LIST}`
+    return [{ code: 'custom', input: undefined, path: [], message }]
+  }
+  const [kind] = kinds
+  if (kind === undefined) return noKindIssues(record)
+  const schema = KIND_SCHEMAS[kind]
+  const result = schema.safeParse(value)
+  if (result.success) return []
+  return result.error.issues.map((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? unknownKeysIssue(issue.keys, keysAt(schema, issue.path) ?? [], issue.path)
+      : (issue as OptionIssue),
+  )
+}
+
+function shapeProblem(value: unknown): string | undefined {
+  if (value === undefined) return `is missing: give exactly one of ${KIND_LIST}`
+  if (typeof value === 'string') {
+    return `is a string: put it in the kind it is, e.g. { clientSecret: … }: one of ${KIND_LIST}`
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return `must be an object holding exactly one of ${KIND_LIST}`
+  }
+  return undefined
+}
+
+function noKindIssues(record: Record<string, unknown>): OptionIssue[] {
+  const unknown = Object.keys(record).filter((key) => !ALL_KEYS.includes(key))
+  if (unknown.length > 0) return [unknownKeysIssue(unknown, KINDS, [])]
+  return [
+    { code: 'custom', input: undefined, path: [], message: `names no credential: give one of ${KIND_LIST}` },
+  ]
+}

@@ -1,0 +1,80 @@
+/**
+ * The checks of `getToken`'s arguments that the schemas cannot phrase well: an array of scopes (the
+ * `@azure/identity` habit), a missing or mistyped resource. A string, the common case, costs one
+ * `typeof`.
+ */
+import { ConfigurationError } from './errors.js'
+import { type GetTokenOptions, parseGetTokenOptions } from './options.js'
+
+const GET_TOKEN_OPTION_KEYS = new Set(['tenant', 'claims', 'forceRefresh', 'signal'])
+const EXAMPLES = "e.g. getToken('api://myapis/mywebapi') or getToken('https://graph.microsoft.com/.default')"
+const AZURE_NOTE =
+  'For @azure/* SDK clients, which call getToken(scopes), pass client.asTokenCredential() instead.'
+
+/**
+ * Throws a {@link ConfigurationError} (path `resource`) unless `resource` is a string or an object
+ * (a token request, checked later by its schema).
+ *
+ * @example
+ * ```ts
+ * checkResourceArgument(['https://graph.microsoft.com/.default'], 'entra') // throws: an array
+ * ```
+ */
+export function checkResourceArgument(resource: unknown, authority: 'entra' | 'generic'): void {
+  if (typeof resource === 'string') return
+  if (Array.isArray(resource)) throw arrayError(resource, authority)
+  if (typeof resource === 'object' && resource !== null) return
+  const problem =
+    resource === undefined
+      ? 'is missing: getToken takes the API to get a token for'
+      : `must be a string (an App ID URI or scope) or { scope, resource }, not ${resource === null ? 'null' : typeof resource}`
+  throw new ConfigurationError('resource', problem, { hint: `Pass the API, ${EXAMPLES}.` })
+}
+
+function arrayError(scopes: unknown[], authority: 'entra' | 'generic'): ConfigurationError {
+  const shown = scopes.every(showable) ? (scopes as string[]) : undefined
+  let fix: string
+  if (authority === 'generic') {
+    const list = shown?.length ? shown.map((s) => `'${s}'`).join(', ') : "'read', 'write'"
+    fix = `Pass the scopes as a token request: getToken({ scope: [${list}] }).`
+  } else if (shown?.length === 1) {
+    fix = `Pass the one scope as a string: getToken('${shown[0]}').`
+  } else {
+    fix = `Pass one resource as a string, ${EXAMPLES}; Entra gives one token per resource, so call getToken once for each.`
+  }
+  return new ConfigurationError(
+    'resource',
+    "is an array: getToken takes one resource string (or { scope, resource }), not the list of scopes @azure/identity's getToken takes",
+    { hint: `${fix} ${AZURE_NOTE}` },
+  )
+}
+
+/** Whether a scope may be repeated in a hint: short, printable, no quote or backslash (scopes are not secrets). */
+function showable(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= 200 &&
+    /^[\x21-\x26\x28-\x5b\x5d-\x7e]+$/.test(value)
+  )
+}
+
+/**
+ * Per-call options: a cheap check first, the zod schema (and its error) when it fails.
+ *
+ * @example
+ * ```ts
+ * const checked = checkGetTokenOptions({ forceRefresh: true })
+ * ```
+ */
+export function checkGetTokenOptions(options: GetTokenOptions): GetTokenOptions {
+  const valid =
+    typeof options === 'object' &&
+    options !== null &&
+    Object.keys(options).every((key) => GET_TOKEN_OPTION_KEYS.has(key)) &&
+    (options.tenant === undefined || typeof options.tenant === 'string') &&
+    (options.claims === undefined || (typeof options.claims === 'string' && options.claims.length > 0)) &&
+    (options.forceRefresh === undefined || typeof options.forceRefresh === 'boolean') &&
+    (options.signal === undefined || options.signal instanceof AbortSignal)
+  return valid ? options : parseGetTokenOptions(options)
+}

@@ -1,0 +1,182 @@
+/**
+ * The public option interfaces, written out so that a hover shows each field's meaning and default.
+ * `test/option-types.test.ts` proves each equal to the input type of its schema in `options.ts`, which
+ * validates it.
+ */
+import type { Dispatcher } from 'undici'
+import type { Clock } from './clock.js'
+import type { CredentialOptions } from './credential-options.js'
+import type { TokenStore } from './store.js'
+
+/**
+ * Where the library reports what callers do not see (a failed background refresh, a retry).
+ * `console` fits; so do pino and winston loggers.
+ *
+ * @example
+ * ```ts
+ * const logger: Logger = { warn: (message, details) => pino.warn(details, message) }
+ * ```
+ */
+export interface Logger {
+  debug?(message: string, details?: Record<string, unknown>): void
+  info?(message: string, details?: Record<string, unknown>): void
+  warn?(message: string, details?: Record<string, unknown>): void
+  error?(message: string, details?: Record<string, unknown>): void
+}
+
+/**
+ * The in-memory token cache.
+ *
+ * @example
+ * ```ts
+ * const cache: CacheOptions = { maxEntries: 500, store: createRedisStore(redis) }
+ * ```
+ */
+export interface CacheOptions {
+  /** The most tokens kept in memory; the least recently used go first. @defaultValue 10000 */
+  maxEntries?: number | undefined
+  /**
+   * A store shared by a fleet of processes (`createRedisStore(redis)` from `oauth-client-credentials/redis`),
+   * behind the memory cache: looked up on a miss and written with every new token, so that the fleet
+   * sends one token request per key. @defaultValue none: each process requests its own tokens
+   */
+  store?: TokenStore | undefined
+}
+
+/**
+ * Early refresh.
+ *
+ * @example
+ * ```ts
+ * const refresh: RefreshOptions = { windowMs: 10 * 60_000 }
+ * ```
+ */
+export interface RefreshOptions {
+  /**
+   * How long before expiry a token is refreshed in the background, in ms (tokens living under 10 min
+   * are refreshed at half their life). @defaultValue 300000 (5 minutes)
+   */
+  windowMs?: number | undefined
+}
+
+/**
+ * Token requests.
+ *
+ * @example
+ * ```ts
+ * const http: HttpOptions = { timeoutMs: 5000, retries: 1, dispatcher: new ProxyAgent('http://127.0.0.1:3128') }
+ * ```
+ */
+export interface HttpOptions {
+  /**
+   * The undici dispatcher for token requests (an `Agent`, `Pool`, `ProxyAgent` or `MockAgent`).
+   * @defaultValue one keep-alive Agent shared by all clients (an EnvHttpProxyAgent when HTTPS_PROXY or HTTP_PROXY is set)
+   */
+  dispatcher?: Dispatcher | undefined
+  /** The timeout of one token request, body included, in ms. @defaultValue 10000 */
+  timeoutMs?: number | undefined
+  /** Retries after the first attempt (0 to 10), for network errors, timeouts, 429 and 5xx only. @defaultValue 2 */
+  retries?: number | undefined
+  /** The longest `Retry-After` waited for, in ms; a longer one fails at once with `retryAfterMs`. @defaultValue 60000 */
+  maxRetryDelayMs?: number | undefined
+  /** The largest answer read, in bytes. @defaultValue 1048576 (1 MiB) */
+  maxResponseBytes?: number | undefined
+}
+
+/**
+ * The options of a `TokenClient`. Give `tenant` (Entra) or `tokenEndpoint` (any OAuth 2.0 server).
+ *
+ * @example
+ * ```ts
+ * const options: TokenClientOptions = {
+ *   tenant: 'contoso.onmicrosoft.com',
+ *   clientId: '55b2a7ec-73f3-45c2-af08-21ecc33dc40e',
+ *   credential: { clientSecret: process.env.CLIENT_SECRET! },
+ *   refresh: { windowMs: 10 * 60_000 },
+ * }
+ * ```
+ */
+export interface TokenClientOptions {
+  /**
+   * The Entra tenant: its GUID (Directory (tenant) ID) or a verified domain (`contoso.onmicrosoft.com`).
+   * `common`, `organizations` and `consumers` are refused: with client credentials Entra answers them
+   * inconsistently. @defaultValue none: required for Entra, refused with tokenEndpoint
+   */
+  tenant?: string | undefined
+  /** The application (client) id: a GUID for Entra (the app registration's Overview page). */
+  clientId: string
+  /** The credential: exactly one of `clientSecret`, `certificate`, `certificatePath`, `clientAssertion`, `federatedTokenFile`. */
+  credential: CredentialOptions
+  /** The Azure cloud, which gives the authority host. @defaultValue 'AzurePublic' */
+  cloud?: 'AzurePublic' | 'AzureUSGovernment' | 'AzureChina' | undefined
+  /**
+   * The authority host instead of `cloud`: the scheme and host only (the tenant goes in `tenant`), https,
+   * or http to a loopback host (a local authority); no user name or password.
+   * @defaultValue the host of `cloud`: https://login.microsoftonline.com
+   */
+  authorityHost?: string | undefined
+  /** The Entra endpoint version: v2 sends `scope`, v1 sends `resource`. @defaultValue 'v2' */
+  endpointVersion?: 'v1' | 'v2' | undefined
+  /**
+   * The token endpoint of a generic OAuth 2.0 server, instead of `tenant`, `cloud` and `authorityHost`:
+   * https (http to loopback only), no user name or password, no fragment.
+   * @defaultValue none: the Entra endpoint is built from cloud or authorityHost and tenant
+   */
+  tokenEndpoint?: string | undefined
+  /**
+   * How the client authenticates: `client_secret_post` or `client_secret_basic` with a secret,
+   * `private_key_jwt` (an RFC 7523 assertion) with the other kinds.
+   * @defaultValue 'client_secret_post' for a secret, 'private_key_jwt' otherwise
+   */
+  authMethod?: 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt' | undefined
+  /** The in-memory token cache. @defaultValue { maxEntries: 10000 }, no shared store */
+  cache?: CacheOptions | undefined
+  /** Early refresh. @defaultValue { windowMs: 300000 } */
+  refresh?: RefreshOptions | undefined
+  /** Token requests: dispatcher, timeout, retries, limits. @defaultValue see {@link HttpOptions} */
+  http?: HttpOptions | undefined
+  /** Where failed background refreshes and retries are reported. @defaultValue none: nothing is logged */
+  logger?: Logger | undefined
+  /** The time source, for tests. @defaultValue the system clock */
+  clock?: Clock | undefined
+}
+
+/**
+ * What a token is asked for, when not a plain string.
+ *
+ * @example
+ * ```ts
+ * await client.getToken({ scope: ['read', 'write'], resource: 'https://api.example.com' })
+ * ```
+ */
+export interface TokenRequest {
+  /**
+   * The scope(s): with Entra exactly one (`{resource}/.default`); with other servers any number.
+   * @defaultValue none: the server's default scope
+   */
+  scope?: string | string[] | undefined
+  /**
+   * The resource(s): with Entra an App ID URI or application id; with other servers an RFC 8707 resource
+   * (an absolute URI). @defaultValue none
+   */
+  resource?: string | string[] | undefined
+}
+
+/**
+ * Per-call options of `getToken`.
+ *
+ * @example
+ * ```ts
+ * await client.getToken('api://myapis/mywebapi', { signal: AbortSignal.timeout(2000) })
+ * ```
+ */
+export interface GetTokenOptions {
+  /** Another tenant for this call (multi-tenant apps), validated as `tenant` is. @defaultValue the client's tenant */
+  tenant?: string | undefined
+  /** A claims challenge (JSON), e.g. from a CAE `insufficient_claims` answer: bypasses the cache. @defaultValue none */
+  claims?: string | undefined
+  /** Fetch a new token even if a valid one is cached. @defaultValue false */
+  forceRefresh?: boolean | undefined
+  /** Abandons this caller's wait (the request that others share goes on). @defaultValue none */
+  signal?: AbortSignal | undefined
+}
