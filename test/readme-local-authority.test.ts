@@ -17,12 +17,14 @@ const OPTIONS = {
   cloud: true,
   issuer: true,
   assertionSkewSeconds: true,
+  console: true,
 } satisfies Record<keyof LocalAuthorityOptions, true>
 
 const MEMBERS = {
   url: true,
   port: true,
   caPem: true,
+  consoleUrl: true,
   tenants: true,
   apis: true,
   clients: true,

@@ -22,7 +22,11 @@ import { SECRET, settings, TENANT } from './child.mjs'
 export const LIBS = /** @type {const} */ (['ours', 'msal', 'identity'])
 
 /** Display names. */
-export const LIB_NAMES = { ours: 'oauth-client-credentials', msal: '@azure/msal-node', identity: '@azure/identity' }
+export const LIB_NAMES = {
+  ours: 'oauth-client-credentials',
+  msal: '@azure/msal-node',
+  identity: '@azure/identity',
+}
 
 /**
  * @typedef {object} BenchClient

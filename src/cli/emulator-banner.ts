@@ -29,7 +29,9 @@ export function emulatorBanner(input: BannerInput): string[] {
   return [
     `${style.bold('Local authority')} listening at ${authority.url}`,
     ...(authority.consoleUrl
-      ? [`  console     ${authority.consoleUrl} ${style.dim('(requests live, registrations, faults, decode)')}`]
+      ? [
+          `  console     ${authority.consoleUrl} ${style.dim('(requests live, registrations, faults, decode)')}`,
+        ]
       : []),
     ...authority.tenants.list().flatMap((tenant) => tenantLines(input, tenant.id, tenant.domains)),
     ...authority.apis.list().map((api) => {
