@@ -25,7 +25,15 @@ const HTTP = [
 /** The local authority (oauth-client-credentials/testing). */
 const LOCAL_AUTHORITY = ['src/testing/**']
 /** What the local authority may import: Node, jose, zod and its own files, never the client's code. */
-const LOCAL_AUTHORITY_MAY_IMPORT = ['src/testing/**', 'node:**', 'jose', 'zod']
+const LOCAL_AUTHORITY_MAY_IMPORT = [
+  'src/testing/**',
+  'node:**',
+  'jose',
+  'zod',
+  // the Node version guard every entry loads first: no protocol code
+  'src/node-guard.ts',
+  'src/node-version.ts',
+]
 /** The main entry (oauth-client-credentials). */
 const MAIN_ENTRY = ['src/index.ts']
 /** The other entries and their optional peers, which the main entry never loads. */
@@ -50,7 +58,13 @@ const WALLS: readonly Wall[] = [
         from: 'src/options.ts',
         to: 'undici',
         typeOnly: true,
-        why: 'options.ts (reached through store.ts and target.ts) names the type of the http.dispatcher option; erased from the build',
+        why: 'options.ts (reached through store.ts and target.ts) names the type of its dispatcher schema; erased from the build',
+      },
+      {
+        from: 'src/option-types.ts',
+        to: 'undici',
+        typeOnly: true,
+        why: 'option-types.ts (reached through store.ts and target.ts) names the type of the http.dispatcher option; erased from the build',
       },
     ],
   },
