@@ -43,7 +43,8 @@ export async function startLocalAuthority(options: LocalAuthorityOptions = {}): 
   let deps: HandlerDeps | undefined
   const listener = await listen(
     (req, res) => {
-      if (deps) void handleRequest(req, res, deps)
+      // handleRequest never rejects; the catch is the guarantee that no request ends the process.
+      if (deps) handleRequest(req, res, deps).catch(() => req.socket.destroy())
       else res.destroy()
     },
     { port: resolved.port, ...(tls ? { tls: { key: tls.privateKeyPem, cert: tls.certificatePem } } : {}) },
