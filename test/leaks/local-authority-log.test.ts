@@ -64,10 +64,15 @@ async function send(target: string, body: string, contentType = FORM): Promise<s
 }
 
 function expectNoLeakIn(answers: readonly string[]): void {
-  const secrets = baseSecrets().addToken('client assertion', assertion)
+  // The claimed client id is logged lower-cased: a secret run into it would be too.
+  const secrets = baseSecrets()
+    .addToken('client assertion', assertion)
+    .add('client secret, lower-cased', LEAK_SECRET.toLowerCase())
+    .add('wrong secret, lower-cased', WRONG_SECRET.toLowerCase())
   expectNoLeak(secrets, {
     'request log': renderings(authority.requests.all()),
     'last entry': renderings(authority.requests.last()),
+    counters: renderings(authority.counters),
     answers,
   })
 }
