@@ -9,7 +9,7 @@ import { claimedClientId, parseTokenForm, type TokenForm } from './form.js'
 import { newGuid } from './ids.js'
 import { textReply, writeReply } from './reply.js'
 import { type ContextSettings, type RequestContext, requestContext } from './request-context.js'
-import { type LoggedRequest, type RequestLog, redactForm } from './request-log.js'
+import { type LoggedRequest, publicValue, type RequestLog, redactForm, redactQuery } from './request-log.js'
 import { parseRequestTarget, UNPARSABLE_TARGET } from './request-target.js'
 import { matchRoute, type RouteMatch } from './routes.js'
 import type { TokenEndpointDeps } from './token-endpoint.js'
@@ -186,7 +186,7 @@ function logEntry(
     at: context.now,
     method: req.method ?? 'GET',
     path: url.pathname,
-    query: url.search.slice(1),
+    query: redactQuery(url.search.slice(1)),
     route: match?.route ?? 'unknown',
     traceId: context.traceId,
   }
@@ -195,7 +195,7 @@ function logEntry(
   if (form) {
     entry.form = redactForm(form.fields)
     const clientId = claimedClientId(form)
-    if (clientId !== undefined) entry.clientId = clientId
+    if (clientId !== undefined) entry.clientId = publicValue(clientId)
     if (form.basic) entry.basicAuth = true
   }
   if (req.headers['content-type'] !== undefined) entry.contentType = req.headers['content-type']
