@@ -1,4 +1,5 @@
 import { createSecretKey } from 'node:crypto'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ConfigurationError } from '../../src/errors.js'
 import { type Keyring, keyIdOf, openEntry, sealEntry } from '../../src/redis/envelope.js'
@@ -112,6 +113,60 @@ describe('the entry envelope', () => {
     expect(keyIdOf(KEY)).toMatch(/^[\w-]{8}$/)
     expect(keyIdOf(KEY)).toBe(keyIdOf(Buffer.from(KEY)))
     expect(keyIdOf(KEY)).not.toBe(keyIdOf(OTHER))
+  })
+})
+
+describe('entries that cannot be trusted (issue 13 finding 8)', () => {
+  const sealedFields = { iv: 'AAAAAAAAAAAAAAAA', data: 'AA', tag: 'AAAAAAAAAAAAAAAAAAAAAA' }
+  it.each([
+    ['a version that cannot be printed', '{"v":{"toString":1}}'],
+    ['a version list that cannot be printed', '{"v":[{"toString":1}]}'],
+    ['a version with a valueOf', '{"v":{"valueOf":1,"toString":1}}'],
+    ['a key id that is an object', JSON.stringify({ v: 1, kid: { toString: 1 }, ...sealedFields })],
+    ['a token that is a list', '{"v":1,"token":[1,2]}'],
+    [
+      'a token whose fields are objects',
+      JSON.stringify({ v: 1, token: { ...token, scope: { toString: 1 } } }),
+    ],
+    ['a JSON array', '[{"toString":1}]'],
+  ])('reads an entry holding %s as a problem, without throwing', (_name, value) => {
+    for (const keyring of [plain, ring(KEY)]) {
+      expect(() => openEntry(value, keyring, ENTRY)).not.toThrow()
+      expect(openEntry(value, keyring, ENTRY).problem).toEqual(expect.any(String))
+    }
+  })
+
+  it('quotes at most a few characters of what an entry holds in a problem', () => {
+    const kid = 'k'.repeat(100_000)
+    const problems = [
+      openEntry(JSON.stringify({ v: 1, kid, ...sealedFields }), ring(KEY), ENTRY).problem,
+      openEntry(JSON.stringify({ v: 'v'.repeat(100_000) }), plain, ENTRY).problem,
+    ]
+    for (const problem of problems) expect(problem?.length).toBeLessThan(200)
+  })
+
+  it('never throws, whatever JSON is stored: a token, or a short problem', () => {
+    const field = fc.oneof(fc.jsonValue(), fc.constant({ toString: 1 }), fc.constant({ valueOf: {} }))
+    const envelope = fc.record(
+      { v: fc.oneof(fc.constant(1), field), kid: field, iv: field, data: field, tag: field, token: field },
+      { requiredKeys: [] },
+    )
+    const stored = fc.oneof(
+      envelope.map((value) => JSON.stringify(value)),
+      fc.jsonValue().map(String),
+      fc.string(),
+    )
+    fc.assert(
+      fc.property(stored, (value) => {
+        for (const keyring of [plain, ring(KEY)]) {
+          const opened = openEntry(value, keyring, ENTRY)
+          if (opened.token !== undefined)
+            expect(opened.token).toEqual(expect.objectContaining({ accessToken: expect.any(String) }))
+          else expect(opened.problem.length).toBeLessThan(200)
+        }
+      }),
+      { numRuns: 500 },
+    )
   })
 })
 
