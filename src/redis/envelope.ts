@@ -106,7 +106,7 @@ export function openEntry(value: string, keyring: Keyring, entryKey: string): Op
   } catch {
     return { problem: 'is not JSON' }
   }
-  if (envelope.v !== VERSION) return { problem: `has an unknown format version (${String(envelope.v)})` }
+  if (envelope.v !== VERSION) return { problem: `has an unknown format version (${quote(envelope.v)})` }
   if (envelope.kid === undefined) {
     if (keyring.current !== undefined) return { problem: 'is not encrypted while encryption is on' }
     return checked(envelope.token)
@@ -126,7 +126,7 @@ function decrypt(envelope: Record<string, unknown>, keyring: Keyring, entryKey: 
   }
   if (keyring.current === undefined) return { problem: 'is encrypted, but no encryptionKey is configured' }
   const key = keyring.byId.get(kid)
-  if (key === undefined) return { problem: `is encrypted with key id '${kid}', which is not configured` }
+  if (key === undefined) return { problem: `is encrypted with key id ${quote(kid)}, which is not configured` }
   let plain: string
   try {
     const decipher = createDecipheriv(CIPHER, key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES })
@@ -134,13 +134,29 @@ function decrypt(envelope: Record<string, unknown>, keyring: Keyring, entryKey: 
     decipher.setAuthTag(Buffer.from(tag, 'base64url'))
     plain = Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString()
   } catch {
-    return { problem: `does not decrypt with key id '${kid}' (another key under the same id, or tampered)` }
+    return {
+      problem: `does not decrypt with key id ${quote(kid)} (another key under the same id, or tampered)`,
+    }
   }
   try {
     return checked(JSON.parse(plain))
   } catch {
     return { problem: 'decrypts to something that is not JSON' }
   }
+}
+
+/** How many characters of a value read from Redis a problem quotes. */
+const QUOTED_CHARS = 40
+
+/**
+ * A value read from Redis, for a log line: a string quoted and clipped, a number as is, anything
+ * else by its type. Never `String(value)`: `{"toString":1}` makes that throw.
+ */
+function quote(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return JSON.stringify(value)
+  if (typeof value !== 'string') return Array.isArray(value) ? 'a list' : `a ${typeof value}`
+  const clipped = value.length > QUOTED_CHARS ? `${value.slice(0, QUOTED_CHARS)}…` : value
+  return `'${clipped.replace(/[^\x20-\x7e]/g, '?')}'`
 }
 
 /** `value` as a stored token, if it is one. */
