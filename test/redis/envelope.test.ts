@@ -28,10 +28,17 @@ function ring(key: Buffer, id = keyIdOf(key), former: Array<[string, Buffer]> = 
 }
 
 describe('the entry envelope', () => {
-  it('stores a token as plain JSON without a key, and reads it back', () => {
+  it('stores a token as plain JSON without a key, naming the Redis key it belongs to, and reads it back', () => {
     const value = sealEntry(token, plain, ENTRY)
-    expect(JSON.parse(value)).toEqual({ v: 1, token })
+    expect(JSON.parse(value)).toEqual({ v: 1, key: ENTRY, token })
     expect(openEntry(value, plain, ENTRY)).toEqual({ token })
+  })
+
+  it('binds a plain entry to its Redis key (issue 13 finding 7): copied to another key it is a problem', () => {
+    const value = sealEntry(token, plain, ENTRY)
+    expect(openEntry(value, plain, `${ENTRY}x`).problem).toMatch(/belongs to another key/)
+    const unbound = JSON.stringify({ v: 1, token })
+    expect(openEntry(unbound, plain, ENTRY).problem).toMatch(/names no key/)
   })
 
   it('keeps an undefined tenant undefined', () => {

@@ -129,6 +129,17 @@ describe('the Redis token store', () => {
     await expect(throwing.store.get(key)).resolves.toBeUndefined()
   })
 
+  it('reads a plain entry copied from another key as a miss (issue 13 finding 7), and logs it', async () => {
+    const { store, client, logs } = await storeWith()
+    const a = keyAndToken()
+    const b = keyAndToken()
+    await store.set(a.key, a.token, 60_000)
+    await client.set(b.entry, (await client.get(a.entry)) ?? '')
+    await expect(store.get(b.key)).resolves.toBeUndefined()
+    expect(logs.at(-1)).toMatch(/Unreadable token.*belongs to another key/)
+    expect(await store.get(a.key)).toEqual(a.token)
+  })
+
   it('grants a key’s lease to one owner at a time, for leaseMs, released only by its owner', async () => {
     const { store, client } = await storeWith({ leaseMs: 5_000 })
     const { key, lease } = keyAndToken()
