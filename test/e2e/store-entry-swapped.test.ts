@@ -94,7 +94,10 @@ describe('a shared store entry copied under another key', () => {
       set: async (key, token) => void entries.set(key, token),
     }
     const swap = async () => {
-      const [[one, first], [two, second]] = [...entries] as Array<[string, StoredToken]>
+      const [one, two] = [...entries.keys()]
+      const [first, second] = [...entries.values()]
+      if (one === undefined || two === undefined || first === undefined || second === undefined)
+        throw new Error('expected two entries')
       entries.set(one, second)
       entries.set(two, first)
     }
