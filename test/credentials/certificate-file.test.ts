@@ -218,3 +218,20 @@ describe('rotation', () => {
     expect(credential.thumbprint).toBe(thumbprints('rsa').sha1Hex)
   })
 })
+
+describe('reloading an expensive file (issue 13 finding 9)', () => {
+  it('refuses a rotated file bigger than 1 MiB without reading it, keeping the previous certificate', async () => {
+    const path = join(dir, 'client.pem')
+    replaceWith(path, 'rsa.combined.pem')
+    const clock = fixtureClock()
+    const warn = vi.fn()
+    const credential = new CertificateFileCredential({ certificatePath: path }, { clock, logger: { warn } })
+    writeFileSync(path, `${fixtureText('other.combined.pem')}\n${'#'.repeat(2 * 1024 * 1024)}`)
+    clock.advance(CERTIFICATE_RECHECK_MS)
+    expect(await sentThumbprint(credential, clock)).toBe(thumbprints('rsa').x5tS256)
+    expect(warn).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ reason: expect.stringMatching(/bigger than 1 MiB/) }),
+    )
+  })
+})
