@@ -33,6 +33,14 @@ export interface CacheableToken {
 export interface CacheTarget {
   readonly key: string
   readonly label: string
+  /**
+   * The scope (or v1 resource) a token for this target names. With it, a token read from a shared
+   * store must name this scope and {@link CacheTarget.tenant} (in any case), or it is refused: a store
+   * entry copied under another key never answers. Without it, stored tokens are not checked.
+   */
+  readonly scope?: string | undefined
+  /** The tenant a token for this target names (`undefined` for a generic authority). */
+  readonly tenant?: string | undefined
 }
 
 /** How a fetch was started. */
@@ -222,6 +230,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
       key: `${shared.keyPrefix}\u0000${target.key}`,
       read,
       accept: (stored) => usable(stored, held, ctx.background, clock.now()),
+      belongs: (stored) => belongsTo(stored, target),
       fetch: () => this.#settings.fetch(target, ctx),
       ttlMs: (token) => token.expiresAt - clock.now(),
     })
@@ -264,6 +273,12 @@ function noop(): void {}
 function usable(stored: StoredToken, held: CacheableToken | undefined, background: boolean, now: number) {
   if (held !== undefined && stored.requestedAt <= held.requestedAt) return false
   return now < (background ? stored.refreshAt : stored.expiresAt - EXPIRY_SKEW_MS)
+}
+
+/** Whether a stored token names the scope and tenant `target` asks for (a target without a scope: yes). */
+function belongsTo(stored: StoredToken, target: CacheTarget): boolean {
+  if (target.scope === undefined) return true
+  return stored.scope === target.scope && stored.tenant?.toLowerCase() === target.tenant?.toLowerCase()
 }
 
 function report(

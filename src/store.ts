@@ -113,6 +113,11 @@ export interface SharedFetch<Token extends CacheableToken> {
   read: boolean
   /** Whether `stored` may answer this fetch (the cache's freshness rules). */
   accept(stored: StoredToken): boolean
+  /**
+   * Whether `stored` is a token for what this fetch asks (scope and tenant): a store entry copied under
+   * another key is refused, and logged. Checked on every read; absent, nothing is checked.
+   */
+  belongs?(stored: StoredToken): boolean
   /** Sends the request to the authority. */
   fetch(): Promise<Token>
   /** How long `token` should be kept in the store, ms (`<= 0`: not worth storing). */
@@ -204,7 +209,19 @@ async function store<Token extends CacheableToken>(io: SharedFetch<Token>, token
 
 async function readUsable<Token extends CacheableToken>(io: SharedFetch<Token>): Promise<Token | undefined> {
   const entry = await attempt(io, () => io.shared.store.get(io.key), undefined)
-  if (entry === undefined || !io.accept(entry)) return undefined
+  if (entry === undefined) return undefined
+  if (io.belongs !== undefined && !io.belongs(entry)) {
+    warn(
+      io,
+      'A token in the shared store names another scope or tenant than its key asks for; it is ignored.',
+      {
+        scope: entry.scope,
+        tenant: entry.tenant,
+      },
+    )
+    return undefined
+  }
+  if (!io.accept(entry)) return undefined
   try {
     return io.shared.revive(entry)
   } catch (error) {
@@ -230,10 +247,23 @@ async function attempt<T, F>(io: Reporter, call: () => Promise<T>, fallback: F):
 }
 
 function report(io: Reporter, error: unknown): undefined {
-  io.shared.logger?.warn?.('The token store failed; going on without it.', {
-    error: error instanceof Error ? error.message : String(error),
-  })
+  warn(io, 'The token store failed; going on without it.', { error: describe(error) })
   return undefined
+}
+
+/** Logs, never throwing: a store's failure must not become the caller's, nor must a logger's. */
+function warn(io: Reporter, message: string, details: Record<string, unknown>): void {
+  try {
+    io.shared.logger?.warn?.(message, details)
+  } catch {
+    // a broken logger loses its line
+  }
+}
+
+/** What a store threw, never throwing: a store may reject with anything (even `{ toString: 1 }`). */
+function describe(error: unknown): string {
+  if (error instanceof Error) return typeof error.message === 'string' ? error.message : error.name
+  return typeof error === 'string' ? error : `a non-Error ${typeof error}`
 }
 
 function noop(): void {}

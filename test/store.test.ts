@@ -121,4 +121,20 @@ describe('fetchShared', () => {
     ])
     expect(memory.calls.set).toBe(0)
   })
+
+  it('goes on without a store that rejects with a value that cannot be printed, and says what it was', async () => {
+    const memory = new MemoryStore()
+    const unprintable: TokenStore = {
+      ...memory,
+      get: () => Promise.reject({ toString: 1 }),
+      set: memory.set.bind(memory),
+    }
+    const { io, warnings, fetches } = setup(unprintable, memory)
+    const token = await fetchShared(io(async () => fresh(memory, 'ours')))
+    expect([token.value, fetches()]).toEqual(['ours', 1])
+    expect(warnings[0]).toEqual({
+      message: 'The token store failed; going on without it.',
+      error: 'a non-Error object',
+    })
+  })
 })

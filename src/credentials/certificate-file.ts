@@ -3,9 +3,12 @@
  * content), as `AZURE_CLIENT_CERTIFICATE_PATH` names it. The file is read and checked at construction,
  * then looked at again at most every 30 s, only when a token must be fetched: a rotated certificate
  * is picked up without a restart, and a bad new file keeps the previous one in service (logged).
+ * A reload never blocks the event loop on a PKCS#12 file's key derivation (derived beforehand, off
+ * the loop); files over 1 MiB, and encrypted keys asking for more derivation work than real files
+ * (`PKCS12_LIMITS`), are refused unread.
  */
 import { createHash } from 'node:crypto'
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync, type Stats, statSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { type Clock, systemClock } from '../clock.js'
@@ -26,6 +29,9 @@ import {
   type SigningSettings,
 } from './certificate-material.js'
 import type { Credential, CredentialContext, CredentialRequest } from './credential.js'
+import { looksLikePkcs12, Pkcs12Error, preparePkcs12 } from './pkcs12.js'
+import { checkEncryptedKeyWork } from './pkcs12-crypto.js'
+import { withDerivedKeys } from './pkcs12-derive.js'
 
 /**
  * How often, at most, the file is looked at for a change.
@@ -36,6 +42,17 @@ import type { Credential, CredentialContext, CredentialRequest } from './credent
  * ```
  */
 export const CERTIFICATE_RECHECK_MS = 30_000
+
+/**
+ * Files bigger than this are refused without being read: a key and its chain, PEM or PKCS#12, take
+ * a few kilobytes.
+ *
+ * @example
+ * ```ts
+ * statSync(path).size <= MAX_CERTIFICATE_FILE_BYTES
+ * ```
+ */
+export const MAX_CERTIFICATE_FILE_BYTES = 1024 * 1024
 
 /**
  * Options of {@link CertificateFileCredential}.
@@ -88,9 +105,10 @@ export class CertificateFileCredential implements Credential {
     this.#logger = environment.logger
     this.#expiry = new ExpiryWarning(environment.logger)
     const now = (environment.clock ?? systemClock).now()
+    const stats = this.#statNow()
     const contents = this.#readNow()
     this.#loaded = this.#load(contents, now)
-    this.#stamp = stampOf(statSync(this.#absolutePath))
+    this.#stamp = stampOf(stats)
     this.#digest = digestOf(contents)
     this.#checkedAt = now
     this.#expiry.onLoad(this.#loaded)
@@ -124,12 +142,18 @@ export class CertificateFileCredential implements Credential {
   }
 
   async #reloadIfChanged(now: number, signal: AbortSignal): Promise<void> {
-    const stamp = stampOf(await stat(this.#absolutePath))
+    const stats = await stat(this.#absolutePath)
+    const stamp = stampOf(stats)
     if (stamp === this.#stamp) return
+    this.#checkSize(stats)
     const contents = await readFile(this.#absolutePath, { signal })
     const digest = digestOf(contents)
     if (digest !== this.#digest) {
-      const loaded = this.#load(contents, now)
+      // a PKCS#12 file's keys are derived off the event loop first; the load below then derives nothing
+      const keys = looksLikePkcs12(contents)
+        ? await preparePkcs12(contents, this.#passphrase ?? '')
+        : undefined
+      const loaded = withDerivedKeys(keys, () => this.#load(contents, now))
       this.#loaded = loaded
       this.#digest = digest
       this.#reported = undefined
@@ -159,25 +183,40 @@ export class CertificateFileCredential implements Credential {
     )
   }
 
+  #statNow(): Stats {
+    let stats: Stats
+    try {
+      stats = statSync(this.#absolutePath)
+    } catch (error) {
+      throw unreadable(this.path, error)
+    }
+    this.#checkSize(stats)
+    return stats
+  }
+
+  #checkSize(stats: Stats): void {
+    if (stats.size <= MAX_CERTIFICATE_FILE_BYTES) return
+    throw new CredentialError(
+      `the certificate file ${this.path} is bigger than 1 MiB (${stats.size} bytes): it is not a key and certificate.`,
+      { hint: 'Check certificatePath (AZURE_CLIENT_CERTIFICATE_PATH): it must name a PEM or PKCS#12 file.' },
+    )
+  }
+
   #readNow(): Buffer {
     try {
       return readFileSync(this.#absolutePath)
     } catch (error) {
-      const code = (error as { code?: unknown }).code
-      throw new CredentialError(
-        `cannot read the certificate file ${this.path} (${String(code ?? 'error')}).`,
-        {
-          hint: 'Check certificatePath (AZURE_CLIENT_CERTIFICATE_PATH): the file must exist and be readable.',
-          cause: error,
-        },
-      )
+      throw unreadable(this.path, error)
     }
   }
 
   #load(contents: Buffer, now: number): LoadedCertificate {
     try {
+      checkPemKeyWork(contents)
       return loadCertificateFile(contents, this.#passphrase, this.#settings, now)
     } catch (error) {
+      if (error instanceof Pkcs12Error)
+        throw new CredentialError(`certificate file ${this.path}: ${error.message}`)
       if (!(error instanceof CredentialError)) throw error
       throw new CredentialError(`certificate file ${this.path}: ${error.message}`, {
         hint: error.hint,
@@ -201,4 +240,26 @@ function stampOf(stats: { ino: number; size: number; mtimeMs: number; ctimeMs: n
 
 function digestOf(contents: Buffer): string {
   return createHash('sha256').update(contents).digest('hex')
+}
+
+function unreadable(path: string, error: unknown): CredentialError {
+  const code = (error as { code?: unknown }).code
+  return new CredentialError(`cannot read the certificate file ${path} (${String(code ?? 'error')}).`, {
+    hint: 'Check certificatePath (AZURE_CLIENT_CERTIFICATE_PATH): the file must exist and be readable.',
+    cause: error,
+  })
+}
+
+const ENCRYPTED_PEM_KEY =
+  /-----BEGIN ENCRYPTED PRIVATE KEY-----([\s\S]*?)-----END ENCRYPTED PRIVATE KEY-----/g
+
+/**
+ * Refuses an encrypted PEM key whose decryption asks for more work than real keys (node:crypto
+ * would run it on the event loop, and PEM gives no way to run it elsewhere).
+ */
+function checkPemKeyWork(contents: Buffer): void {
+  if (looksLikePkcs12(contents)) return
+  for (const match of contents.toString('latin1').matchAll(ENCRYPTED_PEM_KEY)) {
+    checkEncryptedKeyWork(Buffer.from(match[1] ?? '', 'base64'))
+  }
 }

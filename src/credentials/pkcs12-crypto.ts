@@ -1,27 +1,16 @@
 /**
- * The password-based cryptography of PKCS#12 (RFC 7292, RFC 8018), on node:crypto: the PKCS#12 key
- * derivation (for 3DES and the integrity MAC), PBES2 (PBKDF2 + AES-CBC or 3DES-CBC), and MAC
- * checking. The legacy RC2 and RC4 schemes are refused with the command that re-exports the file.
+ * The password-based cryptography of PKCS#12 (RFC 7292, RFC 8018), on node:crypto: PBES2 (PBKDF2 +
+ * AES-CBC or 3DES-CBC), the PKCS#12 3DES scheme, and MAC checking. Every key is asked of a
+ * {@link Deriver}, which bounds the work and may have derived it off the event loop. The legacy RC2
+ * and RC4 schemes are refused with the command that re-exports the file.
  */
-import { createDecipheriv, createHash, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto'
-import { type Asn1, Asn1Error, child, octets, oid, smallInt, TAG } from './der.js'
+import { createDecipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { type Asn1, Asn1Error, child, octets, oid, parseAsn1, smallInt, TAG } from './der.js'
+import { Deriver, PendingDerivation } from './pkcs12-derive.js'
+import { Pkcs12Error, Pkcs12WorkError } from './pkcs12-error.js'
 
-/**
- * Why a PKCS#12 file cannot be read; the message never holds the password or key material.
- *
- * @example
- * ```ts
- * if (error instanceof Pkcs12Error && error.reason === 'legacy') console.error(REEXPORT_HINT)
- * ```
- */
-export class Pkcs12Error extends Error {
-  /** `password` when the password is wrong, `legacy` for RC2/RC4 files, `format` otherwise. */
-  readonly reason: 'password' | 'legacy' | 'format'
-  constructor(reason: 'password' | 'legacy' | 'format', message: string) {
-    super(message)
-    this.reason = reason
-  }
-}
+export { Pkcs12Error } from './pkcs12-error.js'
+export { pkcs12Kdf } from './pkcs12-kdf.js'
 
 /**
  * How to re-export a legacy file with modern encryption.
@@ -71,24 +60,15 @@ const CIPHERS = new Map([
   ['1.2.840.113549.3.7', { name: 'des-ede3-cbc', keyLength: 24 }],
 ])
 
-/** Hash block sizes (bytes) for the PKCS#12 KDF. */
-const BLOCK_BYTES: Readonly<Record<string, number>> = {
-  sha1: 64,
-  sha224: 64,
-  sha256: 64,
-  sha384: 128,
-  sha512: 128,
-}
-
 /**
  * Decrypts `data` encrypted under the AlgorithmIdentifier `algorithm` with `password`.
  *
  * @example
  * ```ts
- * const plain = pbeDecrypt(child(encryptedContentInfo, 1), octets(child(encryptedContentInfo, 2)), 'pass')
+ * const plain = pbeDecrypt(child(encryptedContentInfo, 1), octets(child(encryptedContentInfo, 2)), 'pass', new Deriver())
  * ```
  */
-export function pbeDecrypt(algorithm: Asn1, data: Buffer, password: string): Buffer {
+export function pbeDecrypt(algorithm: Asn1, data: Buffer, password: string, deriver: Deriver): Buffer {
   const id = oid(child(algorithm, 0, TAG.OID))
   const legacy = LEGACY_PBE.get(id)
   if (legacy !== undefined) {
@@ -97,32 +77,32 @@ export function pbeDecrypt(algorithm: Asn1, data: Buffer, password: string): Buf
       `the PKCS#12 file is encrypted with the legacy ${legacy} scheme, which is refused.`,
     )
   }
-  if (id === OID.PBES2) return pbes2Decrypt(child(algorithm, 1, TAG.SEQUENCE), data, password)
+  if (id === OID.PBES2) return pbes2Decrypt(child(algorithm, 1, TAG.SEQUENCE), data, password, deriver)
   if (id === OID.PBE_SHA1_3DES) {
     const params = child(algorithm, 1, TAG.SEQUENCE)
     const salt = octets(child(params, 0, TAG.OCTET_STRING))
     const iterations = iterationCount(child(params, 1))
-    const secret = bmpPassword(password)
-    const key = pkcs12Kdf('sha1', secret, salt, iterations, 1, 24)
-    const iv = pkcs12Kdf('sha1', secret, salt, iterations, 2, 8)
+    const base = { kdf: 'pkcs12', hash: 'sha1', password: bmpPassword(password), salt, iterations } as const
+    const key = deriver.derive({ ...base, id: 1, length: 24 })
+    const iv = deriver.derive({ ...base, id: 2, length: 8 })
     return decrypt('des-ede3-cbc', key, iv, data)
   }
   throw new Pkcs12Error('format', `the PKCS#12 file uses an unsupported encryption scheme (${id}).`)
 }
 
-function pbes2Decrypt(params: Asn1, data: Buffer, password: string): Buffer {
+function pbes2Decrypt(params: Asn1, data: Buffer, password: string, deriver: Deriver): Buffer {
   const kdf = child(params, 0, TAG.SEQUENCE)
   const scheme = child(params, 1, TAG.SEQUENCE)
   const cipher = CIPHERS.get(oid(child(scheme, 0)))
   if (cipher === undefined)
     throw new Pkcs12Error('format', 'the PKCS#12 file uses an unsupported PBES2 cipher.')
   const iv = octets(child(scheme, 1, TAG.OCTET_STRING))
-  const key = pbkdf2(kdf, Buffer.from(password, 'utf8'), cipher.keyLength)
+  const key = pbkdf2(kdf, Buffer.from(password, 'utf8'), cipher.keyLength, deriver)
   return decrypt(cipher.name, key, iv, data)
 }
 
 /** PBKDF2 with the parameters of the AlgorithmIdentifier `kdf`. */
-function pbkdf2(kdf: Asn1, password: Buffer, defaultKeyLength: number): Buffer {
+function pbkdf2(kdf: Asn1, password: Buffer, defaultKeyLength: number, deriver: Deriver): Buffer {
   if (oid(child(kdf, 0)) !== OID.PBKDF2) {
     throw new Pkcs12Error('format', 'the PKCS#12 file uses an unsupported key derivation (not PBKDF2).')
   }
@@ -139,16 +119,16 @@ function pbkdf2(kdf: Asn1, password: Buffer, defaultKeyLength: number): Buffer {
   if (keyLength !== defaultKeyLength) {
     throw new Pkcs12Error('format', "the PKCS#12 file's PBKDF2 key length does not fit its cipher.")
   }
-  return pbkdf2Sync(password, salt, iterations, keyLength, prf)
+  return deriver.derive({ kdf: 'pbkdf2', hash: prf, password, salt, iterations, length: keyLength })
 }
 
-/** More iterations than real files use (OpenSSL 3 and Windows write 2,048 to 10,000): refused, never run. */
-const MAX_ITERATIONS = 10_000_000
+/** The largest INTEGER node's PBKDF2 takes (2^31 - 1); the real bounds are the Deriver's limits. */
+const MAX_INT32 = 2 ** 31 - 1
 
-/** An iteration count from the file: at least 1, and not more than any real file uses. */
+/** An iteration count from the file: at least 1 (how many may run is the Deriver's to say). */
 function iterationCount(node: Asn1): number {
   const iterations = smallInt(node)
-  if (iterations < 1 || iterations > MAX_ITERATIONS) {
+  if (iterations < 1 || iterations > MAX_INT32) {
     throw new Pkcs12Error('format', `the PKCS#12 file's iteration count (${iterations}) is unusable.`)
   }
   return iterations
@@ -169,10 +149,10 @@ function decrypt(cipher: string, key: Buffer, iv: Buffer, data: Buffer): Buffer 
  *
  * @example
  * ```ts
- * if (!macMatches(macData, authSafeBytes, password)) throw new Error('wrong passphrase')
+ * if (!macMatches(macData, authSafeBytes, password, new Deriver())) throw new Error('wrong passphrase')
  * ```
  */
-export function macMatches(macData: Asn1, authSafe: Buffer, password: string): boolean {
+export function macMatches(macData: Asn1, authSafe: Buffer, password: string, deriver: Deriver): boolean {
   const digestInfo = child(macData, 0, TAG.SEQUENCE)
   const hash = DIGESTS.get(oid(child(child(digestInfo, 0, TAG.SEQUENCE), 0)))
   if (hash === undefined) throw new Pkcs12Error('format', 'the PKCS#12 file uses an unsupported MAC hash.')
@@ -184,7 +164,15 @@ export function macMatches(macData: Asn1, authSafe: Buffer, password: string): b
   // An empty password is written either as an empty BMPString (two zero bytes) or as no bytes at all.
   const secrets = password === '' ? [bmpPassword(''), Buffer.alloc(0)] : [bmpPassword(password)]
   return secrets.some((secret) => {
-    const key = pkcs12Kdf(hash, secret, salt, iterations, 3, macLength)
+    const key = deriver.derive({
+      kdf: 'pkcs12',
+      hash,
+      password: secret,
+      salt,
+      iterations,
+      id: 3,
+      length: macLength,
+    })
     const actual = createHmac(hash, key).update(authSafe).digest()
     return actual.length === expected.length && timingSafeEqual(actual, expected)
   })
@@ -197,49 +185,24 @@ function bmpPassword(password: string): Buffer {
 }
 
 /**
- * The PKCS#12 key derivation (RFC 7292 Appendix B.2): `id` 1 key, 2 IV, 3 MAC key.
+ * Refuses an encrypted PKCS#8 key (`EncryptedPrivateKeyInfo` DER, as in an "ENCRYPTED PRIVATE KEY"
+ * PEM block) whose decryption would ask for more work than a PKCS#12 file may (`PKCS12_LIMITS`):
+ * node:crypto would run it on the event loop. Reads the parameters only; derives nothing.
  *
  * @example
  * ```ts
- * const macKey = pkcs12Kdf('sha256', bmpPassword, salt, 2048, 3, 32)
+ * checkEncryptedKeyWork(Buffer.from(pemBody, 'base64')) // throws a Pkcs12WorkError if too costly
  * ```
  */
-export function pkcs12Kdf(
-  hash: string,
-  password: Buffer,
-  salt: Buffer,
-  iterations: number,
-  id: 1 | 2 | 3,
-  length: number,
-): Buffer {
-  const v = BLOCK_BYTES[hash]
-  if (v === undefined) throw new Asn1Error(`no block size for ${hash}`)
-  const fill = (source: Buffer) => {
-    const out = Buffer.alloc(v * Math.ceil(source.length / v))
-    for (let i = 0; i < out.length; i++) out[i] = source[i % source.length] ?? 0
-    return out
-  }
-  const diversifier = Buffer.alloc(v, id)
-  const input = Buffer.concat([fill(salt), fill(password)])
-  const blocks: Buffer[] = []
-  for (let produced = 0; produced < length; ) {
-    let a = createHash(hash).update(diversifier).update(input).digest()
-    for (let r = 1; r < iterations; r++) a = createHash(hash).update(a).digest()
-    blocks.push(a)
-    produced += a.length
-    addToBlocks(input, fill(a), v)
-  }
-  return Buffer.concat(blocks).subarray(0, length)
-}
-
-/** I_j = (I_j + B + 1) mod 2^(8v), for each v-byte block of `input`, in place. */
-function addToBlocks(input: Buffer, b: Buffer, v: number): void {
-  for (let j = 0; j < input.length; j += v) {
-    let carry = 1
-    for (let k = v - 1; k >= 0; k--) {
-      const sum = (input[j + k] ?? 0) + (b[k] ?? 0) + carry
-      input[j + k] = sum & 0xff
-      carry = sum >> 8
-    }
+export function checkEncryptedKeyWork(der: Buffer): void {
+  try {
+    const algorithm = child(parseAsn1(der), 0, TAG.SEQUENCE)
+    pbeDecrypt(algorithm, Buffer.alloc(0), '', new Deriver({ known: new Map(), collecting: true }))
+  } catch (error) {
+    if (error instanceof Pkcs12WorkError) throw error
+    // within the limits (the derivation it would run), or not for us to judge (node reads it, or says why)
+    if (error instanceof PendingDerivation || error instanceof Asn1Error || error instanceof Pkcs12Error)
+      return
+    throw error
   }
 }

@@ -2,10 +2,12 @@
  * Reads a PKCS#12 / PFX file (RFC 7292) without dependencies: the private key and the certificates,
  * nothing else. Supports password integrity (HMAC with the PKCS#12 KDF), unencrypted and
  * password-encrypted contents (PBES2 with PBKDF2 and AES, or PKCS#12 3DES), BER or DER.
- * Public-key integrity and enveloped contents are refused; so are legacy RC2/RC4 files.
+ * Public-key integrity and enveloped contents are refused; so are legacy RC2/RC4 files, and files
+ * asking for more key-derivation work or holding more bags than real files (`PKCS12_LIMITS`).
  */
 import { type Asn1, Asn1Error, child, octets, oid, parseAsn1, smallInt, TAG } from './der.js'
 import { macMatches, Pkcs12Error, pbeDecrypt } from './pkcs12-crypto.js'
+import { type DerivedKeys, Deriver, deriveOffLoop, PendingDerivation, requestKey } from './pkcs12-derive.js'
 
 export { Pkcs12Error, REEXPORT_HINT } from './pkcs12-crypto.js'
 
@@ -69,17 +71,49 @@ export function looksLikePkcs12(bytes: Buffer): boolean {
  * ```
  */
 export function readPkcs12(bytes: Buffer, password: string): Pkcs12Contents {
+  return readWith(bytes, password, new Deriver())
+}
+
+/**
+ * Derives, off the event loop, every key {@link readPkcs12} will need for `bytes` and `password`
+ * (within the same limits), for `withDerivedKeys(keys, () => readPkcs12(bytes, password))`. Never
+ * rejects: whatever cannot be read is left for `readPkcs12` to report.
+ *
+ * @example
+ * ```ts
+ * const keys = await preparePkcs12(bytes, passphrase)
+ * const contents = withDerivedKeys(keys, () => readPkcs12(bytes, passphrase)) // derives nothing
+ * ```
+ */
+export async function preparePkcs12(bytes: Buffer, password: string): Promise<DerivedKeys> {
+  const keys = new Map<string, Buffer>()
+  for (;;) {
+    try {
+      readWith(bytes, password, new Deriver({ known: keys, collecting: true }))
+      return keys
+    } catch (error) {
+      if (!(error instanceof PendingDerivation)) return keys
+      try {
+        keys.set(requestKey(error.request), await deriveOffLoop(error.request))
+      } catch {
+        return keys
+      }
+    }
+  }
+}
+
+function readWith(bytes: Buffer, password: string, deriver: Deriver): Pkcs12Contents {
   try {
-    return readPfx(parseAsn1(bytes), password)
+    return readPfx(parseAsn1(bytes), password, deriver)
   } catch (error) {
-    if (error instanceof Pkcs12Error) throw error
+    if (error instanceof Pkcs12Error || error instanceof PendingDerivation) throw error
     if (error instanceof Asn1Error)
       throw new Pkcs12Error('format', `the PKCS#12 file is malformed (${error.message}).`)
     throw error
   }
 }
 
-function readPfx(root: Asn1, password: string): Pkcs12Contents {
+function readPfx(root: Asn1, password: string, deriver: Deriver): Pkcs12Contents {
   if (smallInt(child(root, 0, TAG.INTEGER)) !== 3) {
     throw new Pkcs12Error('format', 'the PKCS#12 file is not version 3.')
   }
@@ -91,7 +125,7 @@ function readPfx(root: Asn1, password: string): Pkcs12Contents {
   if (type !== OID.DATA) throw new Pkcs12Error('format', 'the PKCS#12 content is not data.')
   const authSafe = octets(child(child(authSafeInfo, 1, TAG.CONTEXT_0), 0, TAG.OCTET_STRING))
   const macData = root.children[2]
-  if (macData !== undefined && !macMatches(macData, authSafe, password)) {
+  if (macData !== undefined && !macMatches(macData, authSafe, password, deriver)) {
     throw new Pkcs12Error(
       'password',
       password === ''
@@ -99,26 +133,35 @@ function readPfx(root: Asn1, password: string): Pkcs12Contents {
         : 'the passphrase is wrong for the PKCS#12 file (its integrity check failed).',
     )
   }
-  const contents = { keys: [] as Buffer[], certificates: [] as Buffer[] }
-  for (const info of parseAsn1(authSafe).children) readContentInfo(info, password, contents)
-  return contents
+  const contents: Reading = { keys: [], certificates: [], password, deriver }
+  for (const info of parseAsn1(authSafe).children) readContentInfo(info, contents)
+  return { keys: contents.keys, certificates: contents.certificates }
 }
 
-function readContentInfo(
-  info: Asn1,
-  password: string,
-  into: { keys: Buffer[]; certificates: Buffer[] },
-): void {
+/** What a read gathers, and what it reads with. */
+interface Reading {
+  keys: Buffer[]
+  certificates: Buffer[]
+  readonly password: string
+  readonly deriver: Deriver
+}
+
+function readContentInfo(info: Asn1, into: Reading): void {
+  into.deriver.countBag()
   const type = oid(child(info, 0))
   const explicit = child(info, 1, TAG.CONTEXT_0)
   if (type === OID.DATA) {
-    readSafeContents(parseAsn1(octets(child(explicit, 0, TAG.OCTET_STRING))), password, into, 0)
+    readSafeContents(parseAsn1(octets(child(explicit, 0, TAG.OCTET_STRING))), into, 0)
   } else if (type === OID.ENCRYPTED_DATA) {
     const encryptedContentInfo = child(child(explicit, 0, TAG.SEQUENCE), 1, TAG.SEQUENCE)
     const encrypted = encryptedContentInfo.children[2]
     if (encrypted === undefined) return
-    const plain = pbeDecrypt(child(encryptedContentInfo, 1, TAG.SEQUENCE), octets(encrypted), password)
-    readSafeContents(decrypted(plain), password, into, 0)
+    const algorithm = child(encryptedContentInfo, 1, TAG.SEQUENCE)
+    readSafeContents(
+      decrypted(pbeDecrypt(algorithm, octets(encrypted), into.password, into.deriver)),
+      into,
+      0,
+    )
   } else if (type === OID.ENVELOPED_DATA) {
     throw new Pkcs12Error(
       'format',
@@ -127,26 +170,23 @@ function readContentInfo(
   }
 }
 
-function readSafeContents(
-  safeContents: Asn1,
-  password: string,
-  into: { keys: Buffer[]; certificates: Buffer[] },
-  depth: number,
-): void {
+function readSafeContents(safeContents: Asn1, into: Reading, depth: number): void {
   if (depth > MAX_BAG_NESTING) throw new Pkcs12Error('format', 'the PKCS#12 bags are nested too deeply.')
   for (const bag of safeContents.children) {
+    into.deriver.countBag()
     const bagId = oid(child(bag, 0))
     const value = child(child(bag, 1, TAG.CONTEXT_0), 0)
     if (bagId === OID.KEY_BAG) into.keys.push(encode(value))
-    else if (bagId === OID.SHROUDED_KEY_BAG) into.keys.push(decryptShroudedKey(value, password))
+    else if (bagId === OID.SHROUDED_KEY_BAG) into.keys.push(decryptShroudedKey(value, into))
     else if (bagId === OID.CERT_BAG) readCertBag(value, into)
-    else if (bagId === OID.SAFE_CONTENTS_BAG) readSafeContents(value, password, into, depth + 1)
+    else if (bagId === OID.SAFE_CONTENTS_BAG) readSafeContents(value, into, depth + 1)
   }
 }
 
-function decryptShroudedKey(encryptedPrivateKeyInfo: Asn1, password: string): Buffer {
+function decryptShroudedKey(encryptedPrivateKeyInfo: Asn1, into: Reading): Buffer {
   const algorithm = child(encryptedPrivateKeyInfo, 0, TAG.SEQUENCE)
-  const plain = pbeDecrypt(algorithm, octets(child(encryptedPrivateKeyInfo, 1, TAG.OCTET_STRING)), password)
+  const data = octets(child(encryptedPrivateKeyInfo, 1, TAG.OCTET_STRING))
+  const plain = pbeDecrypt(algorithm, data, into.password, into.deriver)
   decrypted(plain)
   return plain
 }

@@ -116,8 +116,11 @@ function rejectOnAbort(signal: AbortSignal, timeoutMs: number): Promise<never> {
   })
 }
 
+/** What went wrong, never throwing: a client may reject with anything (even `{ toString: 1 }`). */
 function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message || error.constructor.name : String(error)
+  if (error instanceof Error)
+    return typeof error.message === 'string' && error.message !== '' ? error.message : error.name
+  return typeof error === 'string' ? error : `a non-Error ${typeof error}`
 }
 
 /** Whether `error` is node-redis's `ErrorReply` (an error answered by the server). */

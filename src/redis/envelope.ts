@@ -1,10 +1,12 @@
 /**
  * How a token is written in Redis: JSON, and with an encryption key AES-256-GCM. A bearer token in a
  * shared store is a credential, so an encrypted entry names its key id (keys can be rotated), and its
- * Redis key is the associated data (an entry copied to another key does not decrypt). Reading never
- * throws: an entry that cannot be read is a problem to log and a miss.
+ * Redis key is the associated data (an entry copied to another key does not decrypt). A plain entry
+ * names its Redis key, so that one copied under another key is refused too (a copy, not a forgery:
+ * whoever can write plain entries can write any token). Reading never throws: an entry that cannot be
+ * read is a problem to log and a miss.
  *
- * - plain: `{"v":1,"token":{"accessToken":…,"requestedAt":…,…}}`
+ * - plain: `{"v":1,"key":"{prefix}token:{digest}","token":{"accessToken":…,"requestedAt":…,…}}`
  * - sealed: `{"v":1,"kid":"…","iv":"…","data":"…","tag":"…"}` (base64url; `data` is the plain token JSON)
  */
 import { createCipheriv, createDecipheriv, createHash, type KeyObject, randomBytes } from 'node:crypto'
@@ -74,7 +76,7 @@ export function sealEntry(token: StoredToken, keyring: Keyring, entryKey: string
     tenant: token.tenant,
   }
   const { current } = keyring
-  if (current === undefined) return JSON.stringify({ v: VERSION, token: fields })
+  if (current === undefined) return JSON.stringify({ v: VERSION, key: entryKey, token: fields })
   const iv = randomBytes(IV_BYTES)
   const cipher = createCipheriv(CIPHER, current.key, iv, { authTagLength: TAG_BYTES })
   cipher.setAAD(Buffer.from(entryKey))
@@ -106,10 +108,10 @@ export function openEntry(value: string, keyring: Keyring, entryKey: string): Op
   } catch {
     return { problem: 'is not JSON' }
   }
-  if (envelope.v !== VERSION) return { problem: `has an unknown format version (${String(envelope.v)})` }
+  if (envelope.v !== VERSION) return { problem: `has an unknown format version (${quote(envelope.v)})` }
   if (envelope.kid === undefined) {
     if (keyring.current !== undefined) return { problem: 'is not encrypted while encryption is on' }
-    return checked(envelope.token)
+    return bound(checked(envelope.token), envelope.key, entryKey)
   }
   return decrypt(envelope, keyring, entryKey)
 }
@@ -126,7 +128,7 @@ function decrypt(envelope: Record<string, unknown>, keyring: Keyring, entryKey: 
   }
   if (keyring.current === undefined) return { problem: 'is encrypted, but no encryptionKey is configured' }
   const key = keyring.byId.get(kid)
-  if (key === undefined) return { problem: `is encrypted with key id '${kid}', which is not configured` }
+  if (key === undefined) return { problem: `is encrypted with key id ${quote(kid)}, which is not configured` }
   let plain: string
   try {
     const decipher = createDecipheriv(CIPHER, key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES })
@@ -134,13 +136,37 @@ function decrypt(envelope: Record<string, unknown>, keyring: Keyring, entryKey: 
     decipher.setAuthTag(Buffer.from(tag, 'base64url'))
     plain = Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString()
   } catch {
-    return { problem: `does not decrypt with key id '${kid}' (another key under the same id, or tampered)` }
+    return {
+      problem: `does not decrypt with key id ${quote(kid)} (another key under the same id, or tampered)`,
+    }
   }
   try {
     return checked(JSON.parse(plain))
   } catch {
     return { problem: 'decrypts to something that is not JSON' }
   }
+}
+
+/** A plain entry's token, if the entry names the Redis key it was read from. */
+function bound(opened: OpenedEntry, key: unknown, entryKey: string): OpenedEntry {
+  if (opened.problem !== undefined) return opened
+  if (key === undefined) return { problem: 'names no key (written by an older version, or by hand)' }
+  if (key !== entryKey) return { problem: `belongs to another key (${quote(key)}): copied, not written here` }
+  return opened
+}
+
+/** How many characters of a value read from Redis a problem quotes. */
+const QUOTED_CHARS = 40
+
+/**
+ * A value read from Redis, for a log line: a string quoted and clipped, a number as is, anything
+ * else by its type. Never `String(value)`: `{"toString":1}` makes that throw.
+ */
+function quote(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return JSON.stringify(value)
+  if (typeof value !== 'string') return Array.isArray(value) ? 'a list' : `a ${typeof value}`
+  const clipped = value.length > QUOTED_CHARS ? `${value.slice(0, QUOTED_CHARS)}…` : value
+  return `'${clipped.replace(/[^\x20-\x7e]/g, '?')}'`
 }
 
 /** `value` as a stored token, if it is one. */

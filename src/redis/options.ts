@@ -3,11 +3,13 @@
  * and the settings they resolve to. A failure throws one `ConfigurationError` naming the option; no
  * key is ever echoed.
  */
+
 import { createSecretKey } from 'node:crypto'
 import { z } from 'zod'
 import { type Logger, parseWith } from '../options.js'
 import { type Keyring, keyIdOf } from './envelope.js'
 import { DEFAULT_PREFIX } from './keys.js'
+import { guardLogger } from './logger.js'
 
 /** Default: the longest a Redis command may take before the store goes on without Redis, ms. */
 export const DEFAULT_OPERATION_TIMEOUT_MS = 200
@@ -135,7 +137,7 @@ export function parseRedisStoreOptions(input: unknown): RedisStoreSettings {
     leaseMs: o.leaseMs ?? DEFAULT_LEASE_MS,
     waitMs: o.waitMs ?? DEFAULT_WAIT_MS,
     pubSub: o.pubSub ?? true,
-    logger: o.logger,
+    logger: guardLogger(o.logger),
   }
 }
 

@@ -6,9 +6,11 @@ import { answerDiscovery, answerJwks, answerMetadata, type DiscoveryDeps } from 
 import { type Outcome, runWithFault } from './fault-responses.js'
 import type { FaultQueue } from './faults.js'
 import { claimedClientId, parseTokenForm, type TokenForm } from './form.js'
+import { newGuid } from './ids.js'
 import { textReply, writeReply } from './reply.js'
 import { type ContextSettings, type RequestContext, requestContext } from './request-context.js'
-import { type LoggedRequest, type RequestLog, redactForm } from './request-log.js'
+import { type LoggedRequest, publicValue, type RequestLog, redactForm, redactQuery } from './request-log.js'
+import { parseRequestTarget, UNPARSABLE_TARGET } from './request-target.js'
 import { matchRoute, type RouteMatch } from './routes.js'
 import type { TokenEndpointDeps } from './token-endpoint.js'
 import { answerToken } from './token-route.js'
@@ -34,7 +36,8 @@ export interface HandlerDeps {
 }
 
 /**
- * Handles one request (never throws: unexpected failures answer 500).
+ * Handles one request. Never rejects, whatever the request: an unparsable target answers 400, an
+ * unexpected failure 500, and a failure while answering destroys the socket.
  *
  * @example
  * ```ts
@@ -46,50 +49,92 @@ export async function handleRequest(
   res: ServerResponse,
   deps: HandlerDeps,
 ): Promise<void> {
-  const context = requestContext(req, deps.context)
-  const url = new URL(req.url ?? '/', context.origin)
+  let traceId: string | undefined
+  try {
+    const context = requestContext(req, deps.context)
+    traceId = context.traceId
+    const url = parseRequestTarget(req.url, context.origin)
+    if (url === undefined) return refuseTarget(req, res, context, deps.log)
+    await serve(req, res, { url, context }, deps)
+  } catch (error) {
+    failSafely(req, res, error, traceId, deps.signal)
+  }
+}
+
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  { url, context }: { url: URL; context: RequestContext },
+  deps: HandlerDeps,
+): Promise<void> {
   const match = matchRoute(url.pathname)
   const method = req.method ?? 'GET'
+  const body = await readBody(req)
+  if (body === undefined)
+    return writeReply(res, textReply(413, 'Payload Too Large', context.traceId, 'text/plain'))
+  const form =
+    match?.route === 'token'
+      ? parseTokenForm(req.headers['content-type'], body, req.headers.authorization)
+      : undefined
+  const clientId = form ? claimedClientId(form) : undefined
+  const fault = match ? deps.faults.take(match.route, clientId) : undefined
+  const result = await runWithFault(
+    fault,
+    context,
+    () => answer(match, method, url, form, context, deps),
+    deps.signal,
+  )
+  const entry = logEntry(req, url, match, form, context)
+  if (fault) entry.fault = fault.kind
+  if (result === 'drop') {
+    req.socket.destroy()
+    deps.log.record({ ...entry, status: 'dropped' }, false)
+    return
+  }
+  writeReply(res, result.reply)
+  const codes = result.errorCodes ? { errorCodes: result.errorCodes } : {}
+  const token = result.token ? { token: result.token } : {}
+  deps.log.record({ ...entry, status: result.reply.status, ...codes, ...token }, result.issued)
+}
+
+/** 400 to a request target that is no URL path (`//[`, `http://[`, `*`); logged without the target. */
+function refuseTarget(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: RequestContext,
+  log: RequestLog,
+): void {
+  req.resume()
+  res.shouldKeepAlive = false
+  writeReply(res, textReply(400, 'Bad Request', context.traceId, 'text/plain; charset=utf-8'))
+  log.record(
+    {
+      at: context.now,
+      method: req.method ?? 'GET',
+      path: UNPARSABLE_TARGET,
+      query: '',
+      route: 'unknown',
+      traceId: context.traceId,
+      status: 400,
+    },
+    false,
+  )
+}
+
+/** The last resort: answer 500 if nothing was sent yet, else (or if even that fails) drop the socket. */
+function failSafely(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+  traceId: string | undefined,
+  signal: AbortSignal,
+): void {
   try {
-    const body = await readBody(req)
-    if (body === undefined)
-      return writeReply(res, textReply(413, 'Payload Too Large', context.traceId, 'text/plain'))
-    const form =
-      match?.route === 'token'
-        ? parseTokenForm(req.headers['content-type'], body, req.headers.authorization)
-        : undefined
-    const clientId = form ? claimedClientId(form) : undefined
-    const fault = match ? deps.faults.take(match.route, clientId) : undefined
-    const result = await runWithFault(
-      fault,
-      context,
-      () => answer(match, method, url, form, context, deps),
-      deps.signal,
-    )
-    const entry = logEntry(req, url, match, form, context)
-    if (fault) entry.fault = fault.kind
-    if (result === 'drop') {
-      req.socket.destroy()
-      deps.log.record({ ...entry, status: 'dropped' }, false)
-      return
-    }
-    writeReply(res, result.reply)
-    deps.log.record(
-      {
-        ...entry,
-        status: result.reply.status,
-        ...(result.errorCodes ? { errorCodes: result.errorCodes } : {}),
-        ...(result.token ? { token: result.token } : {}),
-      },
-      result.issued,
-    )
-  } catch (error) {
-    if (deps.signal.aborted) return void req.socket.destroy()
-    if (!res.headersSent)
-      writeReply(
-        res,
-        textReply(500, `local authority failure: ${String(error)}`, context.traceId, 'text/plain'),
-      )
+    if (signal.aborted || res.headersSent) return void req.socket.destroy()
+    const text = `local authority failure: ${error instanceof Error ? error.name : 'unknown error'}`
+    writeReply(res, textReply(500, text, traceId ?? newGuid(), 'text/plain'))
+  } catch {
+    req.socket.destroy()
   }
 }
 
@@ -142,7 +187,7 @@ function logEntry(
     at: context.now,
     method: req.method ?? 'GET',
     path: url.pathname,
-    query: url.search.slice(1),
+    query: redactQuery(url.search.slice(1)),
     route: match?.route ?? 'unknown',
     traceId: context.traceId,
   }
@@ -151,7 +196,7 @@ function logEntry(
   if (form) {
     entry.form = redactForm(form.fields)
     const clientId = claimedClientId(form)
-    if (clientId !== undefined) entry.clientId = clientId
+    if (clientId !== undefined) entry.clientId = publicValue(clientId)
     if (form.basic) entry.basicAuth = true
   }
   if (req.headers['content-type'] !== undefined) entry.contentType = req.headers['content-type']

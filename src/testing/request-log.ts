@@ -3,8 +3,43 @@
  */
 import type { FaultKind, RouteName } from './faults.js'
 
-/** Form fields whose values never enter the log. */
+/** Fields whose values never enter the log. */
 const REDACTED_FIELDS = new Set(['client_secret', 'client_assertion'])
+
+/**
+ * The only other fields the log shows: those of a token request and of instance discovery, and the
+ * telemetry MSAL sends. Any other field is counted, never shown: its name may be a secret itself (a
+ * JSON body under a form content type arrives as one field whose name is the whole JSON).
+ */
+const PUBLIC_FIELDS = new Set([
+  'grant_type',
+  'client_id',
+  'scope',
+  'resource',
+  'client_assertion_type',
+  'client_info',
+  'claims',
+  'api-version',
+  'authorization_endpoint',
+  'client-request-id',
+  'return-client-request-id',
+  'x-client-SKU',
+  'x-client-VER',
+  'x-client-OS',
+  'x-client-CPU',
+  'x-ms-lib-capability',
+  'x-client-current-telemetry',
+  'x-client-last-telemetry',
+  'x-app-name',
+  'x-app-ver',
+])
+
+/** In a public field's value, a sign that other fields ran into it (`;`, a line break, `=`, JSON). */
+const RUN_IN = /[=;&"{}<>\p{Cc}]/u
+const MAX_VALUE_CHARS = 4096
+const REDACTED = '[redacted]'
+/** The key under which unknown fields are counted. */
+const OTHER_FIELDS = '[other fields]'
 
 /**
  * One request as logged.
@@ -20,7 +55,7 @@ export interface LoggedRequest {
   at: number
   method: string
   path: string
-  /** The query string without `?` (empty when none). */
+  /** The query string without `?` (empty when none), redacted as {@link redactForm} says. */
   query: string
   route: RouteName | 'unknown'
   /** The tenant segment of the path, as sent. */
@@ -28,7 +63,10 @@ export interface LoggedRequest {
   version?: 'v1' | 'v2'
   /** The client id the request claimed (form or Basic), lower case. */
   clientId?: string
-  /** Form fields, `client_secret` and `client_assertion` values replaced by `[redacted]`. */
+  /**
+   * Form fields as {@link redactForm} shows them: public fields as sent, `client_secret` and
+   * `client_assertion` values `[redacted]`, other fields only counted.
+   */
   form?: Record<string, string>
   /** Whether an `Authorization: Basic` header was sent (its value is never logged). */
   basicAuth?: boolean
@@ -60,17 +98,56 @@ export interface DecodedToken {
 }
 
 /**
- * Redacts credential values from form fields.
+ * What the log shows of form (or query) fields: public fields as sent, `client_secret` and
+ * `client_assertion` as `[redacted]`, a public field whose value shows that other fields ran into it
+ * as `[redacted]`, and every other field only counted (`'[other fields]': '[2 redacted]'`).
  *
  * @example
  * ```ts
- * redactForm(new Map([['client_secret', 's3cret']])) // { client_secret: '[redacted]' }
+ * redactForm(new Map([['client_secret', 's3cret'], ['scope', 'openid']])) // { client_secret: '[redacted]', scope: 'openid' }
+ * redactForm(new Map([['{"client_secret":"s3cret"}', '']]))               // { '[other fields]': '[1 redacted]' }
  * ```
  */
-export function redactForm(fields: ReadonlyMap<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    [...fields].map(([name, value]) => [name, REDACTED_FIELDS.has(name) ? '[redacted]' : value]),
-  )
+export function redactForm(fields: Iterable<readonly [string, string]>): Record<string, string> {
+  const logged: Record<string, string> = {}
+  let others = 0
+  for (const [name, value] of fields) {
+    if (REDACTED_FIELDS.has(name)) logged[name] = REDACTED
+    else if (!PUBLIC_FIELDS.has(name)) others += 1
+    else logged[name] = publicValue(value)
+  }
+  if (others > 0) logged[OTHER_FIELDS] = `[${others} redacted]`
+  return logged
+}
+
+/**
+ * A public field's value as the log shows it: as sent, or `[redacted]` when other fields ran into it.
+ *
+ * @example
+ * ```ts
+ * publicValue('55b2a7ec-73f3-45c2-af08-21ecc33dc40e') // as is
+ * publicValue('x;client_secret=s3cret')               // '[redacted]'
+ * ```
+ */
+export function publicValue(value: string): string {
+  return RUN_IN.test(value) || value.length > MAX_VALUE_CHARS ? REDACTED : value
+}
+
+/**
+ * A query string (without `?`) as the log shows it: as sent when every field may be shown, else
+ * re-encoded from {@link redactForm}.
+ *
+ * @example
+ * ```ts
+ * redactQuery('api-version=1.1')              // 'api-version=1.1'
+ * redactQuery('client_secret=s3cret&scope=x') // 'client_secret=%5Bredacted%5D&scope=x'
+ * ```
+ */
+export function redactQuery(query: string): string {
+  const fields = [...new URLSearchParams(query)]
+  const logged = redactForm(fields)
+  const unchanged = fields.every(([name, value]) => logged[name] === value) && !(OTHER_FIELDS in logged)
+  return unchanged ? query : new URLSearchParams(logged).toString()
 }
 
 /**

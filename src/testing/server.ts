@@ -46,9 +46,10 @@ export async function startLocalAuthority(options: LocalAuthorityOptions = {}): 
   let localConsole: LocalConsole | undefined
   const listener = await listen(
     (req, res) => {
+      // handleRequest never rejects; the catch is the guarantee that no request ends the process.
       if (!deps) res.destroy()
       else if (localConsole?.handles(req)) localConsole.handle(req, res)
-      else void handleRequest(req, res, deps)
+      else handleRequest(req, res, deps).catch(() => req.socket.destroy())
     },
     { port: resolved.port, ...(tls ? { tls: { key: tls.privateKeyPem, cert: tls.certificatePem } } : {}) },
   )

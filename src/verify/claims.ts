@@ -24,7 +24,8 @@ export function checkAlgorithm(alg: unknown, allowed: readonly string[]): Reject
 }
 
 /**
- * Refuses a tenant outside the allow-list (without an allow-list every tenant passes, the issuer being fixed).
+ * Refuses a tenant outside the allow-list (without an allow-list every tenant passes, the issuer being
+ * fixed). The comparison is exact: the tenant id was normalised once, by `readTenant`.
  *
  * @example
  * ```ts
@@ -32,7 +33,7 @@ export function checkAlgorithm(alg: unknown, allowed: readonly string[]): Reject
  * ```
  */
 export function checkTenant(tenantId: string, allowed: readonly string[] | undefined): Rejection | undefined {
-  if (allowed === undefined || allowed.includes(tenantId.toLowerCase())) return undefined
+  if (allowed === undefined || allowed.includes(tenantId)) return undefined
   return { reason: 'tenant', description: `tenant ${clip(tenantId)} is not allowed` }
 }
 

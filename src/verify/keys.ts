@@ -5,6 +5,7 @@
  */
 
 import { compactVerify, createRemoteJWKSet, type JWSHeaderParameters, type RemoteJWKSet } from 'jose'
+import { LRUCache } from 'lru-cache'
 import { TransportError } from '../errors.js'
 import { clip, type Rejection } from './challenge.js'
 
@@ -34,9 +35,13 @@ const KEY_MISMATCH = new Set([
   'ERR_JOSE_NOT_SUPPORTED',
 ])
 
+/** Key sets kept when the caller names no bound: one per tenant for a generous allow-list. */
+export const DEFAULT_MAX_KEY_SETS = 64
+
 /**
- * Creates the checker: one remote key set per JWKS URL (so per allowed tenant by default),
- * created on first use.
+ * Creates the checker: one remote key set per JWKS URL (so per allowed tenant by default), created
+ * on first use, at most `maxKeySets` of them (least recently used evicted), so no sequence of
+ * tokens can grow the cache without bound.
  *
  * @example
  * ```ts
@@ -50,8 +55,12 @@ export function createSignatureChecker(options: {
   jwksUriFor: (tenantId: string) => string
   algorithms: readonly string[]
   jwks: JwksSettings
+  /** @defaultValue {@link DEFAULT_MAX_KEY_SETS} */
+  maxKeySets?: number | undefined
 }): SignatureChecker {
-  const sets = new Map<string, RemoteJWKSet>()
+  const sets = new LRUCache<string, RemoteJWKSet>({
+    max: Math.max(1, options.maxKeySets ?? DEFAULT_MAX_KEY_SETS),
+  })
   const keySetFor = (url: string): RemoteJWKSet => {
     let set = sets.get(url)
     if (set === undefined) {

@@ -92,18 +92,25 @@ export function readVersion(payload: Record<string, unknown>): TokenVersion | Re
   return { reason: 'malformed', description: `unsupported token version (ver ${clip(ver ?? 'missing')})` }
 }
 
+/** A directory id as Entra writes it: a GUID, ASCII hex digits only. */
+const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/
+
 /**
- * The tenant id from `tid`.
+ * The tenant id from `tid`, normalised once: a GUID is lower-cased (the spelling of the allow-list,
+ * the JWKS URL, the issuer and the result); anything else is kept as it came, and can only pass a
+ * verifier without an allow-list.
  *
  * @example
  * ```ts
- * readTenant({ tid: 'f6aba1d9-da41-4ea3-8f30-4970725586a8' }) // 'f6aba1d9-…'
+ * readTenant({ tid: 'F6ABA1D9-DA41-4EA3-8F30-4970725586A8' }) // 'f6aba1d9-da41-4ea3-8f30-4970725586a8'
  * ```
  */
 export function readTenant(payload: Record<string, unknown>): string | Rejection {
   const { tid } = payload
-  if (typeof tid === 'string' && tid !== '') return tid
-  return { reason: 'malformed', description: 'token has no tid claim' }
+  if (typeof tid !== 'string' || tid === '') {
+    return { reason: 'malformed', description: 'token has no tid claim' }
+  }
+  return GUID.test(tid) ? tid.toLowerCase() : tid
 }
 
 /**

@@ -1,8 +1,10 @@
 /**
  * `createTokenVerifier`: checks an Entra access token the way an API must before trusting it.
- * Order: readable → `alg` allow-listed → tenant allowed → signature (JWKS) → issuer for that tenant
- * and version → audience → `exp`/`nbf` → app roles. The tenant is checked before any key is
- * fetched, so a token naming an arbitrary tenant never makes the API fetch anything.
+ * Every claim is checked on the unverified payload first — readable, `alg` allow-listed, `tid`
+ * normalised and allowed, roles well-formed, issuer for that tenant and version, audience,
+ * `exp`/`nbf` — and only a token that passes them all costs a key lookup (JWKS); the verified payload
+ * is then checked again and becomes the result. So a forged token never makes the API fetch keys
+ * unless it names an allowed tenant exactly as its keys are cached (one key set per allowed tenant).
  */
 
 import type { TokenVerificationError } from '../errors.js'
@@ -105,6 +107,8 @@ function resolveConfig(options: ParsedVerifierOptions): VerifierConfig {
       jwksUriFor: (tenantId) => jwksUri ?? defaultJwksUri(authority, tenantId),
       algorithms: options.algorithms,
       jwks: options.jwks,
+      // One key set per allowed tenant (or the one jwksUri): the cache never needs more.
+      maxKeySets: jwksUri === undefined ? (tenants?.length ?? 1) : 1,
     }),
   }
 }
@@ -113,10 +117,12 @@ async function verifyToken(token: string, config: VerifierConfig): Promise<Verif
   const fail = (rejection: Rejection): TokenVerificationError => rejectToken(rejection, config)
   const decoded = decodeUnverified(token)
   if (!('payload' in decoded)) throw fail(decoded)
-  const unverifiedTenant = precheck(decoded.header.alg, decoded.payload, config)
-  if (typeof unverifiedTenant !== 'string') throw fail(unverifiedTenant)
+  const alg = checkAlgorithm(decoded.header.alg, config.algorithms)
+  if (alg !== undefined) throw fail(alg)
+  const unverified = checkClaims(decoded.payload, config)
+  if (!('claims' in unverified)) throw fail(unverified)
   const checked = await config.signatures.verify(token, {
-    tenantId: unverifiedTenant,
+    tenantId: unverified.tenantId,
     kid: decoded.header.kid,
   })
   if (!('payload' in checked)) throw fail(checked)
@@ -125,29 +131,17 @@ async function verifyToken(token: string, config: VerifierConfig): Promise<Verif
   return result
 }
 
-/** What can be refused before any key is fetched; returns the (unverified) tenant. */
-function precheck(
-  alg: unknown,
-  payload: Record<string, unknown>,
-  config: VerifierConfig,
-): string | Rejection {
-  const version = readVersion(payload)
-  const tenantId = readTenant(payload)
-  if (typeof version !== 'string') return version
-  if (typeof tenantId !== 'string') return tenantId
-  return checkAlgorithm(alg, config.algorithms) ?? checkTenant(tenantId, config.tenants) ?? tenantId
-}
-
-/** The checks on the verified payload; assembles the result when all pass. */
+/** The claim checks, on the unverified payload and again on the verified one; assembles the result. */
 function checkClaims(payload: Record<string, unknown>, config: VerifierConfig): VerifiedToken | Rejection {
   const version = readVersion(payload)
   const tenantId = readTenant(payload)
-  const roles = readRoles(payload)
   if (typeof version !== 'string') return version
   if (typeof tenantId !== 'string') return tenantId
+  const tenant = checkTenant(tenantId, config.tenants)
+  if (tenant !== undefined) return tenant
+  const roles = readRoles(payload)
   if ('reason' in roles) return roles
   const rejection =
-    checkTenant(tenantId, config.tenants) ??
     checkIssuer(payload, config.issuersFor({ tenantId, version }), version) ??
     checkAudience(payload, config.audiences) ??
     checkLifetime(payload, config.now(), config.toleranceSec)

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CERTIFICATE_RECHECK_MS, CertificateFileCredential } from '../../src/credentials/certificate-file.js'
 import type { CredentialContext } from '../../src/credentials/credential.js'
 import { CredentialError } from '../../src/errors.js'
+import { derOctetString, derSequence } from '../../src/testing/der.js'
 import {
   fixtureClock,
   fixturePath,
@@ -16,7 +17,7 @@ import {
   thumbprints,
   verifyAssertion,
 } from './fixtures.js'
-import { certBag, dataContent, pfx } from './pkcs12-builder.js'
+import { certBag, dataContent, pbes2Algorithm, pfx } from './pkcs12-builder.js'
 
 const CLIENT_ID = '55b2a7ec-73f3-45c2-af08-21ecc33dc40e'
 const ENDPOINT = 'https://login.microsoftonline.com/f6aba1d9-da41-4ea3-8f30-4970725586a8/oauth2/v2.0/token'
@@ -249,5 +250,42 @@ describe('rotation', () => {
     replaceWith(path, 'other.combined.pem')
     clock.advance(10 * CERTIFICATE_RECHECK_MS)
     expect(credential.thumbprint).toBe(thumbprints('rsa').sha1Hex)
+  })
+})
+
+describe('reloading an expensive file (issue 13 finding 9)', () => {
+  it('refuses a rotated file bigger than 1 MiB without reading it, keeping the previous certificate', async () => {
+    const path = join(dir, 'client.pem')
+    replaceWith(path, 'rsa.combined.pem')
+    const clock = fixtureClock()
+    const warn = vi.fn()
+    const credential = new CertificateFileCredential({ certificatePath: path }, { clock, logger: { warn } })
+    writeFileSync(path, `${fixtureText('other.combined.pem')}\n${'#'.repeat(2 * 1024 * 1024)}`)
+    clock.advance(CERTIFICATE_RECHECK_MS)
+    expect(await sentThumbprint(credential, clock)).toBe(thumbprints('rsa').x5tS256)
+    expect(warn).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ reason: expect.stringMatching(/bigger than 1 MiB/) }),
+    )
+  })
+})
+
+describe('an encrypted PEM key asking for too much work (issue 13 finding 9)', () => {
+  it('is refused before node:crypto would derive its key on the event loop', () => {
+    const options = { password: PASSPHRASE, iterations: 5_000_000 }
+    const encryptedKeyInfo = derSequence(pbes2Algorithm(options), derOctetString(Buffer.alloc(1200, 1)))
+    const body = encryptedKeyInfo.toString('base64').replace(/(.{64})/g, '$1\n')
+    const path = join(dir, 'client.pem')
+    writeFileSync(
+      path,
+      `-----BEGIN ENCRYPTED PRIVATE KEY-----\n${body}\n-----END ENCRYPTED PRIVATE KEY-----\n${fixtureText('rsa.cert.pem')}`,
+    )
+    const create = () =>
+      new CertificateFileCredential(
+        { certificatePath: path, passphrase: PASSPHRASE },
+        { clock: fixtureClock() },
+      )
+    expect(create).toThrow(CredentialError)
+    expect(create).toThrow(/5,000,000 iterations of PBKDF2.*openssl pkcs12 -export/)
   })
 })

@@ -139,3 +139,20 @@ export function macData(digestOid: string): Buffer {
     derOctetString(SALT),
   )
 }
+
+/** MacData with a digest algorithm `digestOid`, a made-up MAC and salt, and `iterations`. */
+export function macDataWithIterations(digestOid: string, iterations: number): Buffer {
+  return derSequence(
+    derSequence(derSequence(derOid(digestOid), derNull()), derOctetString(Buffer.alloc(32))),
+    derOctetString(SALT),
+    derSmallInteger(iterations),
+  )
+}
+
+/** The AlgorithmIdentifier of pbeWithSHAAnd3-KeyTripleDES-CBC (PKCS#12 KDF) with `iterations`. */
+export function tripleDesAlgorithm(iterations: number): Buffer {
+  return derSequence(
+    derOid('1.2.840.113549.1.12.1.3'),
+    derSequence(derOctetString(SALT), derSmallInteger(iterations)),
+  )
+}

@@ -11,11 +11,13 @@ import {
   dataContent,
   encryptedContent,
   macData,
+  macDataWithIterations,
   P12_OID,
   type Pbes2,
   pbes2Algorithm,
   pbes2Encrypt,
   pfx,
+  tripleDesAlgorithm,
 } from './pkcs12-builder.js'
 
 const mainKeyDer = createPrivateKey(fixture('rsa.key.pem')).export({ format: 'der', type: 'pkcs8' })
@@ -218,5 +220,62 @@ describe('readPkcs12: PBES2 parameters', () => {
   ])('refuses a PBKDF2 with %s as a format error, not a RangeError', (_name, options) => {
     const bytes = encryptedFile({ password: PASSPHRASE, ...options }, garbage)
     expect(reason(bytes, PASSPHRASE)).toBe('format')
+  })
+})
+
+describe('readPkcs12: the work a file may ask for (issue 13 finding 9)', () => {
+  const SHA256 = '2.16.840.1.101.3.4.2.1'
+  const keyContents = derSequence(bag(P12_OID.KEY_BAG, mainKeyDer))
+  const pbes2File = (iterations: number, contents = keyContents) => {
+    const options: Pbes2 = { password: PASSPHRASE, iterations }
+    return encryptedContent(pbes2Algorithm(options), pbes2Encrypt(contents, options))
+  }
+
+  function formatError(bytes: Buffer): Pkcs12Error {
+    try {
+      readPkcs12(bytes, PASSPHRASE)
+    } catch (error) {
+      expect(error).toBeInstanceOf(Pkcs12Error)
+      expect((error as Pkcs12Error).reason).toBe('format')
+      return error as Pkcs12Error
+    }
+    throw new Error('expected a Pkcs12Error')
+  }
+
+  it('refuses a MAC of more than 200,000 iterations before deriving anything, saying how to re-export', () => {
+    const error = formatError(pfx([], { mac: macDataWithIterations(SHA256, 1_000_000) }))
+    expect(error.message).toMatch(/1,000,000 iterations/)
+    expect(error.message).toMatch(/at most 200,000/)
+    expect(error.message).toMatch(/openssl pkcs12 -export/)
+  })
+
+  it('refuses 3DES encryption of more than 200,000 iterations', () => {
+    const bytes = pfx([encryptedContent(tripleDesAlgorithm(300_000), Buffer.alloc(32, 1))])
+    expect(formatError(bytes).message).toMatch(/300,000 iterations/)
+  })
+
+  it('refuses PBKDF2 of more than 1,000,000 iterations', () => {
+    const bytes = pfx([
+      encryptedContent(pbes2Algorithm({ password: PASSPHRASE, iterations: 2_000_000 }), Buffer.alloc(32, 1)),
+    ])
+    const error = formatError(bytes)
+    expect(error.message).toMatch(/2,000,000 iterations/)
+    expect(error.message).toMatch(/at most 1,000,000/)
+  })
+
+  it('reads a hardened file of 600,000 PBKDF2 iterations', () => {
+    expect(readPkcs12(pfx([pbes2File(600_000)]), PASSPHRASE).keys[0]?.equals(mainKeyDer)).toBe(true)
+  })
+
+  it('refuses a file whose derivations add up to more than 2,000,000 iterations, before running the one too many', () => {
+    const empty = derSequence()
+    const bytes = pfx([pbes2File(700_000, empty), pbes2File(700_000, empty), pbes2File(700_000, empty)])
+    expect(formatError(bytes).message).toMatch(/2,000,000 iterations in all/)
+  })
+
+  it('refuses a file of more than 256 bags', () => {
+    const certificate = mainCertificate.raw
+    const bytes = pfx([dataContent(Array.from({ length: 300 }, () => certBag(certificate)))])
+    expect(formatError(bytes).message).toMatch(/more than 256 bags/)
   })
 })

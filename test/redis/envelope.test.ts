@@ -1,4 +1,5 @@
 import { createSecretKey } from 'node:crypto'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ConfigurationError } from '../../src/errors.js'
 import { type Keyring, keyIdOf, openEntry, sealEntry } from '../../src/redis/envelope.js'
@@ -27,10 +28,17 @@ function ring(key: Buffer, id = keyIdOf(key), former: Array<[string, Buffer]> = 
 }
 
 describe('the entry envelope', () => {
-  it('stores a token as plain JSON without a key, and reads it back', () => {
+  it('stores a token as plain JSON without a key, naming the Redis key it belongs to, and reads it back', () => {
     const value = sealEntry(token, plain, ENTRY)
-    expect(JSON.parse(value)).toEqual({ v: 1, token })
+    expect(JSON.parse(value)).toEqual({ v: 1, key: ENTRY, token })
     expect(openEntry(value, plain, ENTRY)).toEqual({ token })
+  })
+
+  it('binds a plain entry to its Redis key (issue 13 finding 7): copied to another key it is a problem', () => {
+    const value = sealEntry(token, plain, ENTRY)
+    expect(openEntry(value, plain, `${ENTRY}x`).problem).toMatch(/belongs to another key/)
+    const unbound = JSON.stringify({ v: 1, token })
+    expect(openEntry(unbound, plain, ENTRY).problem).toMatch(/names no key/)
   })
 
   it('keeps an undefined tenant undefined', () => {
@@ -112,6 +120,60 @@ describe('the entry envelope', () => {
     expect(keyIdOf(KEY)).toMatch(/^[\w-]{8}$/)
     expect(keyIdOf(KEY)).toBe(keyIdOf(Buffer.from(KEY)))
     expect(keyIdOf(KEY)).not.toBe(keyIdOf(OTHER))
+  })
+})
+
+describe('entries that cannot be trusted (issue 13 finding 8)', () => {
+  const sealedFields = { iv: 'AAAAAAAAAAAAAAAA', data: 'AA', tag: 'AAAAAAAAAAAAAAAAAAAAAA' }
+  it.each([
+    ['a version that cannot be printed', '{"v":{"toString":1}}'],
+    ['a version list that cannot be printed', '{"v":[{"toString":1}]}'],
+    ['a version with a valueOf', '{"v":{"valueOf":1,"toString":1}}'],
+    ['a key id that is an object', JSON.stringify({ v: 1, kid: { toString: 1 }, ...sealedFields })],
+    ['a token that is a list', '{"v":1,"token":[1,2]}'],
+    [
+      'a token whose fields are objects',
+      JSON.stringify({ v: 1, token: { ...token, scope: { toString: 1 } } }),
+    ],
+    ['a JSON array', '[{"toString":1}]'],
+  ])('reads an entry holding %s as a problem, without throwing', (_name, value) => {
+    for (const keyring of [plain, ring(KEY)]) {
+      expect(() => openEntry(value, keyring, ENTRY)).not.toThrow()
+      expect(openEntry(value, keyring, ENTRY).problem).toEqual(expect.any(String))
+    }
+  })
+
+  it('quotes at most a few characters of what an entry holds in a problem', () => {
+    const kid = 'k'.repeat(100_000)
+    const problems = [
+      openEntry(JSON.stringify({ v: 1, kid, ...sealedFields }), ring(KEY), ENTRY).problem,
+      openEntry(JSON.stringify({ v: 'v'.repeat(100_000) }), plain, ENTRY).problem,
+    ]
+    for (const problem of problems) expect(problem?.length).toBeLessThan(200)
+  })
+
+  it('never throws, whatever JSON is stored: a token, or a short problem', () => {
+    const field = fc.oneof(fc.jsonValue(), fc.constant({ toString: 1 }), fc.constant({ valueOf: {} }))
+    const envelope = fc.record(
+      { v: fc.oneof(fc.constant(1), field), kid: field, iv: field, data: field, tag: field, token: field },
+      { requiredKeys: [] },
+    )
+    const stored = fc.oneof(
+      envelope.map((value) => JSON.stringify(value)),
+      fc.jsonValue().map(String),
+      fc.string(),
+    )
+    fc.assert(
+      fc.property(stored, (value) => {
+        for (const keyring of [plain, ring(KEY)]) {
+          const opened = openEntry(value, keyring, ENTRY)
+          if (opened.token !== undefined)
+            expect(opened.token).toEqual(expect.objectContaining({ accessToken: expect.any(String) }))
+          else expect(opened.problem.length).toBeLessThan(200)
+        }
+      }),
+      { numRuns: 500 },
+    )
   })
 })
 

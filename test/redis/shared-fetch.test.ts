@@ -179,6 +179,31 @@ describe('a cache with a shared store', () => {
     },
   )
 
+  it.each([
+    ['another scope', { scope: 'api://b/.default' }],
+    ['another tenant', { tenant: 'fabrikam.onmicrosoft.com' }],
+    ['no tenant', { tenant: undefined }],
+  ])(
+    'refuses a stored token that names %s than the target asks for, and warns (issue 13 finding 7)',
+    async (_name, swapped) => {
+      const { cache, memory, answer, token, warnings } = setup()
+      const bound = { ...target, scope: 'api://a/.default', tenant: 'contoso.onmicrosoft.com' }
+      memory.entries.set(STORE_KEY, { ...memory.token('for-someone-else'), ...swapped })
+      const pending = cache.lookup(bound)
+      await answer(0, token('fresh'))
+      expect((await pending).value).toBe('fresh')
+      expect(warnings[0]).toMatch(/names another scope or tenant/)
+    },
+  )
+
+  it('takes a stored token whose tenant differs only in case from the target’s', async () => {
+    const { cache, memory, fetches } = setup()
+    const bound = { ...target, scope: 'api://a/.default', tenant: 'Contoso.OnMicrosoft.com' }
+    memory.entries.set(STORE_KEY, memory.token('shared'))
+    expect((await cache.lookup(bound)).value).toBe('shared')
+    expect(fetches).toHaveLength(0)
+  })
+
   it('reads a stored token that cannot be revived as a miss', async () => {
     const { cache, memory, answer, token, warnings } = setup()
     memory.entries.set(STORE_KEY, memory.token('unrevivable'))

@@ -109,6 +109,37 @@ describe('the Redis token store', () => {
     expect(logs.join('\n')).not.toMatch(/unavailable/) // an error reply is not an outage
   })
 
+  it('never rejects a read (issue 13 finding 8): an entry whose fields are objects, or a logger that throws', async () => {
+    const { store, client, logs } = await storeWith()
+    for (const value of ['{"v":{"toString":1}}', '{"v":[{"toString":1}]}', '{"v":1,"kid":{"toString":1}}']) {
+      const { key, entry } = keyAndToken()
+      await client.set(entry, value)
+      await expect(store.get(key)).resolves.toBeUndefined()
+    }
+    expect(logs).toHaveLength(3)
+    const throwing = await storeWith({
+      logger: {
+        warn: () => {
+          throw new Error('the logger is broken')
+        },
+      },
+    })
+    const { key, entry } = keyAndToken()
+    await client.set(entry, 'garbage{')
+    await expect(throwing.store.get(key)).resolves.toBeUndefined()
+  })
+
+  it('reads a plain entry copied from another key as a miss (issue 13 finding 7), and logs it', async () => {
+    const { store, client, logs } = await storeWith()
+    const a = keyAndToken()
+    const b = keyAndToken()
+    await store.set(a.key, a.token, 60_000)
+    await client.set(b.entry, (await client.get(a.entry)) ?? '')
+    await expect(store.get(b.key)).resolves.toBeUndefined()
+    expect(logs.at(-1)).toMatch(/Unreadable token.*belongs to another key/)
+    expect(await store.get(a.key)).toEqual(a.token)
+  })
+
   it('grants a key’s lease to one owner at a time, for leaseMs, released only by its owner', async () => {
     const { store, client } = await storeWith({ leaseMs: 5_000 })
     const { key, lease } = keyAndToken()

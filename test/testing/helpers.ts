@@ -3,6 +3,7 @@
  * signed with test certificates. Test-only: the keys here are generated per run and never secret.
  */
 import { randomUUID } from 'node:crypto'
+import { connect } from 'node:net'
 import { SignJWT } from 'jose'
 import { type Dispatcher, request } from 'undici'
 import type { GeneratedCertificate } from '../../src/testing/index.js'
@@ -124,3 +125,25 @@ export const ERROR_KEYS = [
   'correlation_id',
   'error_uri',
 ]
+
+/**
+ * Sends `head` (request line and headers, CRLF-separated, without the blank line) and `body` over a
+ * plain socket, exactly as written, and resolves to what came back before the server closed the
+ * connection (`Connection: close` is added). No client library normalises the request target.
+ */
+export function rawRequest(port: number, head: string, body = ''): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    const chunks: Buffer[] = []
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer within 5 s')))
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.on('error', reject)
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')))
+    socket.end(`${head}\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+  })
+}
+
+/** The status code of a raw answer (0 when nothing came back). */
+export function statusOf(answer: string): number {
+  return Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)
+}

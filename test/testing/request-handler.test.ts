@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { EXAMPLE, type LocalAuthority, startLocalAuthority } from '../../src/testing/index.js'
-import { assertionForm, get, post } from './helpers.js'
+import { assertionForm, get, post, rawRequest, statusOf } from './helpers.js'
 
 const SCOPE = `${EXAMPLE.api.uri}/.default`
 let authority: LocalAuthority
@@ -55,5 +56,79 @@ describe('the local authority, on requests it cannot serve', () => {
   it('answers AADSTS50027 to a client assertion of three parts that do not decode', async () => {
     const res = await post(endpoint, assertionForm(EXAMPLE.clients.admin.appId, 'a.b.c', SCOPE))
     expect(res.json).toMatchObject({ error: 'invalid_request', error_codes: [50027] })
+  })
+})
+
+describe('the local authority, on request targets and headers it cannot parse (issue 13 finding 3)', () => {
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason)
+  beforeAll(() => void process.on('unhandledRejection', onUnhandled))
+  afterAll(() => void process.off('unhandledRejection', onUnhandled))
+  beforeEach(() => void unhandled.splice(0))
+
+  /** The authority still answers a plain request, and nothing was left unhandled. */
+  async function expectStillServing(): Promise<void> {
+    expect((await get(authority.metadataUrl(EXAMPLE.tenantId))).status).toBe(200)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(unhandled).toEqual([])
+  }
+
+  it.each([
+    '//',
+    '//[',
+    'http://[',
+    '//x:99999/',
+    '//user@/',
+    '//%/',
+    'http://127.0.0.1:99999/',
+    '//[::1/oauth2/v2.0/token',
+    '*',
+    '/%',
+    '/\\\\x',
+  ])('answers a request for %s without crashing, and keeps serving', async (target) => {
+    const answer = await rawRequest(authority.port, `GET ${target} HTTP/1.1\r\nhost: 127.0.0.1`)
+    expect(statusOf(answer)).toBeGreaterThanOrEqual(400)
+    await expectStillServing()
+  })
+
+  it.each([
+    ['an empty host', 'host: '],
+    ['a host that is not one', 'host: [::1'],
+    ['a host with a bad port', 'host: 127.0.0.1:99999'],
+    ['a client-request-id of spaces', 'host: 127.0.0.1\r\nclient-request-id:    '],
+  ])('answers a token request with %s', async (_name, headers) => {
+    const path = new URL(endpoint).pathname
+    const answer = await rawRequest(authority.port, `POST ${path} HTTP/1.1\r\n${headers}`, 'grant_type=x')
+    expect(statusOf(answer)).toBe(400)
+    await expectStillServing()
+  })
+
+  it('never crashes nor stops serving, whatever the request target, method and headers', async () => {
+    const printable = fc.string({
+      unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    })
+    const target = fc.oneof(
+      printable.map((s) => `/${s}`),
+      printable.map((s) => `//${s}`),
+      printable.map((s) => `http://${s}`),
+      printable.map((s) => `${new URL(endpoint).pathname}?${s}`),
+      printable,
+    )
+    const headerValue = fc.string({
+      unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)),
+      maxLength: 60,
+    })
+    const headerName = fc.constantFrom('host', 'content-type', 'authorization', 'client-request-id', 'x-any')
+    const headers = fc.array(fc.tuple(headerName, headerValue), { maxLength: 5 })
+    const method = fc.constantFrom('GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH')
+    await fc.assert(
+      fc.asyncProperty(method, target, headers, printable, async (verb, path, fields, body) => {
+        const head = [`${verb} ${path} HTTP/1.1`, ...fields.map(([name, value]) => `${name}: ${value}`)]
+        const answer = await rawRequest(authority.port, head.join('\r\n'), verb === 'POST' ? body : '')
+        expect(statusOf(answer)).toBeGreaterThanOrEqual(200)
+        await expectStillServing()
+      }),
+      { numRuns: 120 },
+    )
   })
 })

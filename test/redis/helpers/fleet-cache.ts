@@ -14,11 +14,12 @@ export const CLIENT_ID = '55b2a7ec-73f3-45c2-af08-21ecc33dc40e'
 
 export interface ScopeTarget extends CacheTarget {
   readonly scope: string
+  readonly tenant: string
 }
 
-/** The target of `scope` in the test tenant (the cache key the client would build). */
+/** The target of `scope` in the test tenant (the cache key, scope and tenant the client would build). */
 export function targetFor(scope: string): ScopeTarget {
-  return { key: `${TENANT}\u0000scope\u0000${scope}`, label: `${TENANT} ${scope}`, scope }
+  return { key: `${TENANT}\u0000scope\u0000${scope}`, label: `${TENANT} ${scope}`, scope, tenant: TENANT }
 }
 
 export interface FleetCacheOptions {
