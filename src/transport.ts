@@ -1,10 +1,13 @@
 /**
- * One POST of a form to a token endpoint over undici: a timeout, a capped body read, redirects
- * refused. It knows nothing of tokens or caching; it returns status, headers, text and `sentAt`.
+ * One POST of a form to a token endpoint over undici: a timeout, a capped body read, redirects refused
+ * and every hop kept on the endpoint whatever the dispatcher (`endpoint-guard.ts`). It knows nothing of
+ * tokens or caching; it returns status, headers, text and `sentAt`.
  */
 import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici'
 import type { Clock } from './clock.js'
+import { guardEndpoint } from './endpoint-guard.js'
 import { TransportError } from './errors.js'
+import { WATCH_HEADER } from './request-watch.js'
 import type { RawResponse } from './response.js'
 
 /** One token request on the wire. */
@@ -50,11 +53,12 @@ export async function postForm(post: FormPost, settings: TransportSettings): Pro
   const timer = setTimeout(() => controller.abort(), settings.timeoutMs)
   const sentAt = settings.clock.now()
   const info = { url: post.url, clientRequestId: post.clientRequestId }
+  const guard = guardEndpoint(settings.dispatcher, info)
   try {
     const response = await request(post.url, {
       method: 'POST',
-      dispatcher: settings.dispatcher,
-      headers: post.headers,
+      dispatcher: guard.dispatcher,
+      headers: { ...post.headers, [WATCH_HEADER]: post.clientRequestId },
       body: post.body,
       signal: controller.signal,
     })
@@ -74,6 +78,7 @@ export async function postForm(post: FormPost, settings: TransportSettings): Pro
     throw asTransportError(error, controller.signal.aborted, settings.timeoutMs, info)
   } finally {
     clearTimeout(timer)
+    guard.close()
   }
 }
 

@@ -11,7 +11,9 @@ import type { AddressInfo, LookupFunction } from 'node:net'
 import { Agent, type Dispatcher, interceptors, Pool } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TokenClient } from '../src/client.js'
+import { guardEndpoint } from '../src/endpoint-guard.js'
 import { TransportError } from '../src/errors.js'
+import { watchedRequests } from '../src/request-watch.js'
 import { postForm } from '../src/transport.js'
 
 const SECRET = 'Hop8Q~not-a-real-secret-but-it-must-not-travel'
@@ -21,6 +23,8 @@ const THIEF_HOST = 'token-thief.test'
 const closers: Array<() => Promise<unknown>> = []
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close()
+  // every token request stopped watching when it was over
+  expect(watchedRequests()).toBe(0)
 })
 
 interface Listener {
@@ -30,6 +34,8 @@ interface Listener {
   readonly seen: Array<{ method: string | undefined; path: string | undefined; body: string }>
   /** Bytes received on any connection, whether or not they made a request. */
   bytes(): number
+  /** Connections accepted. */
+  connections(): number
 }
 
 type Handle = (req: IncomingMessage, res: ServerResponse, n: number) => void
@@ -42,13 +48,17 @@ const tokenAnswer = (res: ServerResponse, token = 'eyJ.stolen.token') =>
 async function listen(handle: Handle = (_req, res) => tokenAnswer(res)): Promise<Listener> {
   const seen: Listener['seen'] = []
   let bytes = 0
+  let connections = 0
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     seen.push({ method: req.method, path: req.url, body: Buffer.concat(chunks).toString() })
     handle(req, res, seen.length)
   })
-  server.on('connection', (socket) => socket.on('data', (chunk: Buffer) => (bytes += chunk.length)))
+  server.on('connection', (socket) => {
+    connections++
+    socket.on('data', (chunk: Buffer) => (bytes += chunk.length))
+  })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   closers.push(async () => {
@@ -57,7 +67,13 @@ async function listen(handle: Handle = (_req, res) => tokenAnswer(res)): Promise
     await once(server, 'close')
   })
   const { port } = server.address() as AddressInfo
-  return { origin: `http://127.0.0.1:${port}`, port, seen, bytes: () => bytes }
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    seen,
+    bytes: () => bytes,
+    connections: () => connections,
+  }
 }
 
 /** Resolves every name to 127.0.0.1: `token-thief.test` is a non-loopback name reached on loopback. */
@@ -159,6 +175,8 @@ describe('a dispatcher that follows redirects never takes the token request to t
       const error = await refusal(postForm(post(url), settings(dispatcher)))
       expect(error).toMatchObject({ code: 'ERR_TOKEN_REQUEST_FAILED', reason: 'redirect', retryable: false })
       expectNothingReached(target)
+      // the redirect is not even followed: the 3xx comes back and is refused
+      expect(target.connections()).toBe(0)
     },
   )
 
@@ -231,7 +249,7 @@ describe('a dispatcher that sends the token request somewhere else is refused be
     closers.push(() => pool.close())
     const error = await refusal(postForm(post(`${endpoint.origin}${TOKEN_PATH}`), settings(pool)))
     expect(error).toMatchObject({ reason: 'misrouted', retryable: false })
-    expectNothingReached(target)
+    expect(target.connections()).toBe(0)
   })
 })
 
@@ -277,7 +295,7 @@ describe('TokenClient with a redirecting dispatcher', () => {
     const client = new TokenClient({
       authorityHost: endpoint.origin,
       tenant: 'tenant.example',
-      clientId: 'hops',
+      clientId: '55b2a7ec-73f3-45c2-af08-21ecc33dc40e',
       credential: { clientSecret: SECRET },
       http: { dispatcher: agent().compose(interceptors.redirect({ maxRedirections: 3 })), retries: 0 },
     })
@@ -286,5 +304,86 @@ describe('TokenClient with a redirecting dispatcher', () => {
     expect(client.cachedTokens).toBe(0)
     expectNothingReached(target)
     expect(JSON.stringify(error)).not.toContain(SECRET)
+  })
+})
+
+describe('the guard, driven by hand (a fake dispatcher without compose)', () => {
+  const ENDPOINT = 'https://login.example.com/tenant/oauth2/v2.0/token'
+
+  /** Dispatches through a guard over a fake dispatcher; `script` plays the dispatcher's part. */
+  function drive(
+    script: (handler: Dispatcher.DispatchHandler, controller: Dispatcher.DispatchController) => void,
+  ) {
+    const events: string[] = []
+    let dispatched: Dispatcher.DispatchOptions | undefined
+    let aborted: Error | undefined
+    const controller: Dispatcher.DispatchController = {
+      aborted: false,
+      paused: false,
+      reason: null,
+      abort: (reason) => {
+        aborted ??= reason
+      },
+      pause: () => {},
+      resume: () => {},
+    }
+    const fake = {
+      dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
+        dispatched = opts
+        script(handler, controller)
+        return true
+      },
+    } as unknown as Dispatcher
+    const guard = guardEndpoint(fake, { url: ENDPOINT, clientRequestId: 'id-hand' })
+    guard.dispatcher.dispatch(
+      { origin: 'https://login.example.com', path: '/tenant/oauth2/v2.0/token', method: 'POST' },
+      {
+        onRequestStart: () => events.push('start'),
+        onResponseStart: (_c, status) => events.push(`response ${status}`),
+        onResponseData: () => events.push('data'),
+        onResponseEnd: () => events.push('end'),
+        onResponseError: (_c, error) => events.push(`error ${error.message}`),
+      },
+    )
+    guard.close()
+    return { events, dispatched, aborted: () => aborted as TransportError | undefined }
+  }
+
+  it('asks every redirect interceptor not to follow, and passes a plain answer on untouched', () => {
+    const run = drive((handler, controller) => {
+      handler.onRequestStart?.(controller, {})
+      handler.onResponseStart?.(controller, 200, {}, 'OK')
+      handler.onResponseData?.(controller, Buffer.from('{}'))
+      handler.onResponseEnd?.(controller, {})
+    })
+    expect(run.dispatched).toMatchObject({ maxRedirections: 0 })
+    expect(run.events).toEqual(['start', 'response 200', 'data', 'end'])
+    expect(run.aborted()).toBeUndefined()
+  })
+
+  it('stops a hop that starts after a followed redirect (a redirect history), before it is written', () => {
+    const run = drive((handler, controller) => {
+      handler.onRequestStart?.(controller, { history: [new URL(ENDPOINT)] })
+    })
+    expect(run.aborted()).toBeInstanceOf(TransportError)
+    expect(run.aborted()?.reason).toBe('redirect')
+  })
+
+  it('refuses an answer that came from anywhere but the endpoint, without showing it to the caller', () => {
+    const run = drive((handler, controller) => {
+      const history: URL[] = []
+      handler.onRequestStart?.(controller, { history })
+      history.push(new URL('http://token-thief.test/steal'))
+      handler.onResponseStart?.(controller, 200, {}, 'OK')
+      handler.onResponseData?.(controller, Buffer.from('{"access_token":"x"}'))
+      handler.onResponseEnd?.(controller, {})
+    })
+    expect(run.aborted()?.reason).toBe('redirect')
+    expect(run.events).toEqual(['start'])
+  })
+
+  it('stops watching when closed', () => {
+    drive(() => {})
+    expect(watchedRequests()).toBe(0)
   })
 })
