@@ -1,10 +1,12 @@
 /**
  * One POST of a form to a token endpoint over undici: a timeout, a capped body read, redirects refused
- * and every hop kept on the endpoint whatever the dispatcher (`endpoint-guard.ts`). It knows nothing of
- * tokens or caching; it returns status, headers, text and `sentAt`.
+ * and every hop kept on the endpoint whatever the dispatcher (`endpoint-guard.ts`), connection failures
+ * named (`connection-problems.ts`). It knows nothing of tokens or caching; it returns status, headers,
+ * text and `sentAt`.
  */
 import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici'
 import type { Clock } from './clock.js'
+import { connectionProblem } from './connection-problems.js'
 import { guardEndpoint } from './endpoint-guard.js'
 import { TransportError } from './errors.js'
 import { WATCH_HEADER } from './request-watch.js'
@@ -148,11 +150,15 @@ function asTransportError(
       cause: error,
     })
   }
+  const problem = connectionProblem(error, new URL(info.url))
+  if (problem?.reason === 'tls') {
+    return new TransportError('tls', problem.message, info, { cause: error, hint: problem.hint })
+  }
   const detail = error instanceof Error ? `: ${error.message}` : ''
   return new TransportError('network', `The token request failed${detail}`, info, {
     retryable: true,
     cause: error,
-    hint: 'Check network access to the authority host (and HTTPS_PROXY / NO_PROXY).',
+    hint: problem?.hint ?? 'Check network access to the authority host (and HTTPS_PROXY / NO_PROXY).',
   })
 }
 
