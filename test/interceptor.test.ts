@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { Duplex, Readable } from 'node:stream'
 import {
   Agent,
+  BalancedPool,
   type Dispatcher,
   getGlobalDispatcher,
   interceptors,
@@ -310,6 +311,17 @@ describe('where the request really goes (issue 13 findings 4 and 5)', () => {
     closers.push(() => pool.close())
     await get(pool, 'http://127.0.0.1:9/named-elsewhere')
     expect(api.seen.map((s) => [s.url, s.authorization])).toEqual([['/named-elsewhere', 'Bearer token-1']])
+  })
+
+  test('composed on a BalancedPool (it picks the origin), no request gets a token', async () => {
+    const { api, client, clock, tokenRequests } = await setup(routed)
+    const pool = new BalancedPool([api.origin]).compose(
+      createAuthInterceptor(client, routed(api.origin), { clock }),
+    )
+    closers.push(() => pool.close())
+    await get(pool, `${api.origin}/orders`)
+    expect(api.seen.map((s) => s.authorization)).toEqual([undefined])
+    expect(tokenRequests()).toHaveLength(0)
   })
 
   test('a 401 from the other origin a redirect led to is passed on: no claims request, no retry', async () => {
