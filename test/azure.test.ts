@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { isTokenCredential, type TokenCredential } from '@azure/core-auth'
 import {
   bearerTokenAuthenticationPolicy,
+  type ChallengeCallbacks,
   createDefaultHttpClient,
   createPipelineFromOptions,
   createPipelineRequest,
@@ -137,7 +138,10 @@ describe('in an Azure SDK pipeline (loopback authority, https loopback API)', ()
     for (const close of closers.splice(0)) close()
   })
 
-  async function start(answer: (req: IncomingMessage, res: ServerResponse, n: number) => void) {
+  async function start(
+    answer: (req: IncomingMessage, res: ServerResponse, n: number) => void,
+    challengeCallbacks?: ChallengeCallbacks,
+  ) {
     const forms: URLSearchParams[] = []
     const authority = createHttpServer(async (req, res) => {
       let body = ''
@@ -166,7 +170,11 @@ describe('in an Azure SDK pipeline (loopback authority, https loopback API)', ()
       retryOptions: { maxRetries: 0 },
     })
     pipeline.addPolicy(
-      bearerTokenAuthenticationPolicy({ credential: toTokenCredential(client), scopes: SCOPE }),
+      bearerTokenAuthenticationPolicy({
+        credential: client.asTokenCredential(),
+        scopes: SCOPE,
+        ...(challengeCallbacks && { challengeCallbacks }),
+      }),
     )
     const url = `https://127.0.0.1:${(api.address() as AddressInfo).port}/orders`
     const send = () => pipeline.sendRequest(createDefaultHttpClient(), createPipelineRequest({ url }))
@@ -192,5 +200,29 @@ describe('in an Azure SDK pipeline (loopback authority, https loopback API)', ()
     expect((await send()).status).toBe(200)
     expect(seen).toEqual(['Bearer token-1', 'Bearer token-2'])
     expect(forms.map((f) => f.get('claims'))).toEqual([null, CLAIMS])
+  })
+
+  test("a resource server's challenge cannot make the client ask another tenant for a token (issue 13 finding 6)", async () => {
+    const otherTenant = '0f9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d'
+    // what the Storage and Key Vault clients do: the tenant comes from the challenge's authorization_uri
+    const tenantFromChallenge: ChallengeCallbacks = {
+      async authorizeRequestOnChallenge({ request, response, getAccessToken, scopes }) {
+        const uri = /authorization_uri="([^"]+)"/.exec(response.headers.get('www-authenticate') ?? '')?.[1]
+        const tenantId = uri === undefined ? undefined : new URL(uri).pathname.split('/')[1]
+        const token = await getAccessToken(scopes, { ...(tenantId && { tenantId }) })
+        if (!token) return false
+        request.headers.set('authorization', `Bearer ${token.token}`)
+        return true
+      },
+    }
+    const challenge = `Bearer authorization_uri="https://login.microsoftonline.com/${otherTenant}/oauth2/authorize"`
+    const { send, seen, forms } = await start(
+      (_req, res) => res.writeHead(401, { 'www-authenticate': challenge }).end(),
+      tenantFromChallenge,
+    )
+    await expect(send()).rejects.toMatchObject({ code: 'ERR_CONFIG_INVALID', path: 'tenantId' })
+    expect(seen).toEqual(['Bearer token-1'])
+    // no token request for the other tenant was sent
+    expect(forms).toHaveLength(1)
   })
 })
