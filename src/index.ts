@@ -1,3 +1,4 @@
+export type { TokenCredentialOptions } from './azure.js'
 export { decodeClaims, type EntraAccessTokenClaims } from './claims.js'
 export { TokenClient } from './client.js'
 export { type Clock, systemClock } from './clock.js'
