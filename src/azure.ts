@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { ConfigurationError } from './errors.js'
 import { type GetTokenOptions, parseWith } from './options.js'
 import type { TokenSource } from './origins.js'
+import { sendableToken } from './token.js'
 
 /**
  * Options of `client.asTokenCredential()` (and {@link toTokenCredential}).
@@ -154,7 +155,7 @@ export function toTokenCredential(
       try {
         const token = await source.getToken(what, tokenOptionsOf(options, tenantId, signal?.signal))
         return {
-          token: token.accessToken,
+          token: sendableToken(token),
           expiresOnTimestamp: token.expiresAt,
           refreshAfterTimestamp: token.refreshAt,
           tokenType: 'Bearer',

@@ -26,7 +26,7 @@ import { redactInstances } from './redact.js'
 import { parseTokenResponse } from './response.js'
 import { isRetryable, retryAfterOf, retryDelayMs, sleep } from './retry.js'
 import { type AuthorityConfig, type Target, Targets } from './target.js'
-import { AccessToken } from './token.js'
+import { AccessToken, storedToken } from './token.js'
 import { defaultDispatcher, postForm } from './transport.js'
 import { VERSION } from './version.js'
 
@@ -115,7 +115,7 @@ export class TokenClient {
       store: o.cache?.store && {
         store: o.cache.store,
         keyPrefix: storeKeyPrefix(this.#authority, this.clientId),
-        toStored: (token) => token,
+        toStored: storedToken,
         revive: (stored) => new AccessToken(stored),
         logger: o.logger,
       },

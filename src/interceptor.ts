@@ -23,6 +23,7 @@ import {
   type TokenTarget,
   tokenTargetSchema,
 } from './origins.js'
+import { sendableToken } from './token.js'
 
 type DispatchOptions = Dispatcher.DispatchOptions
 type DispatchHandler = Dispatcher.DispatchHandler
@@ -187,8 +188,8 @@ class AuthorizingHandler implements DispatchHandler {
     this.#grant = grant
     this.#history = undefined
     this.#starts = 0
-    const headers = [...this.#opts.headers, 'authorization', `Bearer ${grant.token.accessToken}`]
     try {
+      const headers = [...this.#opts.headers, 'authorization', `Bearer ${sendableToken(grant.token)}`]
       this.#settings.dispatch({ ...this.#opts, headers }, this)
     } catch (error) {
       this.#fail(error)
