@@ -7,7 +7,7 @@
  */
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo, LookupFunction } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { Agent, type Dispatcher, interceptors, Pool } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TokenClient } from '../src/client.js'
@@ -15,6 +15,7 @@ import { guardEndpoint } from '../src/endpoint-guard.js'
 import { TransportError } from '../src/errors.js'
 import { watchedRequests } from '../src/request-watch.js'
 import { postForm } from '../src/transport.js'
+import { dropsOptions, naiveFollower, rewritingTo, toLoopback } from './helpers/dispatchers.js'
 
 const SECRET = 'Hop8Q~not-a-real-secret-but-it-must-not-travel'
 const TOKEN_PATH = '/tenant/oauth2/v2.0/token'
@@ -76,12 +77,6 @@ async function listen(handle: Handle = (_req, res) => tokenAnswer(res)): Promise
   }
 }
 
-/** Resolves every name to 127.0.0.1: `token-thief.test` is a non-loopback name reached on loopback. */
-const toLoopback = ((_host, options, callback) => {
-  if ((options as { all?: boolean }).all) callback(null, [{ address: '127.0.0.1', family: 4 }])
-  else callback(null, '127.0.0.1', 4)
-}) as LookupFunction
-
 function agent(): Agent {
   const created = new Agent({ connect: { lookup: toLoopback } })
   closers.push(() => created.close())
@@ -123,48 +118,6 @@ function expectNothingReached(target: Listener): void {
   expect(target.seen).toEqual([])
   expect(target.bytes()).toBe(0)
 }
-
-/** Drops the per-request options it does not know (`maxRedirections` among them), as some wrappers do. */
-const dropsOptions: Dispatcher.DispatcherComposeInterceptor = (dispatch) =>
-  function dropsOptions(opts, handler) {
-    const { origin, path, method, headers, body } = opts
-    return dispatch({ origin, path, method, headers, body } as Dispatcher.DispatchOptions, handler)
-  }
-
-/**
- * A hand-written redirect follower: on a 3xx it sends the request again, headers and body included, to
- * the Location, with no redirect history for the handler (unlike undici's own).
- */
-const naiveFollower: Dispatcher.DispatcherComposeInterceptor = (dispatch) =>
-  function naiveFollower(opts, handler) {
-    let location: string | undefined
-    const follow: Dispatcher.DispatchHandler = {
-      onRequestStart: (c, ctx) => handler.onRequestStart?.(c, ctx),
-      onResponseStart: (c, status, headers, message) => {
-        const where = headers.location
-        if (status >= 300 && status < 400 && typeof where === 'string') location = where
-        else handler.onResponseStart?.(c, status, headers, message)
-      },
-      onResponseData: (c, chunk) => {
-        if (location === undefined) handler.onResponseData?.(c, chunk)
-      },
-      onResponseEnd: (c, trailers) => {
-        if (location === undefined) return handler.onResponseEnd?.(c, trailers)
-        const next = new URL(location, `${String(opts.origin)}${opts.path}`)
-        dispatch({ ...opts, origin: next.origin, path: next.pathname }, handler)
-      },
-      onResponseError: (c, error) => handler.onResponseError?.(c, error),
-    }
-    return dispatch(opts, follow)
-  }
-
-/** Sends every request to `origin` instead (a dispatcher that rewrites where requests go). */
-const rewritingTo =
-  (origin: string, path?: string): Dispatcher.DispatcherComposeInterceptor =>
-  (dispatch) =>
-    function rewrite(opts, handler) {
-      return dispatch({ ...opts, origin, path: path ?? opts.path }, handler)
-    }
 
 describe('a dispatcher that follows redirects never takes the token request to the redirect target', () => {
   it.each([301, 302, 303, 307, 308])(
