@@ -7,13 +7,15 @@
  */
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { Agent, type Dispatcher, interceptors, Pool } from 'undici'
+import { type AddressInfo, connect } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { Agent, type Dispatcher, interceptors, Pool, ProxyAgent } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TokenClient } from '../src/client.js'
 import { guardEndpoint } from '../src/endpoint-guard.js'
 import { TransportError } from '../src/errors.js'
 import { watchedRequests } from '../src/request-watch.js'
+import { EXAMPLE, startLocalAuthority } from '../src/testing/index.js'
 import { postForm } from '../src/transport.js'
 import { dropsOptions, naiveFollower, rewritingTo, toLoopback } from './helpers/dispatchers.js'
 
@@ -239,6 +241,59 @@ describe('dispatchers that keep the token request on its endpoint still work', (
     )
     expect(response.status).toBe(200)
     expect(endpoint.seen.map((s) => s.path)).toEqual([TOKEN_PATH])
+  })
+})
+
+describe('through a proxy (what EnvHttpProxyAgent does with HTTPS_PROXY / HTTP_PROXY set)', () => {
+  /** A loopback proxy: CONNECT tunnels (https), and plain http requests recorded, never forwarded. */
+  async function proxy() {
+    const forwarded: string[] = []
+    const tunnels: string[] = []
+    const server = createServer((req, res) => {
+      forwarded.push(req.url ?? '')
+      res.writeHead(502).end()
+    })
+    server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
+      tunnels.push(req.url ?? '')
+      const [host, port] = (req.url ?? '').split(':')
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.write(head)
+        upstream.pipe(client)
+        client.pipe(upstream)
+      })
+      upstream.on('error', () => client.destroy())
+      client.on('error', () => upstream.destroy())
+    })
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    closers.push(async () => {
+      server.closeAllConnections()
+      server.close()
+    })
+    return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, forwarded, tunnels }
+  }
+
+  it('https through a CONNECT tunnel reaches the endpoint', async () => {
+    const authority = await startLocalAuthority({ https: true })
+    closers.push(() => authority.close())
+    const { origin, tunnels } = await proxy()
+    const dispatcher = new ProxyAgent({ uri: origin, requestTls: { ca: authority.caPem } })
+    closers.push(() => dispatcher.close())
+    const response = await postForm(post(authority.tokenEndpoint(EXAMPLE.tenantId)), settings(dispatcher))
+    expect(response.status).toBe(400) // the authority's own answer to a form without a client
+    expect(tunnels).toEqual([new URL(authority.url).host])
+  })
+
+  it('plain http handed to a forward proxy is refused before the proxy gets the form', async () => {
+    const endpoint = await listen()
+    const { origin, forwarded } = await proxy()
+    const dispatcher = new ProxyAgent({ uri: origin })
+    closers.push(() => dispatcher.close())
+    const error = await refusal(postForm(post(`${endpoint.origin}${TOKEN_PATH}`), settings(dispatcher)))
+    expect(error).toMatchObject({ reason: 'misrouted', hint: expect.stringContaining('NO_PROXY') })
+    expect(forwarded).toEqual([])
+    expectNothingReached(endpoint)
   })
 })
 
