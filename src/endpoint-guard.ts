@@ -56,11 +56,6 @@ export interface EndpointGuard {
 export function guardEndpoint(dispatcher: Dispatcher, info: GuardedRequest): EndpointGuard {
   const endpoint = new URL(info.url)
   let misrouted: TransportError | undefined
-  const close = watchRequests(info.clientRequestId, (created) => {
-    if (misrouted === undefined && !isOnEndpoint(created, endpoint)) {
-      misrouted = misroutedError(describe(created), info)
-    }
-  })
   const interceptor = (dispatch: Dispatcher.Dispatch, boundOrigin?: unknown): Dispatcher.Dispatch =>
     function keepOnEndpoint(opts, handler) {
       if (typeof boundOrigin === 'string' && originOf(boundOrigin) !== endpoint.origin) {
@@ -76,6 +71,11 @@ export function guardEndpoint(dispatcher: Dispatcher, info: GuardedRequest): End
       : (Object.create(dispatcher, {
           dispatch: { value: interceptor(dispatcher.dispatch.bind(dispatcher)) },
         }) as Dispatcher)
+  const close = watchRequests(info.clientRequestId, (created) => {
+    if (misrouted === undefined && !isOnEndpoint(created, endpoint)) {
+      misrouted = misroutedError(describe(created), info)
+    }
+  })
   return { dispatcher: guarded, close }
 }
 

@@ -48,14 +48,15 @@ export function defaultDispatcher(): Dispatcher {
 
 /**
  * POSTs `post` and reads the whole answer, up to `maxResponseBytes`. Throws {@link TransportError}
- * for a timeout, a network failure, a redirect or an oversized body; any HTTP status is returned.
+ * for a timeout, a network or TLS failure, a redirect, a dispatcher that would send it elsewhere, or an
+ * oversized body; any other HTTP status is returned.
  */
 export async function postForm(post: FormPost, settings: TransportSettings): Promise<RawResponse> {
+  const info = { url: post.url, clientRequestId: post.clientRequestId }
+  const guard = guardEndpoint(settings.dispatcher, info)
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), settings.timeoutMs)
   const sentAt = settings.clock.now()
-  const info = { url: post.url, clientRequestId: post.clientRequestId }
-  const guard = guardEndpoint(settings.dispatcher, info)
   try {
     const response = await request(post.url, {
       method: 'POST',
