@@ -1,11 +1,41 @@
 /**
  * The Azure SDK adapter: a token source as a `TokenCredential` of `@azure/core-auth`, so that it plugs
  * into any `@azure/*` client. The shapes are declared here, structurally: the main entry depends on no
- * `@azure` package, not even for types.
+ * `@azure` package, not even for types. Azure SDK policies take `tenantId` from a resource server's
+ * challenge: only the source's own tenant, and those the app lists, are asked for tokens (as
+ * `@azure/identity` does with `additionallyAllowedTenants`).
  */
+import { z } from 'zod'
 import { ConfigurationError } from './errors.js'
-import type { GetTokenOptions } from './options.js'
+import { type GetTokenOptions, parseWith } from './options.js'
 import type { TokenSource } from './origins.js'
+import { sendableToken } from './token.js'
+
+/**
+ * Options of `client.asTokenCredential()` (and {@link toTokenCredential}).
+ *
+ * @example
+ * ```ts
+ * client.asTokenCredential({ additionallyAllowedTenants: ['fabrikam.onmicrosoft.com'] })
+ * ```
+ */
+export const tokenCredentialOptionsSchema = z.strictObject({
+  /**
+   * Tenants besides the client's own that an Azure SDK client may ask tokens for (its `tenantId` comes
+   * from a resource server's challenge); `'*'` allows any. @defaultValue none: only the client's own tenant
+   */
+  additionallyAllowedTenants: z.array(z.string().min(1)).optional(),
+})
+
+/**
+ * Options of `client.asTokenCredential()` (see {@link tokenCredentialOptionsSchema}).
+ *
+ * @example
+ * ```ts
+ * const options: TokenCredentialOptions = { additionallyAllowedTenants: ['*'] }
+ * ```
+ */
+export type TokenCredentialOptions = z.input<typeof tokenCredentialOptionsSchema>
 
 /**
  * An abort signal as `@azure/abort-controller` declares it (`AbortSignal` is one).
@@ -80,8 +110,10 @@ export interface AzureTokenCredential {
 
 /**
  * `source` as an Azure SDK `TokenCredential`: `scopes` are asked for as `getToken` asks (one
- * `{resource}/.default` with Entra), with `tenantId`, `claims` and the abort signal passed on. Tokens
- * come from the source's cache, and `refreshAfterTimestamp` is the source's `refreshAt`.
+ * `{resource}/.default` with Entra), with `claims` and the abort signal passed on. Tokens come from the
+ * source's cache, and `refreshAfterTimestamp` is the source's `refreshAt`. A `tenantId` other than
+ * `tenant` (the source's own, compared without case) is refused with a `ConfigurationError` unless
+ * `additionallyAllowedTenants` lists it (or `'*'`); the source's own is asked for as the default tenant.
  *
  * @example
  * ```ts
@@ -92,7 +124,22 @@ export interface AzureTokenCredential {
  * })
  * ```
  */
-export function toTokenCredential(source: TokenSource): AzureTokenCredential {
+export function toTokenCredential(
+  source: TokenSource,
+  options: TokenCredentialOptions & { tenant?: string | undefined } = {},
+): AzureTokenCredential {
+  const { tenant, ...rest } = options
+  const { additionallyAllowedTenants = [] } = parseWith(
+    tokenCredentialOptionsSchema,
+    rest,
+    'asTokenCredential options',
+  )
+  const allowed = new Set(additionallyAllowedTenants.map((t) => t.toLowerCase()))
+  const tenantFor = (tenantId: string | undefined) => {
+    if (tenantId === undefined || tenantId.toLowerCase() === tenant?.toLowerCase()) return undefined
+    if (allowed.has('*') || allowed.has(tenantId.toLowerCase())) return tenantId
+    throw tenantRefused(tenantId, tenant)
+  }
   return {
     async getToken(scopes, options = {}) {
       if (options.proofOfPossessionOptions !== undefined) {
@@ -103,11 +150,12 @@ export function toTokenCredential(source: TokenSource): AzureTokenCredential {
       }
       const [only, ...more] = typeof scopes === 'string' ? [scopes] : scopes
       const what = only !== undefined && more.length === 0 ? only : { scope: [...scopes] }
+      const tenantId = tenantFor(options.tenantId)
       const signal = signalOf(options)
       try {
-        const token = await source.getToken(what, tokenOptionsOf(options, signal?.signal))
+        const token = await source.getToken(what, tokenOptionsOf(options, tenantId, signal?.signal))
         return {
-          token: token.accessToken,
+          token: sendableToken(token),
           expiresOnTimestamp: token.expiresAt,
           refreshAfterTimestamp: token.refreshAt,
           tokenType: 'Bearer',
@@ -119,9 +167,13 @@ export function toTokenCredential(source: TokenSource): AzureTokenCredential {
   }
 }
 
-function tokenOptionsOf(options: AzureGetTokenOptions, signal: AbortSignal | undefined): GetTokenOptions {
+function tokenOptionsOf(
+  options: AzureGetTokenOptions,
+  tenantId: string | undefined,
+  signal: AbortSignal | undefined,
+): GetTokenOptions {
   return {
-    ...(options.tenantId === undefined ? {} : { tenant: options.tenantId }),
+    ...(tenantId === undefined ? {} : { tenant: tenantId }),
     ...(options.claims === undefined ? {} : { claims: options.claims }),
     ...(signal === undefined ? {} : { signal }),
   }
@@ -146,4 +198,17 @@ function signalOf(options: AzureGetTokenOptions): { signal: AbortSignal; dispose
   const [first, ...rest] = signals
   if (first === undefined) return undefined
   return { signal: rest.length === 0 ? first : AbortSignal.any(signals), dispose }
+}
+
+/** The error for a tenant the app did not allow; the name, chosen by a resource server, is quoted and cut. */
+function tenantRefused(tenantId: string, own: string | undefined): ConfigurationError {
+  const quoted = JSON.stringify(tenantId.length > 80 ? `${tenantId.slice(0, 80)}…` : tenantId)
+  const ours = own === undefined ? 'this client has no tenant' : `this client's tenant is ${own}`
+  return new ConfigurationError(
+    'tenantId',
+    `a token for tenant ${quoted} was asked for (an Azure SDK client takes the tenant from a resource server's challenge); ${ours}, and additionallyAllowedTenants does not list it`,
+    {
+      hint: "If the app is meant to get tokens in that tenant, list it: client.asTokenCredential({ additionallyAllowedTenants: ['<tenant>'] }) ('*' allows any).",
+    },
+  )
 }

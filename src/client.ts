@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { CLOUD_HOSTS, normalizeAuthorityHost } from './authority.js'
-import { type AzureTokenCredential, toTokenCredential } from './azure.js'
+import { type AzureTokenCredential, type TokenCredentialOptions, toTokenCredential } from './azure.js'
 import { DEFAULT_REFRESH_WINDOW_MS, type FetchContext, TokenCache, tokenTimes } from './cache.js'
 import { type Clock, systemClock } from './clock.js'
 import { createCredential } from './credentials/create.js'
@@ -26,7 +26,7 @@ import { redactInstances } from './redact.js'
 import { parseTokenResponse } from './response.js'
 import { isRetryable, retryAfterOf, retryDelayMs, sleep } from './retry.js'
 import { type AuthorityConfig, type Target, Targets } from './target.js'
-import { AccessToken } from './token.js'
+import { AccessToken, storedToken } from './token.js'
 import { defaultDispatcher, postForm } from './transport.js'
 import { VERSION } from './version.js'
 
@@ -114,7 +114,7 @@ export class TokenClient {
       store: o.cache?.store && {
         store: o.cache.store,
         keyPrefix: storeKeyPrefix(this.#authority, this.clientId),
-        toStored: (token) => token,
+        toStored: storedToken,
         revive: (stored) => new AccessToken(stored),
         logger: o.logger,
       },
@@ -204,15 +204,17 @@ export class TokenClient {
   }
 
   /**
-   * This client as an Azure SDK `TokenCredential` (`@azure/core-auth`), for any `@azure/*` client.
+   * This client as an Azure SDK `TokenCredential` (`@azure/core-auth`), for any `@azure/*` client. A
+   * `tenantId` other than the client's own is refused unless `additionallyAllowedTenants` lists it.
    *
    * @example
    * ```ts
    * const blobs = new BlobServiceClient('https://acct.blob.core.windows.net', client.asTokenCredential())
    * ```
    */
-  asTokenCredential(): AzureTokenCredential {
-    return toTokenCredential(this)
+  asTokenCredential(options?: TokenCredentialOptions): AzureTokenCredential {
+    const tenant = this.#authority.kind === 'entra' ? this.#authority.tenant : undefined
+    return toTokenCredential(this, { ...options, tenant })
   }
 
   /** How many tokens are cached. */

@@ -115,8 +115,20 @@ export class CredentialError extends ClientCredentialsError {
   }
 }
 
-/** Why a token request did not get an answer. */
-export type TransportFailure = 'timeout' | 'network' | 'redirect' | 'body_too_large' | 'aborted'
+/**
+ * Why a token request did not get an answer. `redirect`: the token endpoint redirected (refused, and never
+ * followed, whatever the dispatcher); `misrouted`: the dispatcher would have sent it somewhere other than
+ * the token endpoint (stopped before a byte was written); `tls`: the TLS connection failed (an untrusted
+ * certificate, or https spoken to a plain http server): not retried.
+ */
+export type TransportFailure =
+  | 'timeout'
+  | 'network'
+  | 'redirect'
+  | 'misrouted'
+  | 'tls'
+  | 'body_too_large'
+  | 'aborted'
 
 /**
  * An HTTP request of ours got no usable answer: a token request (a timeout, a network failure, a redirect

@@ -21,6 +21,7 @@ import {
   retryPlan,
   type TokenSource,
 } from './origins.js'
+import { sendableToken } from './token.js'
 
 /**
  * The signature of `fetch`.
@@ -145,7 +146,7 @@ function attemptFor(
     replayable: initBody === undefined || !isStream(initBody),
     send(grant) {
       const withToken = new Headers(headers)
-      withToken.set('authorization', `Bearer ${grant.token.accessToken}`)
+      withToken.set('authorization', `Bearer ${sendableToken(grant.token)}`)
       return send(cloned ? (request as Request).clone() : input, { ...init, headers: withToken })
     },
   }

@@ -1,5 +1,6 @@
 import './node-guard.js' // first: refuses Node.js < 22.19 before any dependency loads
 
+export type { TokenCredentialOptions } from './azure.js'
 export { decodeClaims, type EntraAccessTokenClaims } from './claims.js'
 export { TokenClient } from './client.js'
 export { type Clock, systemClock } from './clock.js'

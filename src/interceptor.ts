@@ -8,6 +8,8 @@
 import type { Dispatcher } from 'undici'
 import { z } from 'zod'
 import { type Clock, systemClock } from './clock.js'
+import { hasHeader, headerList, headerValue, isReplayable } from './dispatch-headers.js'
+import { ForwardingController } from './forwarding-controller.js'
 import { parseWith } from './options.js'
 import {
   clockSchema,
@@ -21,11 +23,11 @@ import {
   type TokenTarget,
   tokenTargetSchema,
 } from './origins.js'
+import { sendableToken } from './token.js'
 
 type DispatchOptions = Dispatcher.DispatchOptions
 type DispatchHandler = Dispatcher.DispatchHandler
 type DispatchController = Dispatcher.DispatchController
-type RawHeaders = Exclude<DispatchController['rawHeaders'], undefined>
 type IncomingHeaders = Parameters<NonNullable<DispatchHandler['onResponseStart']>>[2]
 type Socket = Parameters<NonNullable<DispatchHandler['onRequestUpgrade']>>[3]
 
@@ -85,9 +87,12 @@ export type AuthInterceptorOptions = z.input<typeof authInterceptorOptionsSchema
  * An undici interceptor that authorizes requests to the routed origins with tokens from `source`;
  * requests to other origins pass untouched. When no token can be had the request is not sent and the
  * error reaches the caller. Works with `Agent#compose` (and `Pool`, `Client`), `undici.request`,
- * `undici.fetch` and, through `setGlobalDispatcher`, Node's global `fetch`. With undici's `redirect`
- * interceptor, in either order, a cross-origin hop gets no token of ours; composed before it (inside),
- * every hop is matched against the routes by its own origin.
+ * `undici.fetch` and, through `setGlobalDispatcher`, Node's global `fetch`. A request is matched by where
+ * it really goes: composed on a `Client` or `Pool`, by the origin that dispatcher is bound to (undici ≥ 8.13
+ * tells its interceptors), whatever origin the request names; on a `BalancedPool`, never. With undici's
+ * `redirect` interceptor, in either order, a cross-origin hop gets no token of ours and a 401 from
+ * another origin is passed on, never retried; composed before it (inside), every hop is matched against
+ * the routes by its own origin.
  *
  * @example
  * ```ts
@@ -106,20 +111,35 @@ export function createAuthInterceptor(
   const valid = parseWith(routesSchema, routes, 'interceptor routes')
   const table = new Map(Object.entries(valid).map(([key, target]) => [new URL(key).origin, target] as const))
   const { clock = systemClock } = parseWith(authInterceptorOptionsSchema, options, 'interceptor options')
-  return (dispatch) =>
+  return (dispatch: Dispatcher.Dispatch, boundOrigin?: unknown): Dispatcher.Dispatch =>
     function authInterceptor(opts, handler) {
-      const target = table.get(requestOrigin(opts.origin) ?? '')
-      if (target === undefined) return dispatch(opts, handler)
+      const origin = destinationOf(opts, boundOrigin)
+      const target = origin === undefined ? undefined : table.get(origin)
+      if (origin === undefined || target === undefined) return dispatch(opts, handler)
       const headers = headerList(opts.headers)
       if (hasHeader(headers, 'authorization')) return dispatch({ ...opts, headers }, handler)
-      new AuthorizingHandler({ source, target, clock, dispatch }, { ...opts, headers }, handler).start()
+      const settings = { source, target, origin, clock, dispatch }
+      new AuthorizingHandler(settings, { ...opts, headers }, handler).start()
       return true
     }
+}
+
+/**
+ * The origin a request really goes to: a `Client` or `Pool` sends to the origin it is bound to, whatever
+ * `opts.origin` says (undici's `compose` hands it to interceptors as a second argument); an originless
+ * dispatcher (`BalancedPool`, `null`) to one it picks, unknown here; an `Agent` (`undefined`) to
+ * `opts.origin`.
+ */
+function destinationOf(opts: DispatchOptions, boundOrigin: unknown): string | undefined {
+  if (boundOrigin === null) return undefined
+  return requestOrigin(typeof boundOrigin === 'string' ? boundOrigin : opts.origin)
 }
 
 interface Settings {
   readonly source: TokenSource
   readonly target: TokenTarget
+  /** The origin the request goes to (a routed one). */
+  readonly origin: string
   readonly clock: Clock
   readonly dispatch: Dispatcher.Dispatch
 }
@@ -139,6 +159,10 @@ class AuthorizingHandler implements DispatchHandler {
   #retried = false
   #started = false
   #done = false
+  /** The hops of the attempt under way, as a redirect handler records them (undici hands them over). */
+  #history: readonly unknown[] | undefined
+  /** How often the attempt under way started (more than once: a handler in between sent it again). */
+  #starts = 0
 
   constructor(settings: Settings, opts: DispatchOptions & { headers: string[] }, handler: DispatchHandler) {
     this.#settings = settings
@@ -162,8 +186,10 @@ class AuthorizingHandler implements DispatchHandler {
       return
     }
     this.#grant = grant
-    const headers = [...this.#opts.headers, 'authorization', `Bearer ${grant.token.accessToken}`]
+    this.#history = undefined
+    this.#starts = 0
     try {
+      const headers = [...this.#opts.headers, 'authorization', `Bearer ${sendableToken(grant.token)}`]
       this.#settings.dispatch({ ...this.#opts, headers }, this)
     } catch (error) {
       this.#fail(error)
@@ -181,6 +207,9 @@ class AuthorizingHandler implements DispatchHandler {
 
   onRequestStart(controller: DispatchController, context: unknown): void {
     this.#controller.target = controller
+    this.#starts++
+    const history = (context as { history?: unknown } | null | undefined)?.history
+    if (Array.isArray(history)) this.#history = history
     if (this.#started) return
     this.#started = true
     this.#handler.onRequestStart?.(this.#controller, context)
@@ -202,7 +231,13 @@ class AuthorizingHandler implements DispatchHandler {
     headers: IncomingHeaders,
     statusMessage?: string,
   ): void {
-    if (statusCode === 401 && this.#grant && !this.#retried && isReplayable(this.#opts.body)) {
+    if (
+      statusCode === 401 &&
+      this.#grant &&
+      !this.#retried &&
+      isReplayable(this.#opts.body) &&
+      this.#answeredByOrigin()
+    ) {
       const plan = retryPlan(this.#grant, headerValue(headers['www-authenticate']))
       if (plan !== undefined) {
         const { source, target } = this.#settings
@@ -213,6 +248,16 @@ class AuthorizingHandler implements DispatchHandler {
       }
     }
     this.#handler.onResponseStart?.(this.#controller, statusCode, headers, statusMessage)
+  }
+
+  /**
+   * Whether the answer under way came from the routed origin: the last hop a redirect handler recorded
+   * is on it, or there was only the one hop. A hop we cannot place (sent again without a history) is not.
+   */
+  #answeredByOrigin(): boolean {
+    const history = this.#history
+    if (history === undefined || history.length === 0) return this.#starts <= 1
+    return requestOrigin(history[history.length - 1]) === this.#settings.origin
   }
 
   onResponseData(_c: DispatchController, chunk: Buffer): void {
@@ -249,88 +294,4 @@ class AuthorizingHandler implements DispatchHandler {
   onRequestSent(): void {
     this.#handler.onRequestSent?.()
   }
-}
-
-/**
- * One controller for the caller's handler across both attempts: it acts on the attempt under way and
- * keeps an abort or a pause for the next one.
- */
-class ForwardingController implements DispatchController {
-  #target: DispatchController | undefined
-  #reason: Error | null = null
-  #paused = false
-
-  set target(controller: DispatchController) {
-    this.#target = controller
-    if (this.#reason !== null) controller.abort(this.#reason)
-    else if (this.#paused) controller.pause()
-  }
-
-  get aborted(): boolean {
-    return this.#reason !== null || (this.#target?.aborted ?? false)
-  }
-
-  get paused(): boolean {
-    return this.#paused
-  }
-
-  get reason(): Error | null {
-    return this.#reason ?? this.#target?.reason ?? null
-  }
-
-  get rawHeaders(): RawHeaders {
-    return this.#target?.rawHeaders ?? null
-  }
-
-  get rawTrailers(): RawHeaders {
-    return this.#target?.rawTrailers ?? null
-  }
-
-  abort(reason: Error): void {
-    this.#reason ??= reason
-    this.#target?.abort(reason)
-  }
-
-  pause(): void {
-    this.#paused = true
-    this.#target?.pause()
-  }
-
-  resume(): void {
-    this.#paused = false
-    this.#target?.resume()
-  }
-}
-
-/** A copy of `headers` (an object, a flat array, an array of pairs or any iterable of pairs) as a flat array. */
-function headerList(headers: DispatchOptions['headers']): string[] {
-  if (headers === undefined || headers === null) return []
-  if (Array.isArray(headers) && !Array.isArray(headers[0])) return [...headers]
-  const list: string[] = []
-  const entries: Iterable<readonly [string, unknown]> = isIterable(headers)
-    ? headers
-    : Object.entries(headers)
-  for (const [name, value] of entries) {
-    if (value === undefined) continue
-    for (const item of Array.isArray(value) ? value : [value])
-      list.push(name, item === null ? '' : String(item))
-  }
-  return list
-}
-
-function isIterable(value: object): value is Iterable<readonly [string, unknown]> {
-  return typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function'
-}
-
-function hasHeader(list: readonly string[], name: string): boolean {
-  for (let i = 0; i < list.length; i += 2) if (list[i]?.toLowerCase() === name) return true
-  return false
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value
-}
-
-function isReplayable(body: DispatchOptions['body']): boolean {
-  return body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array
 }

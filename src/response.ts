@@ -6,6 +6,7 @@ import { type HintContext, hintFor } from './aadsts.js'
 import { decodeClaims } from './claims.js'
 import { AuthorityError, ResponseFormatError } from './errors.js'
 import { parseRetryAfter } from './retry.js'
+import { tokenProblem } from './token.js'
 
 /** What the transport hands to the parser. */
 export interface RawResponse {
@@ -69,6 +70,8 @@ function successFields(body: Record<string, unknown>, response: RawResponse): To
   if (typeof accessToken !== 'string' || accessToken.length === 0) {
     throw formatError('access_token', 'is missing or not a non-empty string', response)
   }
+  const unsendable = tokenProblem(accessToken)
+  if (unsendable !== undefined) throw formatError('access_token', unsendable, response)
   const tokenType = body.token_type
   if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
     throw formatError(
@@ -124,8 +127,9 @@ function positiveSeconds(value: unknown): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined
 }
 
+/** A wire value as a message shows it (a number as JavaScript read it: `1e400` is `Infinity`, not `null`). */
 function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value)
+  const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))
   return text.length > 40 ? `${text.slice(0, 40)}…` : text
 }
 

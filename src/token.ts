@@ -1,10 +1,57 @@
 /**
  * The access token handed to callers: the token string, its times, and its decoded (unverified) claims.
- * It prints and serialises with the token redacted.
+ * It prints and serialises with the token redacted, its copies (spread, `structuredClone`) leave the
+ * token out, and it never holds a token that cannot be sent in an HTTP header.
  */
 import type { CacheableToken } from './cache.js'
 import { decodeClaims, type EntraAccessTokenClaims } from './claims.js'
+import { ConfigurationError } from './errors.js'
 import { REDACTED, redactInstances } from './redact.js'
+import type { StoredToken } from './store.js'
+
+/** Visible ASCII: every character a Bearer token may hold (RFC 6750's b64token is a subset). */
+const NOT_SENDABLE = /[^\x21-\x7e]/
+
+/**
+ * Why `token` cannot be sent as `Authorization: Bearer <token>`, or `undefined` when it can. Only visible
+ * ASCII is: CR/LF would split the header, other controls and spaces break it, and characters outside
+ * Latin-1 make `Headers` throw an error that quotes the value. The problem names the character's code
+ * point and position, never the token.
+ *
+ * @example
+ * ```ts
+ * tokenProblem('eyJ0eXAi.eyJhdWQi.c2ln') // undefined
+ * tokenProblem('abc\r\nX-Injected: 1')  // 'holds a character that cannot be sent in an HTTP header (U+000D at position 3) …'
+ * ```
+ */
+export function tokenProblem(token: unknown): string | undefined {
+  if (typeof token !== 'string') return 'is not a string'
+  if (token.length === 0) return 'is empty'
+  const at = token.search(NOT_SENDABLE)
+  if (at === -1) return undefined
+  const code = (token.codePointAt(at) ?? 0).toString(16).toUpperCase().padStart(4, '0')
+  return `holds a character that cannot be sent in an HTTP header (U+${code} at position ${at}): only visible ASCII is allowed`
+}
+
+/**
+ * `token.accessToken`, checked to be sendable in a header (a token source written in JavaScript can
+ * hand out anything): throws a `ConfigurationError` that does not hold the token.
+ *
+ * @example
+ * ```ts
+ * headers.set('authorization', `Bearer ${sendableToken(token)}`)
+ * ```
+ */
+export function sendableToken(token: AccessToken): string {
+  const value: unknown = token.accessToken
+  const problem = tokenProblem(value)
+  if (problem !== undefined) {
+    throw new ConfigurationError('accessToken', `the token from the token source ${problem}`, {
+      hint: 'A token source must hand out tokens as the authority issued them (visible ASCII only).',
+    })
+  }
+  return value as string
+}
 
 /** The fields of an {@link AccessToken}. */
 export interface AccessTokenFields {
@@ -27,8 +74,7 @@ export interface AccessTokenFields {
  * ```
  */
 export class AccessToken implements CacheableToken {
-  /** The bearer token to send. */
-  readonly accessToken: string
+  readonly #accessToken: string
   /** Always `Bearer`. */
   readonly tokenType = 'Bearer' as const
   /** When the request for it was sent, epoch ms. */
@@ -44,8 +90,11 @@ export class AccessToken implements CacheableToken {
   /** Decoded on first use (most callers never read them: a cached token then costs less memory). */
   #claims: Readonly<EntraAccessTokenClaims> | undefined | null = null
 
+  /** Throws a `ConfigurationError` (without the token) when `fields.accessToken` is not sendable in a header. */
   constructor(fields: AccessTokenFields) {
-    this.accessToken = fields.accessToken
+    const problem = tokenProblem(fields.accessToken)
+    if (problem !== undefined) throw new ConfigurationError('accessToken', problem)
+    this.#accessToken = fields.accessToken
     this.requestedAt = fields.requestedAt
     this.expiresAt = fields.expiresAt
     this.refreshAt = fields.refreshAt
@@ -54,10 +103,18 @@ export class AccessToken implements CacheableToken {
     Object.freeze(this)
   }
 
+  /**
+   * The bearer token to send. An accessor, not an own property: a copy of the token (`{ ...token }`,
+   * `structuredClone`, `Object.entries`) leaves it out.
+   */
+  get accessToken(): string {
+    return this.#accessToken
+  }
+
   /** The decoded, unverified claims; `undefined` for opaque tokens. For diagnostics only. */
   get claims(): Readonly<EntraAccessTokenClaims> | undefined {
     if (this.#claims === null) {
-      const claims = decodeClaims(this.accessToken)
+      const claims = decodeClaims(this.#accessToken)
       this.#claims = claims && Object.freeze(claims)
     }
     return this.#claims
@@ -72,3 +129,17 @@ redactInstances(AccessToken, (t) => ({
   refreshAt: t.refreshAt,
   expiresAt: t.expiresAt,
 }))
+
+/**
+ * The form a token store keeps: a plain object whose fields (the token included) are its own, so that a
+ * store may copy, clone or serialise it as it likes.
+ *
+ * @example
+ * ```ts
+ * const stored: StoredToken = storedToken(token)
+ * ```
+ */
+export function storedToken(token: AccessToken): StoredToken {
+  const { accessToken, requestedAt, refreshAt, expiresAt, scope, tenant } = token
+  return { accessToken, requestedAt, refreshAt, expiresAt, scope, tenant }
+}

@@ -1,10 +1,15 @@
 /**
- * One POST of a form to a token endpoint over undici: a timeout, a capped body read, redirects
- * refused. It knows nothing of tokens or caching; it returns status, headers, text and `sentAt`.
+ * One POST of a form to a token endpoint over undici: a timeout, a capped body read, redirects refused
+ * and every hop kept on the endpoint whatever the dispatcher (`endpoint-guard.ts`), connection failures
+ * named (`connection-problems.ts`). It knows nothing of tokens or caching; it returns status, headers,
+ * text and `sentAt`.
  */
 import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici'
 import type { Clock } from './clock.js'
+import { connectionProblem } from './connection-problems.js'
+import { guardEndpoint } from './endpoint-guard.js'
 import { TransportError } from './errors.js'
+import { WATCH_HEADER } from './request-watch.js'
 import type { RawResponse } from './response.js'
 
 /** One token request on the wire. */
@@ -43,18 +48,20 @@ export function defaultDispatcher(): Dispatcher {
 
 /**
  * POSTs `post` and reads the whole answer, up to `maxResponseBytes`. Throws {@link TransportError}
- * for a timeout, a network failure, a redirect or an oversized body; any HTTP status is returned.
+ * for a timeout, a network or TLS failure, a redirect, a dispatcher that would send it elsewhere, or an
+ * oversized body; any other HTTP status is returned.
  */
 export async function postForm(post: FormPost, settings: TransportSettings): Promise<RawResponse> {
+  const info = { url: post.url, clientRequestId: post.clientRequestId }
+  const guard = guardEndpoint(settings.dispatcher, info)
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), settings.timeoutMs)
   const sentAt = settings.clock.now()
-  const info = { url: post.url, clientRequestId: post.clientRequestId }
   try {
     const response = await request(post.url, {
       method: 'POST',
-      dispatcher: settings.dispatcher,
-      headers: post.headers,
+      dispatcher: guard.dispatcher,
+      headers: { ...post.headers, [WATCH_HEADER]: post.clientRequestId },
       body: post.body,
       signal: controller.signal,
     })
@@ -74,6 +81,7 @@ export async function postForm(post: FormPost, settings: TransportSettings): Pro
     throw asTransportError(error, controller.signal.aborted, settings.timeoutMs, info)
   } finally {
     clearTimeout(timer)
+    guard.close()
   }
 }
 
@@ -143,11 +151,15 @@ function asTransportError(
       cause: error,
     })
   }
+  const problem = connectionProblem(error, new URL(info.url))
+  if (problem?.reason === 'tls') {
+    return new TransportError('tls', problem.message, info, { cause: error, hint: problem.hint })
+  }
   const detail = error instanceof Error ? `: ${error.message}` : ''
   return new TransportError('network', `The token request failed${detail}`, info, {
     retryable: true,
     cause: error,
-    hint: 'Check network access to the authority host (and HTTPS_PROXY / NO_PROXY).',
+    hint: problem?.hint ?? 'Check network access to the authority host (and HTTPS_PROXY / NO_PROXY).',
   })
 }
 

@@ -11,6 +11,7 @@ import {
 import { afterEach, describe, expect, test } from 'vitest'
 import { type AzureGetTokenOptions, toTokenCredential } from '../src/azure.js'
 import { TokenClient } from '../src/client.js'
+import { ConfigurationError } from '../src/errors.js'
 import type { GetTokenOptions, TokenRequest } from '../src/options.js'
 import type { TokenSource } from '../src/origins.js'
 import { AccessToken } from '../src/token.js'
@@ -84,14 +85,42 @@ describe('toTokenCredential', () => {
     expect(calls.map((c) => c.what)).toEqual([SCOPE, SCOPE, { scope: ['read', 'write'] }])
   })
 
-  test('tenantId and claims are passed on as tenant and claims', async () => {
+  test('claims are passed on; a listed tenantId as tenant, the own tenant (any case) as the default', async () => {
     const { source, calls } = recordingSource()
-    await toTokenCredential(source).getToken(SCOPE, {
+    const credential = toTokenCredential(source, {
+      tenant: TENANT,
+      additionallyAllowedTenants: ['Fabrikam.onmicrosoft.com'],
+    })
+    await credential.getToken(SCOPE, {
       tenantId: 'fabrikam.onmicrosoft.com',
       claims: CLAIMS,
       enableCae: true,
     })
-    expect(calls[0]?.options).toEqual({ tenant: 'fabrikam.onmicrosoft.com', claims: CLAIMS })
+    await credential.getToken(SCOPE, { tenantId: TENANT.toUpperCase() })
+    expect(calls.map((c) => c.options)).toEqual([{ tenant: 'fabrikam.onmicrosoft.com', claims: CLAIMS }, {}])
+  })
+
+  test('any other tenantId is refused before the source is asked, with a quoted, shortened name', async () => {
+    const { source, calls } = recordingSource()
+    const chosen = `evil\r\n${'x'.repeat(200)}`
+    for (const credential of [toTokenCredential(source, { tenant: TENANT }), toTokenCredential(source)]) {
+      const error = await credential.getToken(SCOPE, { tenantId: chosen }).catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'ERR_CONFIG_INVALID', path: 'tenantId' })
+      const { message, hint } = error as ConfigurationError
+      expect(message).not.toMatch(/[\r\n]/)
+      expect(message).not.toContain('x'.repeat(81))
+      expect(hint).toContain('additionallyAllowedTenants')
+    }
+    expect(calls).toHaveLength(0)
+  })
+
+  test("'*' allows any tenant; invalid options are a ConfigurationError", async () => {
+    const { source, calls } = recordingSource()
+    await toTokenCredential(source, { additionallyAllowedTenants: ['*'] }).getToken(SCOPE, {
+      tenantId: 'a.example',
+    })
+    expect(calls[0]?.options).toEqual({ tenant: 'a.example' })
+    expect(() => toTokenCredential(source, { additionallyAllowedTenants: [''] })).toThrow(ConfigurationError)
   })
 
   test("the SDK's abort signal (an AbortSignal or a look-alike) and timeout abandon the wait", async () => {
@@ -139,7 +168,9 @@ describe('in an Azure SDK pipeline (loopback authority, https loopback API)', ()
 
   async function start(answer: (req: IncomingMessage, res: ServerResponse, n: number) => void) {
     const forms: URLSearchParams[] = []
+    const paths: Array<string | undefined> = []
     const authority = createHttpServer(async (req, res) => {
+      paths.push(req.url)
       let body = ''
       for await (const chunk of req) body += chunk
       forms.push(new URLSearchParams(body))
@@ -166,11 +197,11 @@ describe('in an Azure SDK pipeline (loopback authority, https loopback API)', ()
       retryOptions: { maxRetries: 0 },
     })
     pipeline.addPolicy(
-      bearerTokenAuthenticationPolicy({ credential: toTokenCredential(client), scopes: SCOPE }),
+      bearerTokenAuthenticationPolicy({ credential: client.asTokenCredential(), scopes: SCOPE }),
     )
     const url = `https://127.0.0.1:${(api.address() as AddressInfo).port}/orders`
     const send = () => pipeline.sendRequest(createDefaultHttpClient(), createPipelineRequest({ url }))
-    return { send, seen, forms }
+    return { send, seen, forms, paths, client }
   }
 
   test('bearerTokenAuthenticationPolicy sends our token, from our cache on the next request', async () => {
@@ -192,5 +223,24 @@ describe('in an Azure SDK pipeline (loopback authority, https loopback API)', ()
     expect((await send()).status).toBe(200)
     expect(seen).toEqual(['Bearer token-1', 'Bearer token-2'])
     expect(forms.map((f) => f.get('claims'))).toEqual([null, CLAIMS])
+  })
+
+  test("a tenant from a resource server's challenge is refused unless listed; no token request goes there (issue 13 finding 6)", async () => {
+    // what the Storage and Key Vault clients do: the tenant comes from the challenge's authorization_uri
+    // (the SDK's token cycler then retries a refused credential until the current token expires, so the
+    // credential is called here as the challenge callback calls it)
+    const otherTenant = '0f9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d'
+    const { client, forms, paths } = await start((_req, res) => res.writeHead(200).end())
+    const credential = client.asTokenCredential()
+    await expect(credential.getToken(SCOPE, { tenantId: otherTenant })).rejects.toMatchObject({
+      code: 'ERR_CONFIG_INVALID',
+      path: 'tenantId',
+    })
+    expect(forms).toHaveLength(0)
+    // the client's own tenant, in any case, is its default tenant
+    await credential.getToken(SCOPE, { tenantId: TENANT.toUpperCase() })
+    const listed = client.asTokenCredential({ additionallyAllowedTenants: [otherTenant] })
+    await listed.getToken(SCOPE, { tenantId: otherTenant })
+    expect(paths).toEqual([`/${TENANT}/oauth2/v2.0/token`, `/${otherTenant}/oauth2/v2.0/token`])
   })
 })

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { TokenClient } from '../src/client.js'
 import { ConfigurationError } from '../src/errors.js'
 import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from '../src/fetch.js'
+import type { TokenSource } from '../src/origins.js'
+import { AccessToken } from '../src/token.js'
 import { useNetwork } from './helpers/network.js'
 
 const network = useNetwork()
@@ -233,6 +235,32 @@ describe('failing closed', () => {
     await expect(api(`${API}/orders`)).rejects.toMatchObject({ code: 'ERR_TOKEN_REQUEST_FAILED' })
     expect(seen).toHaveLength(1)
   })
+})
+
+describe('a token that cannot go in a header (issue 13 finding 11)', () => {
+  test.each([
+    ['a CR/LF', 'leaked-token\r\nx-injected: value'],
+    ['a character outside Latin-1', 'leaked\u20actoken-value'],
+  ])(
+    'holding %s, from a source that hands one out: not sent, and the error does not hold it',
+    async (_, unsafe) => {
+      // a source written in JavaScript, or a token revived from an old store entry, can hold anything
+      const token = Object.create(AccessToken.prototype, {
+        accessToken: { value: unsafe },
+        requestedAt: { value: 0 },
+        expiresAt: { value: 3_600_000 },
+        refreshAt: { value: 3_300_000 },
+        scope: { value: RESOURCE },
+      }) as AccessToken
+      const source: TokenSource = { getToken: async () => token }
+      const seen = mockApi(API)
+      const api = createAuthorizedFetch(source, { resource: RESOURCE, origins: [API] })
+      const error = await api(`${API}/orders`).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(Error)
+      expect(`${String(error)} ${JSON.stringify(error)} ${(error as Error).stack}`).not.toContain('leaked')
+      expect(seen).toHaveLength(0)
+    },
+  )
 })
 
 describe('options', () => {

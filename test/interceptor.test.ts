@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { Duplex, Readable } from 'node:stream'
 import {
   Agent,
+  BalancedPool,
   type Dispatcher,
   getGlobalDispatcher,
   interceptors,
@@ -286,6 +287,61 @@ describe('where it plugs in', () => {
       ])
     },
   )
+})
+
+describe('where the request really goes (issue 13 findings 4 and 5)', () => {
+  test('composed on a Pool bound to another origin, a request naming a routed origin gets no token', async () => {
+    const { api, client, clock, tokenRequests } = await setup(routed)
+    const other = await listen()
+    const pool = new Pool(other.origin).compose(createAuthInterceptor(client, routed(api.origin), { clock }))
+    closers.push(() => pool.close())
+    await get(pool, `${api.origin}/orders`)
+    await (await pool.request({ origin: api.origin, path: '/orders', method: 'GET' })).body.text()
+    expect(other.seen.map((s) => [s.url, s.authorization])).toEqual([
+      ['/orders', undefined],
+      ['/orders', undefined],
+    ])
+    expect(api.seen).toHaveLength(0)
+    expect(tokenRequests()).toHaveLength(0)
+  })
+
+  test("composed on a Pool bound to a routed origin, requests get that origin's token whatever origin they name", async () => {
+    const { api, client, clock } = await setup(routed)
+    const pool = new Pool(api.origin).compose(createAuthInterceptor(client, routed(api.origin), { clock }))
+    closers.push(() => pool.close())
+    await get(pool, 'http://127.0.0.1:9/named-elsewhere')
+    expect(api.seen.map((s) => [s.url, s.authorization])).toEqual([['/named-elsewhere', 'Bearer token-1']])
+  })
+
+  test('composed on a BalancedPool (it picks the origin), no request gets a token', async () => {
+    const { api, client, clock, tokenRequests } = await setup(routed)
+    const pool = new BalancedPool([api.origin]).compose(
+      createAuthInterceptor(client, routed(api.origin), { clock }),
+    )
+    closers.push(() => pool.close())
+    await get(pool, `${api.origin}/orders`)
+    expect(api.seen.map((s) => s.authorization)).toEqual([undefined])
+    expect(tokenRequests()).toHaveLength(0)
+  })
+
+  test('a 401 from the other origin a redirect led to is passed on: no claims request, no retry', async () => {
+    const other = await listen((_req, res) =>
+      res.writeHead(401, { 'www-authenticate': CAE_CHALLENGE }).end('denied elsewhere'),
+    )
+    const { api, client, clock, warm, tokenRequests } = await setup(routed, (_req, res) =>
+      res.writeHead(302, { location: `${other.origin}/landed` }).end(),
+    )
+    await warm()
+    const auth = createAuthInterceptor(client, routed(api.origin), { clock })
+    const agent = new Agent().compose(interceptors.redirect({ maxRedirections: 3 }), auth)
+    closers.push(() => agent.close())
+    expect(await get(agent, `${api.origin}/away`)).toEqual({ statusCode: 401, text: 'denied elsewhere' })
+    expect(tokenRequests().map((form) => form.get('claims'))).toEqual([null])
+    expect(api.seen.map((s) => s.authorization)).toEqual(['Bearer token-1'])
+    expect(other.seen.map((s) => s.authorization)).toEqual([undefined])
+    // the cached token was not replaced by the other origin's challenge
+    expect((await client.getToken(RESOURCE)).accessToken).toBe('token-1')
+  })
 })
 
 describe('routes', () => {

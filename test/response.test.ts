@@ -109,6 +109,45 @@ describe('success answers that are not usable', () => {
   })
 })
 
+describe('a token that cannot be sent in an HTTP header is refused at parse time (issue 13 finding 11)', () => {
+  it.each([
+    ['a CR/LF (header injection)', 'eyJhbGci\r\nX-Injected: 1'],
+    ['a lone LF', 'abc\ndef'],
+    ['a NUL', 'abc\u0000def'],
+    ['a tab', 'abc\tdef'],
+    ['a space', 'abc def'],
+    ['a DEL', 'abc\u007fdef'],
+    ['a Latin-1 letter', 'abc\u00e9def'],
+    ['a character outside Latin-1', 'abc\u20acdef'],
+    ['an emoji', 'abc\ud83d\ude00def'],
+  ])('refuses a token holding %s, without printing it', (_, accessToken) => {
+    const body = JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: accessToken })
+    const error = rejectionOf(raw(200, body)) as ResponseFormatError
+    expect(error).toBeInstanceOf(ResponseFormatError)
+    expect(error.field).toBe('access_token')
+    expect(`${error.message} ${error.hint ?? ''} ${JSON.stringify(error)}`).not.toContain(accessToken)
+    expect(error.message).not.toMatch(/abc|def/)
+  })
+
+  it('accepts every visible ASCII character', () => {
+    let visible = ''
+    for (let c = 0x21; c <= 0x7e; c++) visible += String.fromCharCode(c)
+    const body = JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: visible })
+    expect(parseTokenResponse(raw(200, body)).accessToken).toBe(visible)
+  })
+})
+
+describe('expires_in that JSON reads as infinite', () => {
+  it('reports 1e400 as not a finite number, not as null', () => {
+    const error = rejectionOf(
+      raw(200, '{"token_type":"Bearer","expires_in":1e400,"access_token":"a"}'),
+    ) as ResponseFormatError
+    expect(error.field).toBe('expires_in')
+    expect(error.message).not.toContain('null')
+    expect(error.message).toMatch(/Infinity/)
+  })
+})
+
 describe('error answers', () => {
   const newForm = {
     error: 'invalid_client',

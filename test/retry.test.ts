@@ -35,11 +35,14 @@ describe('retry policy', () => {
     expect(retryDelayMs(20, undefined, () => 1)).toBe(30_000)
   })
 
-  it('retries network failures, timeouts, 429 and 5xx only', () => {
+  it('retries network failures, timeouts, 429 and 5xx only (never TLS failures, redirects, misrouting)', () => {
     const info = { url: 'https://x', clientRequestId: 'r' }
     expect(isRetryable(new TransportError('timeout', 't', info, { retryable: true }))).toBe(true)
     expect(isRetryable(new TransportError('network', 'n', info, { retryable: true }))).toBe(true)
     expect(isRetryable(new TransportError('redirect', 'r', info))).toBe(false)
+    expect(isRetryable(new TransportError('misrouted', 'm', info))).toBe(false)
+    // a TLS failure is not retried even when marked otherwise: the next attempt fails the same way
+    expect(isRetryable(new TransportError('tls', 't', info, { retryable: true }))).toBe(false)
     expect(isRetryable(new TransportError('body_too_large', 'b', info))).toBe(false)
     expect(isRetryable(new AuthorityError('429', { status: 429 }, { retryable: true }))).toBe(true)
     expect(isRetryable(new AuthorityError('401', { status: 401, error: 'invalid_client' }))).toBe(false)

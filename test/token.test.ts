@@ -31,4 +31,32 @@ describe('AccessToken', () => {
     expect(inspect(token, { showHidden: true, depth: 5 })).not.toContain('secret-token-value')
     expect(JSON.stringify(token)).not.toContain('secret-token-value')
   })
+
+  it('copies made with spread, Object.assign, structuredClone or Object.entries leave the token out (issue 13 finding 11)', () => {
+    const token = new AccessToken(fields('secret-token-value'))
+    expect(token.accessToken).toBe('secret-token-value')
+    for (const copy of [
+      { ...token },
+      Object.assign({}, token),
+      structuredClone(token),
+      Object.fromEntries(Object.entries(token)),
+    ]) {
+      expect(JSON.stringify(copy)).not.toContain('secret-token-value')
+      expect(inspect(copy, { showHidden: true, depth: 5 })).not.toContain('secret-token-value')
+      expect(copy).toMatchObject({ scope: 'api://a/.default', expiresAt: 3_600_001 })
+    }
+  })
+
+  it('cannot hold a token that is not sendable in a header, and does not print it when it refuses', () => {
+    for (const bad of ['a\r\nb', 'a b', 'a\u20acb', '']) {
+      let error: unknown
+      try {
+        new AccessToken(fields(bad))
+      } catch (caught) {
+        error = caught
+      }
+      expect(error).toMatchObject({ code: 'ERR_CONFIG_INVALID', path: 'accessToken' })
+      if (bad !== '') expect((error as Error).message).not.toContain(bad)
+    }
+  })
 })

@@ -3,11 +3,13 @@
  * secret, private key (PEM lines, JWK parameters, passphrase), client assertion (as captured on the
  * wire) or access token (as received) appears in the error (message, stack, causes, `util.inspect` with
  * hidden properties at any depth, JSON), the client, the token, the logs (every level) or the
- * `oauth-client-credentials:token` diagnostics channel.
+ * `oauth-client-credentials:token` diagnostics channel. With a dispatcher that follows redirects or sends
+ * requests elsewhere (issue 13), nothing reaches the redirect target either.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type Dispatcher, interceptors } from 'undici'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { TokenClient } from '../../src/client.js'
 import {
@@ -17,6 +19,7 @@ import {
   startLocalAuthority,
 } from '../../src/testing/index.js'
 import type { AccessToken } from '../../src/token.js'
+import { dropsOptions, naiveFollower, rewritingTo } from '../helpers/dispatchers.js'
 import { manualClock } from '../helpers/token-endpoint.js'
 import { errorRenderings, renderings } from './exposure.js'
 import { closedPort, type FakeAuthority, startFakeAuthority } from './fake-authority.js'
@@ -30,21 +33,31 @@ const RESOURCE = EXAMPLE.api.uri
 
 let authority: LocalAuthority
 let fake: FakeAuthority
+/** Where redirects and rerouting dispatchers point: it must never receive anything. */
+let thief: FakeAuthority
 let refusedUrl: string
 beforeAll(async () => {
   authority = await startLocalAuthority()
   registerLeakApps(authority)
   fake = await startFakeAuthority()
+  thief = await startFakeAuthority()
+  thief.answer({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: '{"token_type":"Bearer","expires_in":3599,"access_token":"eyJ.from-the-redirect-target.x"}',
+  })
   refusedUrl = `http://127.0.0.1:${await closedPort()}`
 })
 afterAll(async () => {
   await authority?.close()
   await fake?.close()
+  await thief?.close()
 })
 
 let dir: string | undefined
 afterEach(() => {
   authority.faults.clear()
+  thief.seen.length = 0
   if (dir) rmSync(dir, { recursive: true, force: true })
   dir = undefined
 })
@@ -70,6 +83,10 @@ interface Scenario {
   readonly http?: { retries?: number; timeoutMs?: number }
   readonly resource?: string
   readonly faults?: readonly FaultInput[]
+  /** The fake authority's redirect (with `host: () => fake.url`): status and Location. @defaultValue 302 to the local authority */
+  readonly redirect?: { status: number; to: () => string }
+  /** The dispatcher the client is given, over the wiretap. @defaultValue the wiretap */
+  readonly dispatcher?: (tap: Dispatcher) => Dispatcher
   /** Extra steps instead of one getToken. */
   readonly run?: (client: TokenClient, clock: Clock, logs: readonly string[]) => Promise<AccessToken>
 }
@@ -128,6 +145,32 @@ const SCENARIOS: readonly Scenario[] = [
     expected: { code: 'ERR_TOKEN_REQUEST_FAILED', reason: 'redirect' },
   },
   {
+    name: "a dispatcher that follows redirects (undici's interceptor) meets a 307 to another host",
+    host: () => fake.url,
+    redirect: { status: 307, to: () => `${thief.url}/steal` },
+    dispatcher: (tap) => tap.compose(interceptors.redirect({ maxRedirections: 3 })),
+    expected: { code: 'ERR_TOKEN_REQUEST_FAILED', reason: 'redirect' },
+  },
+  {
+    name: 'a redirect interceptor that never sees per-request options meets a 308 to another host',
+    host: () => fake.url,
+    redirect: { status: 308, to: () => `${thief.url}/steal` },
+    dispatcher: (tap) => tap.compose(interceptors.redirect({ maxRedirections: 3 }), dropsOptions),
+    expected: { code: 'ERR_TOKEN_REQUEST_FAILED', reason: 'redirect' },
+  },
+  {
+    name: 'a hand-written redirect follower meets a 307 to another host',
+    host: () => fake.url,
+    redirect: { status: 307, to: () => `${thief.url}/steal` },
+    dispatcher: (tap) => tap.compose(naiveFollower),
+    expected: { code: 'ERR_TOKEN_REQUEST_FAILED', reason: 'misrouted' },
+  },
+  {
+    name: 'a dispatcher that sends every request to another host',
+    dispatcher: (tap) => tap.compose(rewritingTo(thief.url)),
+    expected: { code: 'ERR_TOKEN_REQUEST_FAILED', reason: 'misrouted' },
+  },
+  {
     name: 'the answer is larger than maxResponseBytes',
     faults: [fault({ kind: 'oversized' })],
     expected: { code: 'ERR_TOKEN_REQUEST_FAILED', reason: 'body_too_large', tokenInAnswer: true },
@@ -183,8 +226,9 @@ async function runScenario(
   scenario: Scenario,
 ): Promise<Run> {
   const host = scenario.host?.() ?? authority.url
-  if (scenario.host?.() === fake.url) {
-    fake.answer({ status: 302, headers: { location: authority.tokenEndpoint(TENANT) } })
+  if (host === fake.url) {
+    const { status = 302, to = () => authority.tokenEndpoint(TENANT) } = scenario.redirect ?? {}
+    fake.answer({ status, headers: { location: to() } })
   }
   const configured = await configure(host)
   const tap = wiretap()
@@ -200,7 +244,11 @@ async function runScenario(
       clientId: configured.clientId,
       credential: configured.credential,
       ...(configured.authMethod ? { authMethod: configured.authMethod } : {}),
-      http: { dispatcher: tap.dispatcher, retries: 1, ...scenario.http },
+      http: {
+        dispatcher: scenario.dispatcher?.(tap.dispatcher) ?? tap.dispatcher,
+        retries: 1,
+        ...scenario.http,
+      },
       logger: observer.logger,
       clock,
     })
@@ -267,5 +315,7 @@ describe.each(KINDS)('$name', (kind) => {
     const run = await runScenario(configure, scenario)
     checkOutcome(run, scenario.expected, kind.refusedCode)
     expectNothingPrinted(run)
+    // no redirect or rerouting took anything to the other host
+    expect(thief.seen).toEqual([])
   })
 })

@@ -112,6 +112,14 @@ export const FAULT_ROWS: readonly FaultRow[] = [
     },
   },
   {
+    // the rig's dispatcher follows redirects; the token request reaches the authority and its answer is
+    // replaced by the redirect (redirecting.ts): nothing may reach the redirect target (issue 13)
+    id: 'redirect-307',
+    label: '307 to another host over http (the dispatcher follows redirects)',
+    fault: { kind: 'redirect', status: 307 },
+    answer: { kind: 'thrown', error: { code: 'ERR_TOKEN_REQUEST_FAILED', reason: 'redirect' } },
+  },
+  {
     id: 'truncated',
     label: 'truncated JSON (200, half the body)',
     fault: { kind: 'truncated' },

@@ -1,11 +1,11 @@
 /**
  * The fault matrix's test rig: one local authority per test file; per test a freshly registered app
  * (so that faults, targeted by client id, and request counts belong to that test alone), a client with
- * its own connection pool that counts the attempts it starts, an optional virtual clock, and a logger
- * that keeps the background-refresh warnings.
+ * its own connection pool that follows redirects (as an app's might) and counts the attempts it starts,
+ * an optional virtual clock, and a logger that keeps the background-refresh warnings.
  */
 import { randomUUID } from 'node:crypto'
-import { Agent, type Dispatcher } from 'undici'
+import { Agent, type Dispatcher, interceptors } from 'undici'
 import { afterAll, beforeAll, expect, vi } from 'vitest'
 import {
   AccessToken,
@@ -15,7 +15,9 @@ import {
   TransportError,
 } from '../../../src/index.js'
 import { EXAMPLE, type LocalAuthority } from '../../../src/testing/index.js'
-import type { ExpectedError, FaultRow, FaultSpec, Range } from './policy.js'
+import { toLoopback } from '../../helpers/dispatchers.js'
+import type { ExpectedError, FaultRow, MatrixFault, Range } from './policy.js'
+import { type Redirector, startRedirector } from './redirecting.js'
 
 /** The API every matrix app asks a token for. */
 export const API = EXAMPLE.api.uri
@@ -49,27 +51,29 @@ export interface Rig {
   /** Token requests the authority saw from this app. */
   authorityRequests(): number
   /** Queues `fault` for this app's next `times` token requests. */
-  addFault(fault: FaultSpec, times: number): void
+  addFault(fault: MatrixFault, times: number): void
   /** Waits until the authority has logged `count` requests (a late answer is logged when sent). */
   expectRequests(count: number): Promise<void>
   close(): Promise<void>
 }
 
 /**
- * Registers a fresh app (a secret, the ReadOnly role consented) and a client for it.
+ * Registers a fresh app (a secret, the ReadOnly role consented) and a client for it; for a redirect row,
+ * the redirect target too.
  */
-export function createRig(
+export async function createRig(
   authority: LocalAuthority,
   row: FaultRow,
   options: { clock: 'system' | 'virtual' },
-): Rig {
+): Promise<Rig> {
+  const redirector = row.fault.kind === 'redirect' ? await startRedirector(authority.url) : undefined
   const appId = randomUUID()
   const secret = `Mtx8Q~${randomUUID()}`
   authority.clients.add({ appId, displayName: `matrix-${row.id}`, secrets: [{ value: secret }] })
   authority.clients.grant(appId, API, [ROLE])
 
   let started = 0
-  const agent = new Agent({ keepAliveTimeout: 1_000 })
+  const agent = new Agent({ keepAliveTimeout: 1_000, connect: { lookup: toLoopback } })
   const counting: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
     started++
     return dispatch(opts, handler)
@@ -81,7 +85,7 @@ export function createRig(
     tenant: EXAMPLE.tenantId,
     clientId: appId,
     credential: { clientSecret: secret },
-    http: { dispatcher: agent.compose(counting), ...(row.http ?? {}) },
+    http: { dispatcher: followingRedirects(agent, counting, redirector), ...(row.http ?? {}) },
     logger: {
       warn: (_message, details) =>
         warnings.push({
@@ -105,13 +109,37 @@ export function createRig(
     now: () => (options.clock === 'virtual' ? virtualNow : Date.now()),
     attemptsStarted: () => started,
     authorityRequests,
-    addFault: (fault, times) => authority.faults.add({ ...fault, route: 'token', clientId: appId, times }),
+    addFault: (fault, times) => {
+      if (fault.kind === 'redirect') redirector?.arm(fault, times)
+      else authority.faults.add({ ...fault, route: 'token', clientId: appId, times })
+    },
     expectRequests: async (count) => {
       await vi.waitFor(() => expect(authorityRequests()).toBe(count), { timeout: 5_000, interval: 10 })
       expect(started).toBe(count)
     },
-    close: () => agent.close(),
+    close: async () => {
+      await agent.close()
+      if (redirector === undefined) return
+      await redirector.close()
+      expect(redirector.reached(), 'the token request reached the redirect target').toEqual({
+        connections: 0,
+        bytes: 0,
+      })
+    },
   }
+}
+
+/**
+ * The rig's dispatcher: undici's redirect interceptor outermost (it would follow a redirect), then the
+ * redirect fault (it rewrites answers the redirect handler sees), then the attempt counter.
+ */
+function followingRedirects(
+  agent: Agent,
+  counting: Dispatcher.DispatcherComposeInterceptor,
+  redirector: Redirector | undefined,
+): Dispatcher {
+  const inner = redirector === undefined ? [counting] : [counting, redirector.interceptor]
+  return agent.compose(...inner, interceptors.redirect({ maxRedirections: 3 }))
 }
 
 /** A promise's outcome, without throwing. */

@@ -14,11 +14,15 @@
  */
 import type { TransportFailure } from '../../../src/index.js'
 import type { FaultInput } from '../../../src/testing/index.js'
+import type { RedirectFault } from './redirecting.js'
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 /** A fault as the matrix queues it for one app (the tests add `clientId`, `route` and `times`). */
 export type FaultSpec = DistributiveOmit<FaultInput, 'times' | 'route' | 'clientId'>
+
+/** A fault of the authority, or a redirect answer the rig makes (redirecting.ts). */
+export type MatrixFault = FaultSpec | RedirectFault
 
 /** A span of time, in ms (`minMs === maxMs` for an exact time). */
 export interface Range {
@@ -53,7 +57,7 @@ export interface FaultRow {
   readonly id: string
   /** The fault as the README table names it (markdown). */
   readonly label: string
-  readonly fault: FaultSpec
+  readonly fault: MatrixFault
   /** Client settings this row needs (e.g. a short timeout). */
   readonly http?: { readonly timeoutMs: number }
   readonly answer: Answer

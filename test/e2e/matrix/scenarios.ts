@@ -38,7 +38,7 @@ export function resultFor(
 /** (a) A cold cache: one caller meets the fault. */
 export async function coldCache(authority: LocalAuthority, row: FaultRow, persistence: Persistence) {
   const expected = mustHave(resultFor(row, 'cold', persistence))
-  const rig = createRig(authority, row, { clock: 'system' })
+  const rig = await createRig(authority, row, { clock: 'system' })
   try {
     rig.addFault(row.fault, faultTimes(expected))
     const startedAt = performance.now()
@@ -55,7 +55,7 @@ export async function coldCache(authority: LocalAuthority, row: FaultRow, persis
 /** (c) A forced refresh while a valid token is cached. */
 export async function forcedRefresh(authority: LocalAuthority, row: FaultRow, persistence: Persistence) {
   const expected = mustHave(resultFor(row, 'forced', persistence))
-  const rig = createRig(authority, row, { clock: 'system' })
+  const rig = await createRig(authority, row, { clock: 'system' })
   try {
     const cached = await rig.client.getToken(API)
     expectGoodToken(cached, rig.appId)
@@ -80,7 +80,7 @@ export async function forcedRefresh(authority: LocalAuthority, row: FaultRow, pe
 /** (d) 1,000 concurrent callers on a cold cache: the same as one caller, for all of them. */
 export async function coldCrowd(authority: LocalAuthority, row: FaultRow, persistence: Persistence) {
   const expected = mustHave(resultFor(row, 'crowd', persistence))
-  const rig = createRig(authority, row, { clock: 'system' })
+  const rig = await createRig(authority, row, { clock: 'system' })
   try {
     rig.addFault(row.fault, faultTimes(expected))
     const startedAt = performance.now()
@@ -105,7 +105,7 @@ export async function coldCrowd(authority: LocalAuthority, row: FaultRow, persis
  */
 export async function backgroundRefresh(authority: LocalAuthority, row: FaultRow) {
   const expected = outcomesOf(row).background
-  const rig = createRig(authority, row, { clock: 'virtual' })
+  const rig = await createRig(authority, row, { clock: 'virtual' })
   try {
     const cached = await rig.client.getToken(API)
     expectGoodToken(cached, rig.appId)
