@@ -3,17 +3,25 @@
  * by edit distance, when it is close enough to be a likely typo (case differences count as nothing).
  */
 
-/** Levenshtein distance between two strings, compared case-insensitively. */
+/**
+ * Edit distance between two strings, compared case-insensitively: insertions, deletions, substitutions
+ * and swaps of two neighbouring characters (`prot` → `port`) each count as one edit.
+ */
 export function editDistance(a: string, b: string): number {
   const x = a.toLowerCase()
   const y = b.toLowerCase()
+  let beforePrevious: number[] = []
   let previous = Array.from({ length: y.length + 1 }, (_, i) => i)
   for (let i = 1; i <= x.length; i++) {
     const current = [i]
     for (let j = 1; j <= y.length; j++) {
       const substitution = (previous[j - 1] ?? 0) + (x[i - 1] === y[j - 1] ? 0 : 1)
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution)
+      let best = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution)
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1])
+        best = Math.min(best, (beforePrevious[j - 2] ?? 0) + 1)
+      current[j] = best
     }
+    beforePrevious = previous
     previous = current
   }
   return previous[y.length] ?? 0

@@ -7,6 +7,9 @@ describe('editDistance', () => {
     expect(editDistance('kitten', 'sitting')).toBe(3)
     expect(editDistance('', 'abc')).toBe(3)
     expect(editDistance('credentials', 'credential')).toBe(1)
+    expect(editDistance('prot', 'port')).toBe(1)
+    expect(editDistance('tokne', 'token')).toBe(1)
+    expect(editDistance('ab', 'ba')).toBe(1)
   })
 })
 

@@ -3,13 +3,13 @@
  * with a secret and a certificate, a token's anatomy, the cache, a protected API through
  * `authorizedFetch`, and an error with its hint.
  */
-import { parseArgs } from 'node:util'
 import { decodeClaims } from '../claims.js'
 import { TokenClient } from '../client.js'
 import { AuthorityError } from '../errors.js'
 import { EXAMPLE, generateCertificate, type LocalAuthority, startLocalAuthority } from '../testing/index.js'
 import { startDemoApi } from './demo-api.js'
 import { formatInstant, isoSeconds, relativeTime, wrapText } from './demo-format.js'
+import { parseFlags } from './flags.js'
 import { EXIT, type Io, styler } from './output.js'
 
 export const DEMO_HELP = `Usage: oauth-client-credentials demo
@@ -41,7 +41,7 @@ type Style = ReturnType<typeof styler>
 
 /** Runs the demo. */
 export async function runDemo(argv: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } } })
+  const { values } = parseFlags('demo', { args: argv, options: { help: { type: 'boolean', short: 'h' } } })
   if (values.help) {
     io.out(DEMO_HELP)
     return EXIT.ok

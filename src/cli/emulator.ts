@@ -3,11 +3,11 @@
  * issuers, a ready-to-paste `export AZURE_…` line per client and the verifier settings
  * (`emulator-banner.ts`); `--print-registry` prints the example registry as a starting point.
  */
-import { parseArgs } from 'node:util'
 import { exampleRegistry, type RegistryInput, startLocalAuthority } from '../testing/index.js'
 import { readRegistryFile } from '../testing/registry.js'
 import { REGISTRY_SCHEMA_REFERENCE } from '../testing/registry-json-schema.js'
 import { emulatorBanner } from './emulator-banner.js'
+import { parseFlags } from './flags.js'
 import { EXIT, type Io, styler } from './output.js'
 
 export const EMULATOR_HELP = `Usage: oauth-client-credentials emulator [--config registry.json] [--port 0] [--https] [--issuer local|cloud]
@@ -59,7 +59,7 @@ type EmulatorSettings =
 
 /** The command line's settings, or the exit code once help, the registry or a usage error is printed. */
 function parseEmulatorArgs(argv: string[], io: Io): EmulatorSettings {
-  const { values } = parseArgs({
+  const { values } = parseFlags('emulator', {
     args: argv,
     options: {
       config: { type: 'string' },

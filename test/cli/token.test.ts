@@ -211,19 +211,19 @@ describe('token: what the authority sends is printed escaped', () => {
 
   const fakeEnv = () => ({ ...env(), AZURE_AUTHORITY_HOST: fake.url })
 
-  it('prints an access token holding control characters with them escaped', async () => {
+  it('never prints an access token holding control characters: the library refuses it', async () => {
     const run = captureIo(fakeEnv())
-    expect(await runToken(['--resource', EXAMPLE.api.uri], run.io)).toBe(0)
-    expect(run.stdout).not.toMatch(UNSAFE)
-    expect(run.stdout).toBe(
-      'opaque\\u001b[2J\\u001b]8;;http://127.0.0.1/\\u0007x\\u001b]8;;\\u0007\\r\\u009b31m',
-    )
+    await expect(runToken(['--resource', EXAMPLE.api.uri], run.io)).rejects.toMatchObject({
+      code: 'ERR_TOKEN_RESPONSE_INVALID',
+    })
+    expect(run.stdout).toBe('')
   })
 
-  it('prints --json with them escaped, as JSON that reads back to the token', async () => {
+  it('with --json, the refusal is one JSON error with no raw control character and no token', async () => {
     const run = captureIo(fakeEnv())
-    expect(await runToken(['--resource', EXAMPLE.api.uri, '--json'], run.io)).toBe(0)
-    expect(run.stdout.replaceAll('\n', '')).not.toMatch(UNSAFE)
-    expect((JSON.parse(run.stdout) as { accessToken: string }).accessToken).toBe(HOSTILE_TOKEN)
+    expect(await main(['token', '--resource', EXAMPLE.api.uri, '--json'], run.io)).toBe(1)
+    expect(run.stderr.replaceAll('\n', '')).not.toMatch(UNSAFE)
+    expect(run.stderr).not.toContain('opaque')
+    expect(JSON.parse(run.stderr)).toMatchObject({ code: 'ERR_TOKEN_RESPONSE_INVALID' })
   })
 })
