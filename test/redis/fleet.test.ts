@@ -17,9 +17,11 @@ beforeAll(async () => {
   fleet = await startWorkers(8, {
     redisUrl: redis.url,
     authorityUrl: authority.url,
-    store: { leaseMs: 1_000, waitMs: 5_000, encryptionKey: Buffer.alloc(32, 7).toString('base64') },
+    // a lease far longer than a token request on a loaded machine: these tests count requests, and a
+    // lease that ran out mid-request would let a second process fetch (the crash test sets its own)
+    store: { leaseMs: 15_000, waitMs: 20_000, encryptionKey: Buffer.alloc(32, 7).toString('base64') },
   })
-}, 30_000)
+}, 90_000)
 
 afterAll(async () => {
   await Promise.all((fleet ?? []).map((worker) => worker.kill()))
