@@ -6,7 +6,7 @@ import { type HintContext, hintFor } from './aadsts.js'
 import { decodeClaims } from './claims.js'
 import { AuthorityError, ResponseFormatError } from './errors.js'
 import { parseRetryAfter } from './retry.js'
-import { tokenProblem } from './token.js'
+import { tokenProblem } from './token-text.js'
 
 /** What the transport hands to the parser. */
 export interface RawResponse {
