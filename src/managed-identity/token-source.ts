@@ -96,7 +96,10 @@ export function createManagedIdentityTokenSource(
       cooldown.last = undefined
       return token
     } catch (error) {
-      if (error instanceof ManagedIdentityUnavailableError) startCooldown(cooldown, error, clock.now())
+      if (error instanceof ManagedIdentityUnavailableError) {
+        answered = false // probe again: it may be a silent endpoint now
+        startCooldown(cooldown, error, clock.now())
+      }
       throw error
     }
   }
