@@ -7,7 +7,14 @@ import { AuthorityError, ConfigurationError, CredentialError, ResponseFormatErro
 import { answerArcChallenge } from '../../src/managed-identity/arc.js'
 import { requestManagedIdentityToken } from '../../src/managed-identity/request.js'
 import { useLoopbackGuard } from '../helpers/loopback-guard.js'
-import { fakeTime, type IdentityServer, type SeenRequest, startIdentityServer, tokenBody } from './server.js'
+import {
+  fakeTime,
+  type IdentityServer,
+  type Reply,
+  type SeenRequest,
+  startIdentityServer,
+  tokenBody,
+} from './server.js'
 
 useLoopbackGuard()
 
@@ -30,7 +37,7 @@ afterEach(async () => server?.close())
 /** An Arc agent: 401 + challenge naming `realm` without Authorization, `answer` with it. */
 async function arcAgent(
   realm: string | undefined,
-  answer = (_request: SeenRequest) => ({ body: tokenBody(Date.now()) }),
+  answer: (request: SeenRequest) => Reply = () => ({ body: tokenBody(Date.now()) }),
 ) {
   server = await startIdentityServer((request) => {
     if (request.headers.authorization === undefined) {
