@@ -110,6 +110,8 @@ describe('parseManagedIdentityResponse: success forms', () => {
     ['expires_on', { access_token: 't', expires_on: String(SENT_S - 10) }],
     ['expires_in', { access_token: 't', expires_in: '0' }],
     ['expires_in', { access_token: 't', expires_in: '-5' }],
+    ['expires_on', { access_token: 't', expires_on: String(SENT + 3_600_000) }],
+    ['expires_in', { access_token: 't', expires_in: String(400 * 86_400) }],
   ])('refuses a 200 whose %s is unusable', (field, body) => {
     const error = thrown(() => parseManagedIdentityResponse(answer(body), CONTEXT))
     expect(error).toBeInstanceOf(ResponseFormatError)
