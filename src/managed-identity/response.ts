@@ -32,6 +32,8 @@ export interface ResponseContext {
 
 /** Tokens living longer than this are refreshed at half their life (as msal-node does). */
 export const LONG_LIVED_MS = 2 * 3_600_000
+/** Lifetimes above a year are refused as implausible (an `expires_on` in epoch ms would be one). */
+export const MAX_LIFETIME_MS = 366 * 86_400_000
 const NUMERIC = /^\d+(?:\.\d+)?$/
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/
 
@@ -119,11 +121,14 @@ function expiryOf(body: Record<string, unknown>, response: IdentityResponse): nu
       response.status,
     )
   }
-  const expiresAt = Math.round(Math.min(...candidates))
-  if (expiresAt <= response.sentAt) {
+  const earliest = Math.min(...candidates)
+  const expiresAt = Math.round(earliest)
+  const field = on === earliest ? 'expires_on' : 'expires_in'
+  if (expiresAt <= response.sentAt) throw formatError(field, 'is not in the future.', response.status)
+  if (expiresAt - response.sentAt > MAX_LIFETIME_MS) {
     throw formatError(
-      on !== undefined ? 'expires_on' : 'expires_in',
-      'is not in the future.',
+      field,
+      'is over a year away: not a plausible lifetime (epoch milliseconds?).',
       response.status,
     )
   }
