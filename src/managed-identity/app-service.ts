@@ -12,7 +12,14 @@ import {
   withQuery,
 } from './source.js'
 
-/** The App Service identity API version. */
+/**
+ * The App Service identity API version.
+ *
+ * @example
+ * ```ts
+ * url.searchParams.get('api-version') === APP_SERVICE_API_VERSION // '2019-08-01'
+ * ```
+ */
 export const APP_SERVICE_API_VERSION = '2019-08-01'
 
 /**

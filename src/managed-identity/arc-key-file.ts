@@ -9,7 +9,14 @@ import { type FileHandle, open, realpath } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, normalize } from 'node:path'
 import { CredentialError } from '../errors.js'
 
-/** The largest key file read. */
+/**
+ * The largest key file read.
+ *
+ * @example
+ * ```ts
+ * if (stat.size > ARC_KEY_MAX_BYTES) refuse() // 4096
+ * ```
+ */
 export const ARC_KEY_MAX_BYTES = 4096
 
 /**

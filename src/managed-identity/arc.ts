@@ -15,12 +15,33 @@ import {
   withQuery,
 } from './source.js'
 
-/** The Azure Arc identity API version. */
+/**
+ * The Azure Arc identity API version.
+ *
+ * @example
+ * ```ts
+ * url.searchParams.get('api-version') === ARC_API_VERSION // '2019-11-01'
+ * ```
+ */
 export const ARC_API_VERSION = '2019-11-01'
-/** The agent's (himds) endpoint when the agent is installed but the variables are not set. */
+/**
+ * The agent's (himds) endpoint when the agent is installed but the variables are not set.
+ *
+ * @example
+ * ```ts
+ * new AzureArcSource(HIMDS_DEFAULT_ENDPOINT, 'himds')
+ * ```
+ */
 export const HIMDS_DEFAULT_ENDPOINT = 'http://127.0.0.1:40342/metadata/identity/oauth2/token'
 
-/** How Arc was detected. */
+/**
+ * How Arc was detected.
+ *
+ * @example
+ * ```ts
+ * const how: ArcDetection = source.detectedBy // 'environment' | 'himds'
+ * ```
+ */
 export type ArcDetection = 'environment' | 'himds'
 
 /**

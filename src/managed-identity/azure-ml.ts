@@ -13,7 +13,14 @@ import {
   withQuery,
 } from './source.js'
 
-/** The Azure ML identity API version. */
+/**
+ * The Azure ML identity API version.
+ *
+ * @example
+ * ```ts
+ * url.searchParams.get('api-version') === AZURE_ML_API_VERSION // '2017-09-01'
+ * ```
+ */
 export const AZURE_ML_API_VERSION = '2017-09-01'
 
 /**

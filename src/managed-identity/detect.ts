@@ -13,10 +13,24 @@ import { DEFAULT_IMDS_BASE_URL, ImdsSource } from './imds.js'
 import { ServiceFabricSource } from './service-fabric.js'
 import type { ManagedIdentitySource } from './source.js'
 
-/** Environment variables, as `process.env` holds them. */
+/**
+ * Environment variables, as `process.env` holds them.
+ *
+ * @example
+ * ```ts
+ * const variables: EnvironmentVariables = { MSI_ENDPOINT: 'http://127.0.0.1:50342/oauth2/token' }
+ * ```
+ */
 export type EnvironmentVariables = Readonly<Record<string, string | undefined>>
 
-/** What detection needs besides the variables. */
+/**
+ * What detection needs besides the variables.
+ *
+ * @example
+ * ```ts
+ * detectManagedIdentitySource(process.env, { imdsBaseUrl: 'http://127.0.0.1:8080' } satisfies DetectionContext)
+ * ```
+ */
 export interface DetectionContext {
   /** The IMDS base URL given as an option (wins over `AZURE_POD_IDENTITY_AUTHORITY_HOST`). */
   imdsBaseUrl?: string | undefined

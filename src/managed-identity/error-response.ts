@@ -22,7 +22,14 @@ interface ErrorFields {
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined)
 const DESCRIPTION_MAX = 500
 
-/** The error fields of `body`, whichever form it has. */
+/**
+ * The error fields of `body`, whichever form it has.
+ *
+ * @example
+ * ```ts
+ * errorFields({ error: { code: 'BadRequest', message: 'no' } }) // { error: 'BadRequest', description: 'no', correlationId: undefined }
+ * ```
+ */
 export function errorFields(body: Record<string, unknown> | undefined): ErrorFields {
   if (body === undefined) return { error: undefined, description: undefined, correlationId: undefined }
   const nested =

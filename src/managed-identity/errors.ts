@@ -5,10 +5,24 @@
 import { ClientCredentialsError, type ErrorDetails } from '../errors.js'
 import type { ManagedIdentitySourceKind } from './source.js'
 
-/** Why an endpoint gave no answer. */
+/**
+ * Why an endpoint gave no answer.
+ *
+ * @example
+ * ```ts
+ * if (error.tried[0]?.outcome === ('refused' satisfies UnreachableOutcome)) console.error('nothing listens')
+ * ```
+ */
 export type UnreachableOutcome = 'refused' | 'timeout' | 'network'
 
-/** One endpoint we tried, and what happened. */
+/**
+ * One endpoint we tried, and what happened.
+ *
+ * @example
+ * ```ts
+ * const tried: TriedEndpoint = { source: 'imds', url: 'http://127.0.0.1:8080/metadata/identity/oauth2/token', outcome: 'timeout' }
+ * ```
+ */
 export interface TriedEndpoint {
   /** The source it belongs to. */
   source: ManagedIdentitySourceKind

@@ -24,7 +24,14 @@ export type ManagedIdentityOptions =
   | { objectId: string }
   | { resourceId: string }
 
-/** How a user-assigned identity is named. */
+/**
+ * How a user-assigned identity is named.
+ *
+ * @example
+ * ```ts
+ * const kind: UserAssignedIdKind = 'clientId'
+ * ```
+ */
 export type UserAssignedIdKind = 'clientId' | 'objectId' | 'resourceId'
 
 /**
@@ -44,7 +51,14 @@ const KEYS: readonly UserAssignedIdKind[] = ['clientId', 'objectId', 'resourceId
 const RESOURCE_ID =
   /^\/subscriptions\/[^/\s]+\/resourceGroups\/[^/\s]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/\s]+$/i
 
-/** The system-assigned identity. */
+/**
+ * The system-assigned identity.
+ *
+ * @example
+ * ```ts
+ * source.buildRequest({ resource, identity: SYSTEM_ASSIGNED, clientCapabilities: [], revokedTokenSha256: undefined })
+ * ```
+ */
 export const SYSTEM_ASSIGNED: ManagedIdentitySelector = Object.freeze({ kind: 'system' })
 
 /**

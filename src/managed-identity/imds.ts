@@ -12,14 +12,42 @@ import {
   withQuery,
 } from './source.js'
 
-/** The IMDS identity API version. */
+/**
+ * The IMDS identity API version.
+ *
+ * @example
+ * ```ts
+ * url.searchParams.get('api-version') === IMDS_API_VERSION // '2018-02-01'
+ * ```
+ */
 export const IMDS_API_VERSION = '2018-02-01'
-/** IMDS's link-local address: used only when neither the option nor the variable names another base. */
+/**
+ * IMDS's link-local address: used only when neither the option nor the variable names another base.
+ *
+ * @example
+ * ```ts
+ * new ImdsSource(process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST ?? DEFAULT_IMDS_BASE_URL, 'default')
+ * ```
+ */
 export const DEFAULT_IMDS_BASE_URL = 'http://169.254.169.254'
-/** The token path under the IMDS base URL. */
+/**
+ * The token path under the IMDS base URL.
+ *
+ * @example
+ * ```ts
+ * `${base}${IMDS_TOKEN_PATH}` // http://127.0.0.1:8080/metadata/identity/oauth2/token
+ * ```
+ */
 export const IMDS_TOKEN_PATH = '/metadata/identity/oauth2/token'
 
-/** Where the IMDS base URL came from. */
+/**
+ * Where the IMDS base URL came from.
+ *
+ * @example
+ * ```ts
+ * const origin: ImdsBaseOrigin = imds.baseOrigin // 'option'
+ * ```
+ */
 export type ImdsBaseOrigin = 'option' | 'AZURE_POD_IDENTITY_AUTHORITY_HOST' | 'default'
 
 /**

@@ -13,11 +13,32 @@ import { type ManagedIdentityOptions, parseManagedIdentity } from './identity.js
 import { abortableSleep } from './retry-policy.js'
 import type { ManagedIdentitySource, SourceRequestParameters } from './source.js'
 
-/** How long connecting may take, and how long the IMDS probe waits for any answer (see docs/managed-identity.md). */
+/**
+ * How long connecting may take, and how long the IMDS probe waits for any answer (see docs/managed-identity.md).
+ *
+ * @example
+ * ```ts
+ * requestManagedIdentityToken({ resource, connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS }) // 1000
+ * ```
+ */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 1_000
-/** How long a token request to a live endpoint may take. */
+/**
+ * How long a token request to a live endpoint may take.
+ *
+ * @example
+ * ```ts
+ * requestManagedIdentityToken({ resource, timeoutMs: DEFAULT_TIMEOUT_MS }) // 10000
+ * ```
+ */
 export const DEFAULT_TIMEOUT_MS = 10_000
-/** The largest answer read. */
+/**
+ * The largest answer read.
+ *
+ * @example
+ * ```ts
+ * requestManagedIdentityToken({ resource, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES }) // 1 MiB
+ * ```
+ */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
 
 /**
@@ -69,7 +90,14 @@ export interface ManagedIdentityRequestOptions {
   himdsInstalled?: (() => boolean) | undefined
 }
 
-/** The options, checked and with their defaults. */
+/**
+ * The options, checked and with their defaults.
+ *
+ * @example
+ * ```ts
+ * const { parameters, timeoutMs }: ResolvedRequestOptions = resolveRequestOptions({ resource })
+ * ```
+ */
 export interface ResolvedRequestOptions {
   parameters: SourceRequestParameters
   clock: Clock

@@ -26,7 +26,14 @@ import { ServiceFabricSource } from './service-fabric.js'
 import type { IdentityRequest, ManagedIdentitySource } from './source.js'
 import type { ManagedIdentityToken } from './token.js'
 
-/** Called when the endpoint answered anything (it is there). */
+/**
+ * Called when the endpoint answered anything (it is there).
+ *
+ * @example
+ * ```ts
+ * const onAnswer: OnAnswer = () => { probed = true }
+ * ```
+ */
 export type OnAnswer = () => void
 
 interface Exchange {
@@ -56,7 +63,14 @@ export async function requestManagedIdentityToken(
   return requestFromSource(options, undefined)
 }
 
-/** {@link requestManagedIdentityToken}, telling `onAnswer` when the endpoint answered (for a token source). */
+/**
+ * {@link requestManagedIdentityToken}, telling `onAnswer` when the endpoint answered (for a token source).
+ *
+ * @example
+ * ```ts
+ * await requestFromSource({ resource, source, probe: !answered }, () => { answered = true })
+ * ```
+ */
 export async function requestFromSource(
   options: ManagedIdentityRequestOptions,
   onAnswer: OnAnswer | undefined,

@@ -11,7 +11,14 @@ import { managedIdentityError } from './error-response.js'
 import type { ManagedIdentitySourceKind } from './source.js'
 import { ManagedIdentityToken } from './token.js'
 
-/** An answer as read off the wire. */
+/**
+ * An answer as read off the wire.
+ *
+ * @example
+ * ```ts
+ * const answer: IdentityResponse = { status: 200, headers: {}, text: '{"access_token":"…","expires_in":"3600"}', sentAt: Date.now() }
+ * ```
+ */
 export interface IdentityResponse {
   status: number
   headers: Readonly<Record<string, string | string[] | undefined>>
@@ -21,7 +28,14 @@ export interface IdentityResponse {
   sentAt: number
 }
 
-/** What the answer is read against. */
+/**
+ * What the answer is read against.
+ *
+ * @example
+ * ```ts
+ * const context: ResponseContext = { source: 'imds', resource: 'https://vault.azure.net', now: Date.now() }
+ * ```
+ */
 export interface ResponseContext {
   source: ManagedIdentitySourceKind
   /** The resource asked for (used when the answer does not echo one). */
@@ -30,9 +44,23 @@ export interface ResponseContext {
   now: number
 }
 
-/** Tokens living longer than this are refreshed at half their life (as msal-node does). */
+/**
+ * Tokens living longer than this are refreshed at half their life (as msal-node does).
+ *
+ * @example
+ * ```ts
+ * const refreshAt = lifetime > LONG_LIVED_MS ? sentAt + lifetime / 2 : expiresAt
+ * ```
+ */
 export const LONG_LIVED_MS = 2 * 3_600_000
-/** Lifetimes above a year are refused as implausible (an `expires_on` in epoch ms would be one). */
+/**
+ * Lifetimes above a year are refused as implausible (an `expires_on` in epoch ms would be one).
+ *
+ * @example
+ * ```ts
+ * if (expiresAt - sentAt > MAX_LIFETIME_MS) refuse() // 366 days
+ * ```
+ */
 export const MAX_LIFETIME_MS = 366 * 86_400_000
 const NUMERIC = /^\d+(?:\.\d+)?$/
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/
@@ -79,7 +107,14 @@ export function parseManagedIdentityResponse(
   })
 }
 
-/** `text` parsed, when it is a JSON object. */
+/**
+ * `text` parsed, when it is a JSON object.
+ *
+ * @example
+ * ```ts
+ * jsonObject('{"a":1}') // { a: 1 };  jsonObject('[1]') // undefined
+ * ```
+ */
 export function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text)

@@ -9,27 +9,90 @@
  */
 import type { ManagedIdentitySourceKind } from './source.js'
 
-/** Retries for statuses other than IMDS's 410. */
+/**
+ * Retries for statuses other than IMDS's 410.
+ *
+ * @example
+ * ```ts
+ * if (state.retries >= MAX_RETRIES) stop() // 3
+ * ```
+ */
 export const MAX_RETRIES = 3
-/** IMDS's first backoff step; then 2 s, 4 s. */
+/**
+ * IMDS's first backoff step; then 2 s, 4 s.
+ *
+ * @example
+ * ```ts
+ * IMDS_FIRST_BACKOFF_MS * 2 ** retries // 1000, 2000, 4000
+ * ```
+ */
 export const IMDS_FIRST_BACKOFF_MS = 1_000
-/** IMDS's largest backoff step. */
+/**
+ * IMDS's largest backoff step.
+ *
+ * @example
+ * ```ts
+ * Math.min(IMDS_MAX_BACKOFF_MS, step) // at most 4000
+ * ```
+ */
 export const IMDS_MAX_BACKOFF_MS = 4_000
-/** Wait between retries of an IMDS 410 (upgrading). */
+/**
+ * Wait between retries of an IMDS 410 (upgrading).
+ *
+ * @example
+ * ```ts
+ * await sleep(IMDS_GONE_STEP_MS) // 10 s between 410 retries
+ * ```
+ */
 export const IMDS_GONE_STEP_MS = 10_000
-/** How long an IMDS 410 is retried, at least. */
+/**
+ * How long an IMDS 410 is retried, at least.
+ *
+ * @example
+ * ```ts
+ * now - firstGoneAt < IMDS_GONE_WINDOW_MS // keep retrying a 410 for 70 s
+ * ```
+ */
 export const IMDS_GONE_WINDOW_MS = 70_000
-/** A bound on 410 retries, whatever the clock says. */
+/**
+ * A bound on 410 retries, whatever the clock says.
+ *
+ * @example
+ * ```ts
+ * state.retries < IMDS_GONE_MAX_RETRIES // 20, whatever the clock says
+ * ```
+ */
 export const IMDS_GONE_MAX_RETRIES = 20
-/** The other sources' least wait. */
+/**
+ * The other sources' least wait.
+ *
+ * @example
+ * ```ts
+ * Math.max(DEFAULT_DELAY_MS, retryAfterMs ?? 0) // at least 1 s
+ * ```
+ */
 export const DEFAULT_DELAY_MS = 1_000
-/** The longest `Retry-After` a caller is kept waiting for. */
+/**
+ * The longest `Retry-After` a caller is kept waiting for.
+ *
+ * @example
+ * ```ts
+ * retryAfterMs > MAX_RETRY_AFTER_MS // 60 s: not waited for
+ * ```
+ */
 export const MAX_RETRY_AFTER_MS = 60_000
 
 const IMDS_STATUSES = new Set([404, 408, 410, 429])
 const DEFAULT_STATUSES = new Set([404, 408, 429, 500, 503, 504])
 
-/** What the policy knows after a failed attempt. */
+/**
+ * What the policy knows after a failed attempt.
+ *
+ * @example
+ * ```ts
+ * nextRetryDelayMs('imds', { status: 410, retries: 0, retryAfterMs: undefined, now, firstGoneAt: now } satisfies RetryState)
+ * ```
+ */
 export interface RetryState {
   /** The status just answered. */
   status: number

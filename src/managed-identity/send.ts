@@ -10,7 +10,14 @@ import type { UnreachableOutcome } from './errors.js'
 import type { IdentityResponse } from './response.js'
 import type { IdentityRequest } from './source.js'
 
-/** How to send. */
+/**
+ * How to send.
+ *
+ * @example
+ * ```ts
+ * await sendIdentityRequest(request, { dispatcher, deadlineMs: 1000, maxResponseBytes: 65536, clock: systemClock, deadlineMeansUnreachable: true } satisfies SendSettings)
+ * ```
+ */
 export interface SendSettings {
   dispatcher: Dispatcher
   /** Give up after this long without a complete answer. */

@@ -13,7 +13,14 @@ import {
   withQuery,
 } from './source.js'
 
-/** The Service Fabric identity API version. */
+/**
+ * The Service Fabric identity API version.
+ *
+ * @example
+ * ```ts
+ * url.searchParams.get('api-version') === SERVICE_FABRIC_API_VERSION // '2019-07-01-preview'
+ * ```
+ */
 export const SERVICE_FABRIC_API_VERSION = '2019-07-01-preview'
 
 /**

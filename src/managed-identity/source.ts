@@ -22,7 +22,14 @@ export type ManagedIdentitySourceKind =
   | 'azure-arc'
   | 'imds'
 
-/** What a token request asks for, whatever the source. */
+/**
+ * What a token request asks for, whatever the source.
+ *
+ * @example
+ * ```ts
+ * source.buildRequest({ resource: 'https://vault.azure.net', identity: SYSTEM_ASSIGNED, clientCapabilities: ['cp1'], revokedTokenSha256: undefined } satisfies SourceRequestParameters)
+ * ```
+ */
 export interface SourceRequestParameters {
   /** The resource URI, without `/.default`. */
   resource: string
@@ -80,13 +87,27 @@ export interface ManagedIdentitySource {
   buildRequest(parameters: SourceRequestParameters): IdentityRequest
 }
 
-/** Headers every request sends. */
+/**
+ * Headers every request sends.
+ *
+ * @example
+ * ```ts
+ * new IdentityRequest('GET', url, { ...COMMON_HEADERS, metadata: 'true' })
+ * ```
+ */
 export const COMMON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   accept: 'application/json',
   'user-agent': `oauth-client-credentials/${VERSION} node/${process.versions.node}`,
 })
 
-/** `endpoint` with `parameters` set in its query (in order), plus `xms_cc` when capabilities are given. */
+/**
+ * `endpoint` with `parameters` set in its query (in order), plus `xms_cc` when capabilities are given.
+ *
+ * @example
+ * ```ts
+ * withQuery('http://127.0.0.1:8080/token', [['api-version', '2018-02-01'], undefined], ['cp1']) // '…/token?api-version=2018-02-01&xms_cc=cp1'
+ * ```
+ */
 export function withQuery(
   endpoint: string,
   parameters: ReadonlyArray<readonly [string, string] | undefined>,
@@ -98,7 +119,14 @@ export function withQuery(
   return url.toString()
 }
 
-/** How each source is named in messages. */
+/**
+ * How each source is named in messages.
+ *
+ * @example
+ * ```ts
+ * SOURCE_NAMES['app-service'] // 'App Service'
+ * ```
+ */
 export const SOURCE_NAMES: Readonly<Record<ManagedIdentitySourceKind, string>> = {
   'service-fabric': 'Service Fabric',
   'app-service': 'App Service',

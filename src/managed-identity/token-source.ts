@@ -12,9 +12,23 @@ import type { ManagedIdentityRequestOptions } from './request-options.js'
 import type { ManagedIdentitySource } from './source.js'
 import type { ManagedIdentityToken } from './token.js'
 
-/** The first wait after "unavailable". */
+/**
+ * The first wait after "unavailable".
+ *
+ * @example
+ * ```ts
+ * clock.now() + UNAVAILABLE_FIRST_BACKOFF_MS // the first cooldown: 1 s
+ * ```
+ */
 export const UNAVAILABLE_FIRST_BACKOFF_MS = 1_000
-/** The longest wait after repeated "unavailable". */
+/**
+ * The longest wait after repeated "unavailable".
+ *
+ * @example
+ * ```ts
+ * Math.min(UNAVAILABLE_MAX_BACKOFF_MS, step) // at most 30 s
+ * ```
+ */
 export const UNAVAILABLE_MAX_BACKOFF_MS = 30_000
 
 /**
@@ -30,7 +44,14 @@ export type ManagedIdentityTokenSourceOptions = Omit<
   'resource' | 'signal' | 'revokedAccessToken' | 'probe' | 'source'
 >
 
-/** What one call may add. */
+/**
+ * What one call may add.
+ *
+ * @example
+ * ```ts
+ * await tokens.getToken('https://vault.azure.net', { signal: AbortSignal.timeout(5000) } satisfies ManagedIdentityCallOptions)
+ * ```
+ */
 export interface ManagedIdentityCallOptions {
   signal?: AbortSignal | undefined
   /** A token the resource rejected (claims challenge). */

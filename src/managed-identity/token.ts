@@ -5,7 +5,14 @@
 import { REDACTED, redactInstances } from '../redact.js'
 import type { ManagedIdentitySourceKind } from './source.js'
 
-/** The fields of a {@link ManagedIdentityToken}. */
+/**
+ * The fields of a {@link ManagedIdentityToken}.
+ *
+ * @example
+ * ```ts
+ * new ManagedIdentityToken({ accessToken, requestedAt, expiresAt, refreshAt: expiresAt, resource, clientId: undefined, source: 'imds' } satisfies ManagedIdentityTokenFields)
+ * ```
+ */
 export interface ManagedIdentityTokenFields {
   accessToken: string
   requestedAt: number
