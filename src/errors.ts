@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'ERR_AUTHORITY_REJECTED'
   | 'ERR_TOKEN_RESPONSE_INVALID'
   | 'ERR_TOKEN_REJECTED'
+  | 'ERR_MANAGED_IDENTITY_UNAVAILABLE'
 
 /** Options common to every error of ours. */
 export interface ErrorDetails {
