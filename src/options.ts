@@ -7,7 +7,7 @@
 import type { Dispatcher } from 'undici'
 import { z } from 'zod'
 import { authorityHostProblem, isGuid, tenantProblem, tokenEndpointProblem } from './authority.js'
-import type { Clock } from './clock.js'
+import { type Clock, systemClock } from './clock.js'
 import { credentialSchema } from './credential-schema.js'
 import { CLIENT_ALIASES, GET_TOKEN_ALIASES, TOKEN_REQUEST_ALIASES } from './option-aliases.js'
 import { CLIENT_EXAMPLE, CLIENT_HINTS, GET_TOKEN_EXAMPLE, GET_TOKEN_HINTS } from './option-hints.js'
@@ -71,7 +71,16 @@ const tokenStoreSchema = z.custom<TokenStore>(
   'must be a token store with get and set, e.g. createRedisStore(redis) from oauth-client-credentials/redis',
 )
 
-// The fields' meanings and defaults are documented once, on the interfaces of option-types.ts.
+// The fields' meanings and defaults are documented once, on the interfaces of option-types.ts; the
+// defaults themselves live here, in the schemas, and nowhere else.
+const DEFAULTS = {
+  maxEntries: 10_000,
+  refreshWindowMs: 5 * 60_000,
+  timeoutMs: 10_000,
+  retries: 2,
+  maxRetryDelayMs: 60_000,
+  maxResponseBytes: 1024 * 1024,
+} as const
 
 /**
  * The schema of {@link CacheOptions}.
@@ -82,7 +91,7 @@ const tokenStoreSchema = z.custom<TokenStore>(
  * ```
  */
 export const cacheSchema = z.strictObject({
-  maxEntries: z.int().positive().optional(),
+  maxEntries: z.int().positive().default(DEFAULTS.maxEntries),
   store: tokenStoreSchema.optional(),
 })
 
@@ -95,7 +104,7 @@ export const cacheSchema = z.strictObject({
  * ```
  */
 export const refreshSchema = z.strictObject({
-  windowMs: z.int().nonnegative().optional(),
+  windowMs: z.int().nonnegative().default(DEFAULTS.refreshWindowMs),
 })
 
 /**
@@ -108,10 +117,10 @@ export const refreshSchema = z.strictObject({
  */
 export const httpSchema = z.strictObject({
   dispatcher: dispatcherSchema.optional(),
-  timeoutMs: z.int().positive().optional(),
-  retries: z.int().min(0).max(10).optional(),
-  maxRetryDelayMs: z.int().nonnegative().optional(),
-  maxResponseBytes: z.int().positive().optional(),
+  timeoutMs: z.int().positive().default(DEFAULTS.timeoutMs),
+  retries: z.int().min(0).max(10).default(DEFAULTS.retries),
+  maxRetryDelayMs: z.int().nonnegative().default(DEFAULTS.maxRetryDelayMs),
+  maxResponseBytes: z.int().positive().default(DEFAULTS.maxResponseBytes),
 })
 
 /**
@@ -132,11 +141,11 @@ export const tokenClientOptionsSchema = z
     endpointVersion: z.enum(['v1', 'v2']).optional(),
     tokenEndpoint: urlOption(tokenEndpointProblem).optional(),
     authMethod: z.enum(['client_secret_post', 'client_secret_basic', 'private_key_jwt']).optional(),
-    cache: cacheSchema.optional(),
-    refresh: refreshSchema.optional(),
-    http: httpSchema.optional(),
+    cache: cacheSchema.prefault({}),
+    refresh: refreshSchema.prefault({}),
+    http: httpSchema.prefault({}),
     logger: loggerSchema.optional(),
-    clock: clockSchema.optional(),
+    clock: clockSchema.default(systemClock),
   })
   .check((ctx) => crossChecks(ctx.value, ctx.issues))
 
