@@ -3,16 +3,16 @@
  * of HTTP and the transport nothing of caching; this file joins them.
  */
 import type { Dispatcher } from 'undici'
+import { type AzureTokenCredential, type TokenCredentialOptions, toTokenCredential } from './attach/azure.js'
+import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './attach/fetch.js'
+import { type AuthRoutes, createAuthInterceptor } from './attach/interceptor.js'
 import { CLOUD_HOSTS, normalizeAuthorityHost } from './authority.js'
-import { type AzureTokenCredential, type TokenCredentialOptions, toTokenCredential } from './azure.js'
 import { TokenCache } from './cache.js'
 import type { Clock } from './clock.js'
 import { createCredential } from './credentials/create.js'
 import type { Credential } from './credentials/credential.js'
 import { type Environment, optionsFromEnvironment } from './env.js'
-import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './fetch.js'
 import { checkGetTokenOptions, checkResourceArgument } from './get-token-arguments.js'
-import { type AuthRoutes, createAuthInterceptor } from './interceptor.js'
 import {
   type GetTokenOptions,
   type Logger,

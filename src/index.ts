@@ -1,6 +1,9 @@
 import './node-guard.js' // first: refuses Node.js < 22.19 before any dependency loads
 
-export type { TokenCredentialOptions } from './azure.js'
+export type { TokenCredentialOptions } from './attach/azure.js'
+export { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './attach/fetch.js'
+export { type AuthInterceptorOptions, type AuthRoutes, createAuthInterceptor } from './attach/interceptor.js'
+export type { TokenSource, TokenTarget } from './attach/source.js'
 export { decodeClaims, type EntraAccessTokenClaims } from './claims.js'
 export { TokenClient } from './client.js'
 export { type Clock, systemClock } from './clock.js'
@@ -24,8 +27,6 @@ export {
   TransportError,
   type TransportFailure,
 } from './errors.js'
-export { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './fetch.js'
-export { type AuthInterceptorOptions, type AuthRoutes, createAuthInterceptor } from './interceptor.js'
 export type {
   CacheOptions,
   CertificateFileOptions,
@@ -43,7 +44,6 @@ export type {
   TokenClientOptions,
   TokenRequest,
 } from './options.js'
-export type { TokenSource, TokenTarget } from './origins.js'
 export { scopeFor } from './scope.js'
 export type { StoredToken, StoreLease, TokenStore } from './store.js'
 export { AccessToken } from './token.js'

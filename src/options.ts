@@ -7,11 +7,11 @@
 import type { Dispatcher } from 'undici'
 import { z } from 'zod'
 import { authorityHostProblem, isGuid, tenantProblem, tokenEndpointProblem } from './authority.js'
-import { type Clock, systemClock } from './clock.js'
+import { systemClock } from './clock.js'
 import { credentialSchema } from './credential-schema.js'
 import { CLIENT_ALIASES, GET_TOKEN_ALIASES, TOKEN_REQUEST_ALIASES } from './option-aliases.js'
 import { CLIENT_EXAMPLE, CLIENT_HINTS, GET_TOKEN_EXAMPLE, GET_TOKEN_HINTS } from './option-hints.js'
-import { type OptionGuide, optionsError } from './option-problems.js'
+import type { OptionGuide } from './option-problems.js'
 import type {
   CacheOptions,
   GetTokenOptions,
@@ -23,6 +23,8 @@ import type {
 } from './option-types.js'
 import { textOption, urlOption } from './option-values.js'
 import type { TokenStore } from './store.js'
+import { parseWith } from './validation/parse.js'
+import { clockSchema, oneOrMore } from './validation/schemas.js'
 
 export type {
   CertificateFileOptions,
@@ -52,10 +54,6 @@ const loggerSchema = z.custom<Logger>(
     value !== null &&
     LOGGER_METHODS.some((m) => typeof (value as Record<string, unknown>)[m] === 'function'),
   'must be an object with at least one of debug, info, warn, error as functions (console works)',
-)
-const clockSchema = z.custom<Clock>(
-  (value) => typeof (value as Partial<Clock> | null)?.now === 'function',
-  'must be an object with a now() method returning epoch milliseconds',
 )
 const dispatcherSchema = z.custom<Dispatcher>(
   (value) => typeof (value as Partial<Dispatcher> | null)?.dispatch === 'function',
@@ -185,27 +183,6 @@ function crossChecks(o: ValidTokenClientOptions, issues: unknown[]): void {
   if (!isGuid(o.clientId)) add('clientId', 'must be the application (client) id, a GUID, for Entra')
 }
 
-/**
- * Validates `input` against `schema`; a failure throws one {@link ConfigurationError} naming the option
- * (an unknown key first, with what was probably meant) and, from `guide`, the fix. `what` names the
- * whole input (`TokenClient options`).
- *
- * @example
- * ```ts
- * const options = parseWith(schema, input, 'authorizedFetch options')
- * ```
- */
-export function parseWith<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-  what: string,
-  guide: OptionGuide = {},
-): z.output<S> {
-  const result = schema.safeParse(input)
-  if (result.success) return result.data
-  throw optionsError(result.error.issues, { schema, input, what, guide })
-}
-
 const CLIENT_GUIDE: OptionGuide = { aliases: CLIENT_ALIASES, hints: CLIENT_HINTS, example: CLIENT_EXAMPLE }
 
 /**
@@ -220,8 +197,6 @@ export function parseTokenClientOptions(input: unknown): ValidTokenClientOptions
   return parseWith(tokenClientOptionsSchema, input, 'TokenClient options', CLIENT_GUIDE)
 }
 
-const scopeList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional()
-
 /**
  * The schema of {@link TokenRequest}.
  *
@@ -230,7 +205,10 @@ const scopeList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]
  * tokenRequestSchema.safeParse(input).success
  * ```
  */
-export const tokenRequestSchema = z.strictObject({ scope: scopeList, resource: scopeList })
+export const tokenRequestSchema = z.strictObject({
+  scope: oneOrMore.optional(),
+  resource: oneOrMore.optional(),
+})
 
 /**
  * Validates a {@link TokenRequest}.

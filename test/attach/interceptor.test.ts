@@ -13,11 +13,11 @@ import {
   fetch as undiciFetch,
 } from 'undici'
 import { afterEach, describe, expect, test } from 'vitest'
-import { TokenClient } from '../src/client.js'
-import { ConfigurationError } from '../src/errors.js'
-import { type AuthRoutes, createAuthInterceptor } from '../src/interceptor.js'
-import type { TokenSource } from '../src/origins.js'
-import { AccessToken } from '../src/token.js'
+import { type AuthRoutes, createAuthInterceptor } from '../../src/attach/interceptor.js'
+import type { TokenSource } from '../../src/attach/source.js'
+import { TokenClient } from '../../src/client.js'
+import { ConfigurationError } from '../../src/errors.js'
+import { AccessToken } from '../../src/token.js'
 
 const TENANT = 'contoso.onmicrosoft.com'
 const CLIENT_ID = '55b2a7ec-73f3-45c2-af08-21ecc33dc40e'
