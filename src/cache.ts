@@ -10,8 +10,6 @@ import { type CacheStoreSettings, fetchShared, type StoredToken } from './store.
 
 /** A token is never handed out within this margin of its expiry (clock skew). */
 export const EXPIRY_SKEW_MS = 30_000
-/** Default: refresh this long before expiry. */
-export const DEFAULT_REFRESH_WINDOW_MS = 5 * 60_000
 /** Tokens living less than this are refreshed at half their lifetime. */
 export const SHORT_LIFETIME_MS = 10 * 60_000
 /** First wait after a failed background refresh; doubled per failure. */

@@ -2,18 +2,17 @@
  * `TokenClient`: options → credential, targets, cache and transport, composed. The cache knows nothing
  * of HTTP and the transport nothing of caching; this file joins them.
  */
-import { randomUUID } from 'node:crypto'
 import type { Dispatcher } from 'undici'
+import { type AzureTokenCredential, type TokenCredentialOptions, toTokenCredential } from './attach/azure.js'
+import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './attach/fetch.js'
+import { type AuthRoutes, createAuthInterceptor } from './attach/interceptor.js'
 import { CLOUD_HOSTS, normalizeAuthorityHost } from './authority.js'
-import { type AzureTokenCredential, type TokenCredentialOptions, toTokenCredential } from './azure.js'
-import { DEFAULT_REFRESH_WINDOW_MS, type FetchContext, TokenCache, tokenTimes } from './cache.js'
-import { type Clock, systemClock } from './clock.js'
+import { TokenCache } from './cache.js'
+import type { Clock } from './clock.js'
 import { createCredential } from './credentials/create.js'
 import type { Credential } from './credentials/credential.js'
 import { type Environment, optionsFromEnvironment } from './env.js'
-import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './fetch.js'
 import { checkGetTokenOptions, checkResourceArgument } from './get-token-arguments.js'
-import { type AuthRoutes, createAuthInterceptor } from './interceptor.js'
 import {
   type GetTokenOptions,
   type Logger,
@@ -23,30 +22,9 @@ import {
   type ValidTokenClientOptions,
 } from './options.js'
 import { redactInstances } from './redact.js'
-import { parseTokenResponse } from './response.js'
-import { isRetryable, retryAfterOf, retryDelayMs, sleep } from './retry.js'
 import { type AuthorityConfig, type Target, Targets } from './target.js'
 import { AccessToken, storedToken } from './token.js'
-import { defaultDispatcher, postForm } from './transport.js'
-import { VERSION } from './version.js'
-
-const DEFAULTS = {
-  maxEntries: 10_000,
-  timeoutMs: 10_000,
-  retries: 2,
-  maxRetryDelayMs: 60_000,
-  maxResponseBytes: 1024 * 1024,
-} as const
-
-const USER_AGENT = `oauth-client-credentials/${VERSION} node/${process.versions.node}`
-
-interface HttpSettings {
-  dispatcher: Dispatcher | undefined
-  timeoutMs: number
-  retries: number
-  maxRetryDelayMs: number
-  maxResponseBytes: number
-}
+import { createTokenRequest } from './token-request.js'
 
 /**
  * Gets OAuth 2.0 client-credentials tokens, caches them until they expire and refreshes them early in
@@ -73,50 +51,36 @@ export class TokenClient {
   readonly #targets: Targets
   readonly #cache: TokenCache<Target, AccessToken>
   readonly #clock: Clock
-  readonly #logger: Logger | undefined
-  readonly #http: HttpSettings
-  readonly #windowMs: number
 
   /** Validates `options` (throwing one `ConfigurationError` naming the option) and sets the client up. */
   constructor(options: TokenClientOptions) {
     const o = parseTokenClientOptions(options)
+    const { clock, logger } = o
     this.clientId = o.clientId
+    this.#clock = clock
     this.#authority = authorityOf(o)
-    this.#clock = o.clock ?? systemClock
-    this.#logger = o.logger
-    this.#windowMs = o.refresh?.windowMs ?? DEFAULT_REFRESH_WINDOW_MS
-    this.#http = {
-      dispatcher: o.http?.dispatcher,
-      timeoutMs: o.http?.timeoutMs ?? DEFAULTS.timeoutMs,
-      retries: o.http?.retries ?? DEFAULTS.retries,
-      maxRetryDelayMs: o.http?.maxRetryDelayMs ?? DEFAULTS.maxRetryDelayMs,
-      maxResponseBytes: o.http?.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
-    }
-    this.#credential = createCredential(o.credential, {
-      authMethod: o.authMethod,
-      logger: o.logger,
-      clock: this.#clock,
+    this.#credential = createCredential(o.credential, { authMethod: o.authMethod, logger, clock })
+    this.#targets = new Targets(this.#authority, o.cache.maxEntries)
+    const request = createTokenRequest({
+      clientId: o.clientId,
+      authority: this.#authority,
+      credential: this.#credential,
+      clock,
+      logger,
+      http: o.http,
+      refreshWindowMs: o.refresh.windowMs,
     })
-    const maxEntries = o.cache?.maxEntries ?? DEFAULTS.maxEntries
-    this.#targets = new Targets(this.#authority, maxEntries)
     this.#cache = new TokenCache({
-      maxEntries,
-      clock: this.#clock,
-      fetch: (target, ctx) => this.#fetch(target, ctx),
-      onBackgroundError: (label, error, info) =>
-        this.#logger?.warn?.('Background token refresh failed; the cached token stays in service.', {
-          target: label,
-          code: (error as { code?: unknown }).code,
-          error: error instanceof Error ? error.message : String(error),
-          failures: info.failures,
-          nextAttemptAt: new Date(info.retryAt).toISOString(),
-        }),
-      store: o.cache?.store && {
+      maxEntries: o.cache.maxEntries,
+      clock,
+      fetch: request,
+      onBackgroundError: (label, error, info) => logBackgroundError(logger, label, error, info),
+      store: o.cache.store && {
         store: o.cache.store,
         keyPrefix: storeKeyPrefix(this.#authority, this.clientId),
         toStored: storedToken,
         revive: (stored) => new AccessToken(stored),
-        logger: o.logger,
+        logger,
       },
     })
   }
@@ -238,88 +202,6 @@ export class TokenClient {
       cachedTokens: this.#cache.size,
     }
   }
-
-  async #fetch(target: Target, ctx: FetchContext): Promise<AccessToken> {
-    const attempts = ctx.background ? 1 : 1 + this.#http.retries
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.#attempt(target, ctx.claims)
-      } catch (error) {
-        const delayMs =
-          attempt + 1 < attempts && isRetryable(error) ? this.#retryDelay(attempt, error) : undefined
-        if (delayMs === undefined) throw error
-        this.#logger?.debug?.('Token request failed; retrying.', {
-          target: target.label,
-          attempt: attempt + 1,
-          delayMs,
-        })
-        await sleep(delayMs)
-      }
-    }
-  }
-
-  #retryDelay(attempt: number, error: unknown): number | undefined {
-    const delayMs = retryDelayMs(attempt, retryAfterOf(error), Math.random)
-    return delayMs <= this.#http.maxRetryDelayMs ? delayMs : undefined
-  }
-
-  /** The form and headers of one attempt, the credential applied (a fresh assertion each time). */
-  async #request(target: Target, claims: string | undefined) {
-    const clientRequestId = randomUUID()
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: this.clientId })
-    for (const [name, value] of target.params) form.append(name, value)
-    if (claims !== undefined) form.set('claims', claims)
-    const headers: Record<string, string> = {
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json',
-      'user-agent': USER_AGENT,
-      'client-request-id': clientRequestId,
-    }
-    if (this.#authority.kind === 'entra') headers['x-ms-lib-capability'] = 'retry-after, h429'
-    // the credential (an assertion callback, a file) gets the request's time budget, and no longer
-    const controller = new AbortController()
-    const timer = setTimeout(
-      () => controller.abort(new DOMException('The credential did not answer in time.', 'TimeoutError')),
-      this.#http.timeoutMs,
-    )
-    try {
-      const context = {
-        clientId: this.clientId,
-        tokenEndpoint: target.tokenEndpoint,
-        clock: this.#clock,
-        signal: controller.signal,
-      }
-      await this.#credential.authenticate({ form, headers }, context)
-    } finally {
-      clearTimeout(timer)
-    }
-    return { form, headers, clientRequestId }
-  }
-
-  async #attempt(target: Target, claims: string | undefined): Promise<AccessToken> {
-    const { form, headers, clientRequestId } = await this.#request(target, claims)
-    const raw = await postForm(
-      { url: target.tokenEndpoint, body: form.toString(), headers, clientRequestId },
-      {
-        dispatcher: this.#http.dispatcher ?? defaultDispatcher(),
-        timeoutMs: this.#http.timeoutMs,
-        maxResponseBytes: this.#http.maxResponseBytes,
-        clock: this.#clock,
-      },
-    )
-    const parsed = parseTokenResponse(raw, {
-      secretLooksLikeId: this.#credential.secretLooksLikeId,
-      endpointVersion: this.#authority.kind === 'entra' ? this.#authority.version : undefined,
-    })
-    const times = tokenTimes(raw.sentAt, parsed.expiresInSec, parsed.refreshInSec, this.#windowMs)
-    return new AccessToken({
-      accessToken: parsed.accessToken,
-      requestedAt: raw.sentAt,
-      ...times,
-      scope: target.scope,
-      tenant: target.tenant,
-    })
-  }
 }
 redactInstances(TokenClient, (client) => client.describe())
 
@@ -338,4 +220,19 @@ function authorityOf(o: ValidTokenClientOptions): AuthorityConfig {
 function storeKeyPrefix(authority: AuthorityConfig, clientId: string): string {
   const where = authority.kind === 'entra' ? authority.authorityHost : authority.tokenEndpoint
   return `${where}\u0000${clientId}`
+}
+
+function logBackgroundError(
+  logger: Logger | undefined,
+  label: string,
+  error: unknown,
+  info: { failures: number; retryAt: number },
+): void {
+  logger?.warn?.('Background token refresh failed; the cached token stays in service.', {
+    target: label,
+    code: (error as { code?: unknown }).code,
+    error: error instanceof Error ? error.message : String(error),
+    failures: info.failures,
+    nextAttemptAt: new Date(info.retryAt).toISOString(),
+  })
 }

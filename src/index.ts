@@ -1,15 +1,19 @@
 import './node-guard.js' // first: refuses Node.js < 22.19 before any dependency loads
 
-export type { TokenCredentialOptions } from './azure.js'
+export type { TokenCredentialOptions } from './attach/azure.js'
+export type { AuthorizedFetchOptions, FetchFunction } from './attach/fetch.js'
+export type { AuthRoutes } from './attach/interceptor.js'
+export type { TokenTarget } from './attach/source.js'
 export { decodeClaims, type EntraAccessTokenClaims } from './claims.js'
 export { TokenClient } from './client.js'
-export { type Clock, systemClock } from './clock.js'
+export type { Clock } from './clock.js'
 export type { ClientAssertionCallback, ClientAssertionContext } from './credentials/assertion.js'
 export type { AssertionAlgorithm } from './credentials/certificate-material.js'
 export type { AuthMethod } from './credentials/create.js'
 export type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
 export { TOKEN_CHANNEL, type TokenLookupEvent, type TokenLookupMessage } from './diagnostics.js'
-export { ENVIRONMENT_VARIABLES, type Environment, optionsFromEnvironment } from './env.js'
+export { type Environment, optionsFromEnvironment } from './env.js'
+export type { ClientCredentialsErrorUnion } from './error-union.js'
 export {
   AuthorityError,
   type AuthorityErrorInfo,
@@ -17,15 +21,12 @@ export {
   ConfigurationError,
   CredentialError,
   type ErrorCode,
-  type ErrorDetails,
   ResponseFormatError,
   type TokenRejection,
   TokenVerificationError,
   TransportError,
   type TransportFailure,
 } from './errors.js'
-export { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './fetch.js'
-export { type AuthInterceptorOptions, type AuthRoutes, createAuthInterceptor } from './interceptor.js'
 export type {
   CacheOptions,
   CertificateFileOptions,
@@ -43,7 +44,6 @@ export type {
   TokenClientOptions,
   TokenRequest,
 } from './options.js'
-export type { TokenSource, TokenTarget } from './origins.js'
 export { scopeFor } from './scope.js'
 export type { StoredToken, StoreLease, TokenStore } from './store.js'
 export { AccessToken } from './token.js'

@@ -7,11 +7,11 @@
 import type { Dispatcher } from 'undici'
 import { z } from 'zod'
 import { authorityHostProblem, isGuid, tenantProblem, tokenEndpointProblem } from './authority.js'
-import type { Clock } from './clock.js'
+import { systemClock } from './clock.js'
 import { credentialSchema } from './credential-schema.js'
 import { CLIENT_ALIASES, GET_TOKEN_ALIASES, TOKEN_REQUEST_ALIASES } from './option-aliases.js'
 import { CLIENT_EXAMPLE, CLIENT_HINTS, GET_TOKEN_EXAMPLE, GET_TOKEN_HINTS } from './option-hints.js'
-import { type OptionGuide, optionsError } from './option-problems.js'
+import type { OptionGuide } from './option-problems.js'
 import type {
   CacheOptions,
   GetTokenOptions,
@@ -23,6 +23,8 @@ import type {
 } from './option-types.js'
 import { textOption, urlOption } from './option-values.js'
 import type { TokenStore } from './store.js'
+import { parseWith } from './validation/parse.js'
+import { clockSchema, oneOrMore } from './validation/schemas.js'
 
 export type {
   CertificateFileOptions,
@@ -53,10 +55,6 @@ const loggerSchema = z.custom<Logger>(
     LOGGER_METHODS.some((m) => typeof (value as Record<string, unknown>)[m] === 'function'),
   'must be an object with at least one of debug, info, warn, error as functions (console works)',
 )
-const clockSchema = z.custom<Clock>(
-  (value) => typeof (value as Partial<Clock> | null)?.now === 'function',
-  'must be an object with a now() method returning epoch milliseconds',
-)
 const dispatcherSchema = z.custom<Dispatcher>(
   (value) => typeof (value as Partial<Dispatcher> | null)?.dispatch === 'function',
   'must be an undici Dispatcher (an Agent, Pool, ProxyAgent or MockAgent)',
@@ -71,7 +69,16 @@ const tokenStoreSchema = z.custom<TokenStore>(
   'must be a token store with get and set, e.g. createRedisStore(redis) from oauth-client-credentials/redis',
 )
 
-// The fields' meanings and defaults are documented once, on the interfaces of option-types.ts.
+// The fields' meanings and defaults are documented once, on the interfaces of option-types.ts; the
+// defaults themselves live here, in the schemas, and nowhere else.
+const DEFAULTS = {
+  maxEntries: 10_000,
+  refreshWindowMs: 5 * 60_000,
+  timeoutMs: 10_000,
+  retries: 2,
+  maxRetryDelayMs: 60_000,
+  maxResponseBytes: 1024 * 1024,
+} as const
 
 /**
  * The schema of {@link CacheOptions}.
@@ -82,7 +89,7 @@ const tokenStoreSchema = z.custom<TokenStore>(
  * ```
  */
 export const cacheSchema = z.strictObject({
-  maxEntries: z.int().positive().optional(),
+  maxEntries: z.int().positive().default(DEFAULTS.maxEntries),
   store: tokenStoreSchema.optional(),
 })
 
@@ -95,7 +102,7 @@ export const cacheSchema = z.strictObject({
  * ```
  */
 export const refreshSchema = z.strictObject({
-  windowMs: z.int().nonnegative().optional(),
+  windowMs: z.int().nonnegative().default(DEFAULTS.refreshWindowMs),
 })
 
 /**
@@ -108,10 +115,10 @@ export const refreshSchema = z.strictObject({
  */
 export const httpSchema = z.strictObject({
   dispatcher: dispatcherSchema.optional(),
-  timeoutMs: z.int().positive().optional(),
-  retries: z.int().min(0).max(10).optional(),
-  maxRetryDelayMs: z.int().nonnegative().optional(),
-  maxResponseBytes: z.int().positive().optional(),
+  timeoutMs: z.int().positive().default(DEFAULTS.timeoutMs),
+  retries: z.int().min(0).max(10).default(DEFAULTS.retries),
+  maxRetryDelayMs: z.int().nonnegative().default(DEFAULTS.maxRetryDelayMs),
+  maxResponseBytes: z.int().positive().default(DEFAULTS.maxResponseBytes),
 })
 
 /**
@@ -132,11 +139,11 @@ export const tokenClientOptionsSchema = z
     endpointVersion: z.enum(['v1', 'v2']).optional(),
     tokenEndpoint: urlOption(tokenEndpointProblem).optional(),
     authMethod: z.enum(['client_secret_post', 'client_secret_basic', 'private_key_jwt']).optional(),
-    cache: cacheSchema.optional(),
-    refresh: refreshSchema.optional(),
-    http: httpSchema.optional(),
+    cache: cacheSchema.prefault({}),
+    refresh: refreshSchema.prefault({}),
+    http: httpSchema.prefault({}),
     logger: loggerSchema.optional(),
-    clock: clockSchema.optional(),
+    clock: clockSchema.default(systemClock),
   })
   .check((ctx) => crossChecks(ctx.value, ctx.issues))
 
@@ -176,27 +183,6 @@ function crossChecks(o: ValidTokenClientOptions, issues: unknown[]): void {
   if (!isGuid(o.clientId)) add('clientId', 'must be the application (client) id, a GUID, for Entra')
 }
 
-/**
- * Validates `input` against `schema`; a failure throws one {@link ConfigurationError} naming the option
- * (an unknown key first, with what was probably meant) and, from `guide`, the fix. `what` names the
- * whole input (`TokenClient options`).
- *
- * @example
- * ```ts
- * const options = parseWith(schema, input, 'authorizedFetch options')
- * ```
- */
-export function parseWith<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-  what: string,
-  guide: OptionGuide = {},
-): z.output<S> {
-  const result = schema.safeParse(input)
-  if (result.success) return result.data
-  throw optionsError(result.error.issues, { schema, input, what, guide })
-}
-
 const CLIENT_GUIDE: OptionGuide = { aliases: CLIENT_ALIASES, hints: CLIENT_HINTS, example: CLIENT_EXAMPLE }
 
 /**
@@ -211,8 +197,6 @@ export function parseTokenClientOptions(input: unknown): ValidTokenClientOptions
   return parseWith(tokenClientOptionsSchema, input, 'TokenClient options', CLIENT_GUIDE)
 }
 
-const scopeList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional()
-
 /**
  * The schema of {@link TokenRequest}.
  *
@@ -221,7 +205,10 @@ const scopeList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]
  * tokenRequestSchema.safeParse(input).success
  * ```
  */
-export const tokenRequestSchema = z.strictObject({ scope: scopeList, resource: scopeList })
+export const tokenRequestSchema = z.strictObject({
+  scope: oneOrMore.optional(),
+  resource: oneOrMore.optional(),
+})
 
 /**
  * Validates a {@link TokenRequest}.

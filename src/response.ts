@@ -7,16 +7,7 @@ import { decodeClaims } from './claims.js'
 import { AuthorityError, ResponseFormatError } from './errors.js'
 import { parseRetryAfter } from './retry.js'
 import { tokenProblem } from './token-text.js'
-
-/** What the transport hands to the parser. */
-export interface RawResponse {
-  status: number
-  headers: Readonly<Record<string, string | string[] | undefined>>
-  text: string
-  /** When the request was sent, epoch ms. */
-  sentAt: number
-  clientRequestId?: string | undefined
-}
+import type { RawResponse } from './transport.js'
 
 /** A successful token response, with v1 strings already turned into numbers. */
 export interface TokenResponse {

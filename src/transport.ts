@@ -10,7 +10,16 @@ import { connectionProblem } from './connection-problems.js'
 import { guardEndpoint } from './endpoint-guard.js'
 import { TransportError } from './errors.js'
 import { WATCH_HEADER } from './request-watch.js'
-import type { RawResponse } from './response.js'
+
+/** What the transport hands to the parser (response.ts): the answer, unread. */
+export interface RawResponse {
+  status: number
+  headers: Readonly<Record<string, string | string[] | undefined>>
+  text: string
+  /** When the request was sent, epoch ms. */
+  sentAt: number
+  clientRequestId?: string | undefined
+}
 
 /** One token request on the wire. */
 export interface FormPost {

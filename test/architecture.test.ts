@@ -17,10 +17,6 @@ const HTTP = [
   'src/token-request.ts',
   'src/client.ts',
   'src/attach/**',
-  'src/fetch.ts',
-  'src/interceptor.ts',
-  'src/origins.ts',
-  'src/azure.ts',
 ]
 /** The local authority (oauth-client-credentials/testing). */
 const LOCAL_AUTHORITY = ['src/testing/**']

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AuthorityError, ResponseFormatError } from '../src/errors.js'
-import { parseTokenResponse, type RawResponse, stripTrailers } from '../src/response.js'
+import { parseTokenResponse, stripTrailers } from '../src/response.js'
+import type { RawResponse } from '../src/transport.js'
 
 const SENT_AT = Date.parse('2026-11-24T10:00:00Z')
 

@@ -11,13 +11,5 @@ import '../node-guard.js' // first: refuses Node.js < 22.19 before any dependenc
 
 export type { StoredToken, StoreLease, TokenStore } from '../store.js'
 export type { RedisClientLike, RedisSubscriberLike } from './client.js'
-export { keyIdOf } from './envelope.js'
-export { DEFAULT_PREFIX, redisTokenKeys } from './keys.js'
-export {
-  DEFAULT_LEASE_MS,
-  DEFAULT_OPERATION_TIMEOUT_MS,
-  DEFAULT_WAIT_MS,
-  type EncryptionKeyInput,
-  type RedisStoreOptions,
-} from './options.js'
+export type { EncryptionKeyInput, RedisStoreOptions } from './options.js'
 export { createRedisStore, RedisTokenStore } from './store.js'

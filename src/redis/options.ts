@@ -6,7 +6,8 @@
 
 import { createSecretKey } from 'node:crypto'
 import { z } from 'zod'
-import { type Logger, parseWith } from '../options.js'
+import type { Logger } from '../options.js'
+import { parseWith } from '../validation/parse.js'
 import { type Keyring, keyIdOf } from './envelope.js'
 import { DEFAULT_PREFIX } from './keys.js'
 import { guardLogger } from './logger.js'

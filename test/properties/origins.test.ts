@@ -1,13 +1,14 @@
 /**
  * Properties of origin matching (authorizedFetch and the undici interceptor) and of the
- * `WWW-Authenticate` / CAE challenge parser (src/origins.ts).
+ * `WWW-Authenticate` / CAE challenge parser (src/attach/challenge.ts).
  */
 import fc from 'fast-check'
 import type { Dispatcher } from 'undici'
 import { describe, expect, it } from 'vitest'
-import { createAuthorizedFetch } from '../../src/fetch.js'
-import { createAuthInterceptor } from '../../src/interceptor.js'
-import { claimsChallenge, parseChallenges, type TokenSource } from '../../src/origins.js'
+import { claimsChallenge, parseChallenges } from '../../src/attach/challenge.js'
+import { createAuthorizedFetch } from '../../src/attach/fetch.js'
+import { createAuthInterceptor } from '../../src/attach/interceptor.js'
+import type { TokenSource } from '../../src/attach/source.js'
 import { AccessToken } from '../../src/token.js'
 import { anyText } from './arbitraries.js'
 

@@ -5,7 +5,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AuthorityError, ResponseFormatError } from '../../src/errors.js'
-import { parseTokenResponse, type RawResponse } from '../../src/response.js'
+import { parseTokenResponse } from '../../src/response.js'
+import type { RawResponse } from '../../src/transport.js'
 import { anyText } from './arbitraries.js'
 
 const SENT_AT = Date.parse('2026-11-24T10:00:00Z')

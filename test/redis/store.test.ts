@@ -5,7 +5,8 @@
 import { inspect } from 'node:util'
 import { createClient, RESP_TYPES } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRedisStore, type RedisStoreOptions, redisTokenKeys } from '../../src/redis/index.js'
+import { createRedisStore, type RedisStoreOptions } from '../../src/redis/index.js'
+import { redisTokenKeys } from '../../src/redis/keys.js'
 import type { StoredToken } from '../../src/store.js'
 import { type RedisServer, startRedisServer } from './helpers/redis-server.js'
 

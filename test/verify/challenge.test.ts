@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { TokenVerificationError } from '../../src/errors.js'
-import { clip, rejectToken } from '../../src/verify/challenge.js'
-import { formatBearerChallenge, quoteHeaderValue } from '../../src/verify/index.js'
+import { clip, quoteHeaderValue, rejectToken } from '../../src/verify/challenge.js'
+import { formatBearerChallenge } from '../../src/verify/index.js'
 
 describe('quoteHeaderValue', () => {
   it('escapes double quotes and backslashes as quoted-pairs', () => {

@@ -9,12 +9,12 @@ import {
   createPipelineRequest,
 } from '@azure/core-rest-pipeline'
 import { afterEach, describe, expect, test } from 'vitest'
-import { type AzureGetTokenOptions, toTokenCredential } from '../src/azure.js'
-import { TokenClient } from '../src/client.js'
-import { ConfigurationError } from '../src/errors.js'
-import type { GetTokenOptions, TokenRequest } from '../src/options.js'
-import type { TokenSource } from '../src/origins.js'
-import { AccessToken } from '../src/token.js'
+import { type AzureGetTokenOptions, toTokenCredential } from '../../src/attach/azure.js'
+import type { TokenSource } from '../../src/attach/source.js'
+import { TokenClient } from '../../src/client.js'
+import { ConfigurationError } from '../../src/errors.js'
+import type { GetTokenOptions, TokenRequest } from '../../src/options.js'
+import { AccessToken } from '../../src/token.js'
 
 const TENANT = 'contoso.onmicrosoft.com'
 const CLIENT_ID = '55b2a7ec-73f3-45c2-af08-21ecc33dc40e'

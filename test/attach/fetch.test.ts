@@ -3,12 +3,16 @@ import type { AddressInfo } from 'node:net'
 import { HttpResponse, http, passthrough } from 'msw'
 import { fetch as undiciFetch } from 'undici'
 import { afterEach, describe, expect, test } from 'vitest'
-import { TokenClient } from '../src/client.js'
-import { ConfigurationError } from '../src/errors.js'
-import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from '../src/fetch.js'
-import type { TokenSource } from '../src/origins.js'
-import { AccessToken } from '../src/token.js'
-import { useNetwork } from './helpers/network.js'
+import {
+  type AuthorizedFetchOptions,
+  createAuthorizedFetch,
+  type FetchFunction,
+} from '../../src/attach/fetch.js'
+import type { TokenSource } from '../../src/attach/source.js'
+import { TokenClient } from '../../src/client.js'
+import { ConfigurationError } from '../../src/errors.js'
+import { AccessToken } from '../../src/token.js'
+import { useNetwork } from '../helpers/network.js'
 
 const network = useNetwork()
 

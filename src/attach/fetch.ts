@@ -8,20 +8,14 @@
  * A custom `fetch` must do the same.
  */
 import { z } from 'zod'
-import { systemClock } from './clock.js'
-import { ConfigurationError } from './errors.js'
-import { parseWith } from './options.js'
-import {
-  clockSchema,
-  type Grant,
-  grantFor,
-  grantForRetry,
-  originSchema,
-  requestOrigin,
-  retryPlan,
-  type TokenSource,
-} from './origins.js'
-import { sendableToken } from './token.js'
+import { systemClock } from '../clock.js'
+import { ConfigurationError } from '../errors.js'
+import { sendableToken } from '../token.js'
+import { parseWith } from '../validation/parse.js'
+import { clockSchema, oneOrMore } from '../validation/schemas.js'
+import { originSchema, requestOrigin } from './origins.js'
+import { type Grant, grantFor, grantForRetry, retryPlan } from './retry-on-401.js'
+import type { TokenSource } from './source.js'
 
 /**
  * The signature of `fetch`.
@@ -32,9 +26,6 @@ import { sendableToken } from './token.js'
  * ```
  */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
-
-const nonEmpty = z.string().min(1)
-const oneOrMore = z.union([nonEmpty, z.array(nonEmpty).min(1)])
 
 /**
  * The options of {@link createAuthorizedFetch} (and `client.authorizedFetch`).

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici'
 import { describe, expect, it } from 'vitest'
-import { ForwardingController } from '../src/forwarding-controller.js'
+import { ForwardingController } from '../../src/attach/forwarding-controller.js'
 
 function attempt() {
   const calls: string[] = []

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hasHeader, headerList, headerValue, isReplayable } from '../src/dispatch-headers.js'
+import { hasHeader, headerList, headerValue, isReplayable } from '../../src/attach/dispatch-headers.js'
 
 describe('dispatch headers', () => {
   it('copies every form undici accepts to a flat list, without touching the original', () => {

@@ -6,10 +6,11 @@
  * `@azure/identity` does with `additionallyAllowedTenants`).
  */
 import { z } from 'zod'
-import { ConfigurationError } from './errors.js'
-import { type GetTokenOptions, parseWith } from './options.js'
-import type { TokenSource } from './origins.js'
-import { sendableToken } from './token.js'
+import { ConfigurationError } from '../errors.js'
+import type { GetTokenOptions } from '../options.js'
+import { sendableToken } from '../token.js'
+import { parseWith } from '../validation/parse.js'
+import type { TokenSource } from './source.js'
 
 /**
  * Options of `client.asTokenCredential()` (and {@link toTokenCredential}).
