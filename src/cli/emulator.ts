@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util'
 import { exampleRegistry, type RegistryInput, startLocalAuthority } from '../testing/index.js'
-import { readRegistryFile } from '../testing/registry.js'
-import { REGISTRY_SCHEMA_REFERENCE } from '../testing/registry-json-schema.js'
+import { REGISTRY_SCHEMA_REFERENCE } from '../testing/registry/json-schema.js'
+import { readRegistryFile } from '../testing/registry/load.js'
 import { emulatorBanner } from './emulator-banner.js'
 import { EXIT, type Io, styler } from './output.js'
 

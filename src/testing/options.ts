@@ -2,8 +2,8 @@
  * Options of {@link startLocalAuthority}, validated with zod.
  */
 import { z } from 'zod'
-import { parseEntry } from './registry-error.js'
-import type { RegistryInput } from './registry-schema.js'
+import { parseEntry } from './registry/registry-error.js'
+import type { RegistryInput } from './registry/schema.js'
 
 const optionsSchema = z
   .strictObject({

@@ -5,7 +5,7 @@
  * own origin, as JSON (a cross-site form cannot post one).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { FaultQueue } from '../faults.js'
+import type { FaultQueue } from '../faults/queue.js'
 import type { EventHub } from './events.js'
 import { consoleFault } from './fault-input.js'
 import { PAGE_CSP, PAGE_HTML } from './page.js'

@@ -1,0 +1,56 @@
+/**
+ * The token route: POST only (AADSTS900561 otherwise), the decision of {@link issueToken}, the
+ * success or error answer.
+ */
+import { MESSAGES } from '../entra/aadsts.js'
+import { AadstsError } from '../entra/error-body.js'
+import type { Outcome } from '../faults/effects.js'
+import { errorReply, jsonReply } from '../http/reply.js'
+import type { RequestContext } from '../http/request-context.js'
+import { issueToken, type TokenEndpointDeps } from './decision.js'
+import type { TokenForm } from './form.js'
+
+/**
+ * One request to a token endpoint.
+ *
+ * @example
+ * ```ts
+ * await answerToken({ method: 'POST', tenant, version: 'v1', form, context }, deps)
+ * ```
+ */
+export interface TokenRouteRequest {
+  method: string
+  tenant: string
+  version: 'v1' | 'v2'
+  form: TokenForm
+  context: RequestContext
+}
+
+/**
+ * Answers a token endpoint request.
+ *
+ * @example
+ * ```ts
+ * const outcome = await answerToken({ method: 'POST', tenant, version: 'v2', form, context }, deps)
+ * outcome.reply.status // 200
+ * ```
+ */
+export async function answerToken(request: TokenRouteRequest, deps: TokenEndpointDeps): Promise<Outcome> {
+  const { context } = request
+  try {
+    if (request.method !== 'POST') throw new AadstsError(900561, MESSAGES.postOnly(request.method))
+    const call = {
+      tenantSegment: request.tenant,
+      version: request.version,
+      form: request.form,
+      origin: context.origin,
+      now: context.now,
+    }
+    const granted = await issueToken(call, deps)
+    const token = { header: granted.header, claims: granted.claims }
+    return { reply: jsonReply(200, granted.body, context.traceId), issued: true, token }
+  } catch (error) {
+    if (!(error instanceof AadstsError)) throw error
+    return { reply: errorReply(error, context), issued: false, errorCodes: [error.code] }
+  }
+}
