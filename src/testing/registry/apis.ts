@@ -48,10 +48,7 @@ export class ApiDirectory {
     for (const [index, uri] of entry.appIdUris.entries()) {
       if (this.#store.findApi(uri)) refuse(`${path}.appIdUris[${index}]`, `App ID URI '${uri}' is taken`)
     }
-    const home = this.#store.requireTenant(entry.tenant, `${path}.tenant`)
-    const tenants = (entry.tenants ?? [home.id]).map(
-      (ref, index) => this.#store.requireTenant(ref, `${path}.tenants[${index}]`).id,
-    )
+    const { home, listed: tenants } = this.#store.requireTenants(entry, path)
     const record: ApiRecord = {
       appId: entry.appId,
       displayName: entry.displayName ?? entry.appIdUris[0] ?? entry.appId,

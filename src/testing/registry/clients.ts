@@ -72,15 +72,12 @@ export class ClientDirectory {
     const entry = parseEntry(clientSchema, input, path)
     if (this.#store.clients.has(entry.appId))
       refuse(`${path}.appId`, `client '${entry.appId}' is already registered`)
-    const home = this.#store.requireTenant(entry.tenant, `${path}.tenant`).id
-    const listed = (entry.tenants ?? [home]).map(
-      (ref, i) => this.#store.requireTenant(ref, `${path}.tenants[${i}]`).id,
-    )
+    const { home, listed } = this.#store.requireTenants(entry, path)
     const record: ClientRecord = {
       appId: entry.appId,
       displayName: entry.displayName ?? `app-${entry.appId.slice(0, 8)}`,
       enabled: entry.enabled,
-      tenant: home,
+      tenant: home.id,
       tenants: [],
       secrets: entry.secrets.map(toSecretRecord),
       certificates: entry.certificates.map((c, i) => toCertificateRecord(c, `${path}.certificates[${i}]`)),

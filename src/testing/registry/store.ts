@@ -39,6 +39,21 @@ export class RegistryStore {
     return refuse(path, `unknown tenant '${ref ?? '(default)'}' (known: ${known || 'none'})`)
   }
 
+  /**
+   * The home tenant of an entry (`tenant`, else the first registered) and the ids of the tenants it
+   * lists (`tenants`, else only the home tenant), each reference checked at its path.
+   */
+  requireTenants(
+    entry: { tenant?: string | undefined; tenants?: readonly string[] | undefined },
+    path: string,
+  ): { home: TenantRecord; listed: string[] } {
+    const home = this.requireTenant(entry.tenant, `${path}.tenant`)
+    const listed = (entry.tenants ?? [home.id]).map(
+      (ref, index) => this.requireTenant(ref, `${path}.tenants[${index}]`).id,
+    )
+    return { home, listed }
+  }
+
   /** The API with this application id or App ID URI (exact, case-insensitive), if registered. */
   findApi(ref: string): ApiRecord | undefined {
     const wanted = ref.toLowerCase()
