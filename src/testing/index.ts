@@ -5,8 +5,9 @@ import '../node-guard.js' // first: refuses Node.js < 22.19 before any dependenc
 
 export type { CloudName, IssuerMode } from './entra/clouds.js'
 export type { DescriptionSeparator, ErrorBody } from './entra/error-body.js'
-export type { Fault, FaultInput, FaultKind, FaultQueue, RouteName } from './faults/queue.js'
+export type { Fault, FaultInput, FaultKind, FaultQueue } from './faults/queue.js'
 export type { Counters, DecodedToken, LoggedRequest, RequestLog } from './http/request-log.js'
+export type { RouteName } from './http/url-map.js'
 export type { LocalAuthority } from './local-authority.js'
 export type { LocalAuthorityOptions } from './options.js'
 export type { ApiDirectory, ApiPatch } from './registry/apis.js'

@@ -10,6 +10,7 @@ import { FaultQueue } from './faults/queue.js'
 import { type Listener, LOOPBACK, listen } from './http/listener.js'
 import { type HandlerDeps, handleRequest } from './http/request-handler.js'
 import { RequestLog } from './http/request-log.js'
+import { TENANT_ROUTE_PATHS, type TenantRoute } from './http/url-map.js'
 import type { LocalAuthority } from './local-authority.js'
 import { type LocalAuthorityOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { ApiDirectory } from './registry/apis.js'
@@ -152,9 +153,7 @@ function handlerDeps(
     discovery: {
       store,
       keys: parts.keys,
-      cloud: options.cloud,
-      issuerMode: options.issuer,
-      localUrl: parts.url,
+      issuer,
       hosts,
     },
     faults: parts.faults,
@@ -172,8 +171,10 @@ function authorityHandle(
   },
 ): LocalAuthority {
   const { url, directories, log } = parts
-  const versioned = (v2: string, v1: string) => (version: 'v1' | 'v2' | undefined) =>
-    version === 'v1' ? v1 : v2
+  const tenantUrl =
+    (route: TenantRoute) =>
+    (tenant: string, version: 'v1' | 'v2' = 'v2') =>
+      `${url}/${tenant}/${TENANT_ROUTE_PATHS[route][version]}`
   return {
     url,
     port: parts.port,
@@ -188,13 +189,10 @@ function authorityHandle(
     },
     faults: parts.faults,
     signingKeys: parts.keys,
-    tokenEndpoint: (tenant, version) =>
-      `${url}/${tenant}/${versioned('oauth2/v2.0/token', 'oauth2/token')(version)}`,
+    tokenEndpoint: tenantUrl('token'),
     authorityUrl: (tenant) => `${url}/${tenant}`,
-    metadataUrl: (tenant, version) =>
-      `${url}/${tenant}/${versioned('v2.0/.well-known/openid-configuration', '.well-known/openid-configuration')(version)}`,
-    jwksUrl: (tenant, version) =>
-      `${url}/${tenant}/${versioned('discovery/v2.0/keys', 'discovery/keys')(version)}`,
+    metadataUrl: tenantUrl('metadata'),
+    jwksUrl: tenantUrl('jwks'),
     close: parts.close,
     [Symbol.asyncDispose]: parts.close,
   }

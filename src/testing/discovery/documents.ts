@@ -2,22 +2,22 @@
  * The discovery documents (ENTRA §1): OpenID configuration v1 and v2 (endpoints on the local
  * authority, issuer of the impersonated cloud) and the instance-discovery answer MSAL asks for.
  */
-import { type CloudName, cloudProfile, type IssuerMode, issuerFor } from '../entra/clouds.js'
+import { cloudProfile, type IssuerSettings, issuerFor, TENANT_PLACEHOLDER } from '../entra/clouds.js'
+import { TENANT_ALIASES } from '../entra/tenant-resolution.js'
+import { TENANT_ROUTE_PATHS } from '../http/url-map.js'
 
 /**
  * Where documents point.
  *
  * @example
  * ```ts
- * openIdConfiguration(tid, 'v2', { origin: 'http://127.0.0.1:5312', cloud: 'AzurePublic', issuerMode: 'cloud', localUrl })
+ * openIdConfiguration(tid, 'v2', { origin: 'http://127.0.0.1:5312', issuer: { cloud: 'AzurePublic', mode: 'cloud', localUrl } })
  * ```
  */
 export interface MetadataSettings {
   /** Scheme and host of the local authority as the caller reached it. */
   origin: string
-  cloud: CloudName
-  issuerMode: IssuerMode
-  localUrl: string
+  issuer: IssuerSettings
 }
 
 /**
@@ -36,15 +36,15 @@ export function openIdConfiguration(
 ): Record<string, unknown> {
   const base = `${settings.origin}/${tenantSegment}`
   const issuer = issuerFor(
-    { cloud: settings.cloud, mode: settings.issuerMode, localUrl: settings.localUrl },
-    isAlias(tenantSegment) ? '{tenantid}' : tenantSegment,
+    settings.issuer,
+    isAlias(tenantSegment) ? TENANT_PLACEHOLDER : tenantSegment,
     version === 'v2' ? 2 : 1,
   )
   const oauth = version === 'v2' ? `${base}/oauth2/v2.0` : `${base}/oauth2`
   return {
-    token_endpoint: `${oauth}/token`,
+    token_endpoint: `${base}/${TENANT_ROUTE_PATHS.token[version]}`,
     token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-    jwks_uri: version === 'v2' ? `${base}/discovery/v2.0/keys` : `${base}/discovery/keys`,
+    jwks_uri: `${base}/${TENANT_ROUTE_PATHS.jwks[version]}`,
     response_modes_supported: ['query', 'fragment', 'form_post'],
     subject_types_supported: ['pairwise'],
     id_token_signing_alg_values_supported: ['RS256'],
@@ -59,7 +59,7 @@ export function openIdConfiguration(
     end_session_endpoint: `${oauth}/logout`,
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'tid', 'ver', 'oid'],
     tenant_region_scope: isAlias(tenantSegment) ? null : 'NA',
-    cloud_instance_name: cloudProfile(settings.cloud).instanceName,
+    cloud_instance_name: cloudProfile(settings.issuer.cloud).instanceName,
     cloud_graph_host_name: 'graph.windows.net',
     msgraph_host: 'graph.microsoft.com',
     rbac_url: 'https://pas.windows.net',
@@ -67,7 +67,8 @@ export function openIdConfiguration(
 }
 
 function isAlias(segment: string): boolean {
-  return ['common', 'organizations', 'consumers', '{tenantid}'].includes(segment.toLowerCase())
+  const lower = segment.toLowerCase()
+  return TENANT_ALIASES.has(lower) || lower === TENANT_PLACEHOLDER
 }
 
 /**
@@ -93,7 +94,7 @@ export function instanceDiscovery(
   if (!hosts.includes(url.host.toLowerCase())) return undefined
   const tenant = url.pathname.split('/')[1] ?? 'common'
   return {
-    tenant_discovery_endpoint: `${url.origin}/${tenant}/v2.0/.well-known/openid-configuration`,
+    tenant_discovery_endpoint: `${url.origin}/${tenant}/${TENANT_ROUTE_PATHS.metadata.v2}`,
     'api-version': '1.1',
     metadata: [{ preferred_network: url.host, preferred_cache: url.host, aliases: [...hosts] }],
   }

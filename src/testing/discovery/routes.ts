@@ -2,12 +2,14 @@
  * The GET routes: OpenID metadata, JWKS and instance discovery.
  */
 import { MESSAGES } from '../entra/aadsts.js'
-import { type CloudName, type IssuerMode, issuerFor } from '../entra/clouds.js'
+import { type IssuerSettings, issuerFor, TENANT_PLACEHOLDER } from '../entra/clouds.js'
 import { AadstsError } from '../entra/error-body.js'
 import { resolveMetadataTenant } from '../entra/tenant-resolution.js'
-import type { Outcome } from '../faults/effects.js'
-import { errorReply, jsonReply } from '../http/reply.js'
+import { type Outcome, refusalOutcome } from '../http/outcome.js'
+import { jsonReply } from '../http/reply.js'
 import type { RequestContext } from '../http/request-context.js'
+import type { TenantRouteCall } from '../http/url-map.js'
+import type { TenantRecord } from '../registry/records.js'
 import type { RegistryStore } from '../registry/store.js'
 import type { SigningKeyRing } from '../token/signing-keys.js'
 import { instanceDiscovery, openIdConfiguration } from './documents.js'
@@ -17,15 +19,13 @@ import { instanceDiscovery, openIdConfiguration } from './documents.js'
  *
  * @example
  * ```ts
- * answerMetadata(tenant, 'v2', context, { store, keys, cloud: 'AzurePublic', issuerMode: 'cloud', localUrl, hosts })
+ * answerMetadata(tenant, 'v2', context, { store, keys, issuer: { cloud: 'AzurePublic', mode: 'cloud', localUrl }, hosts })
  * ```
  */
 export interface DiscoveryDeps {
   store: RegistryStore
   keys: SigningKeyRing
-  cloud: CloudName
-  issuerMode: IssuerMode
-  localUrl: string
+  issuer: IssuerSettings
   /** The authority's own `host:port` names. */
   hosts: readonly string[]
 }
@@ -35,25 +35,17 @@ export interface DiscoveryDeps {
  *
  * @example
  * ```ts
- * answerMetadata('contoso.onmicrosoft.com', 'v2', context, deps).reply.json.issuer
+ * answerMetadata({ tenant: 'contoso.onmicrosoft.com', version: 'v2' }, context, deps).reply.json.issuer
  * ```
  */
 export function answerMetadata(
-  tenantSegment: string,
-  version: 'v1' | 'v2',
+  route: TenantRouteCall,
   context: RequestContext,
   deps: DiscoveryDeps,
 ): Outcome {
-  return refusalsAsReplies(context, () => {
-    const tenant = resolveMetadataTenant(deps.store, tenantSegment)
-    const segment = tenant === 'alias' ? tenantSegment.toLowerCase() : tenant.id
-    const settings = {
-      origin: context.origin,
-      cloud: deps.cloud,
-      issuerMode: deps.issuerMode,
-      localUrl: deps.localUrl,
-    }
-    return jsonReply(200, openIdConfiguration(segment, version, settings), context.traceId)
+  return tenantDocument(route, context, deps, (tenant) => {
+    const segment = tenant === 'alias' ? route.tenant.toLowerCase() : tenant.id
+    return openIdConfiguration(segment, route.version, { origin: context.origin, issuer: deps.issuer })
   })
 }
 
@@ -63,21 +55,26 @@ export function answerMetadata(
  *
  * @example
  * ```ts
- * answerJwks('common', 'v1', context, deps).reply.json.keys.length // 1, or 2 after a roll
+ * answerJwks({ tenant: 'common', version: 'v1' }, context, deps).reply.json.keys.length // 1, or 2 after a roll
  * ```
  */
-export function answerJwks(
-  tenantSegment: string,
-  version: 'v1' | 'v2',
+export function answerJwks(route: TenantRouteCall, context: RequestContext, deps: DiscoveryDeps): Outcome {
+  return tenantDocument(route, context, deps, (tenant) => {
+    const tenantId = tenant === 'alias' ? TENANT_PLACEHOLDER : tenant.id
+    return deps.keys.jwks(route.version === 'v2' ? issuerFor(deps.issuer, tenantId, 2) : undefined)
+  })
+}
+
+/** A JSON document for the route's tenant (an alias accepted), or the refusal of an unknown one. */
+function tenantDocument(
+  route: TenantRouteCall,
   context: RequestContext,
   deps: DiscoveryDeps,
+  document: (tenant: TenantRecord | 'alias') => unknown,
 ): Outcome {
   return refusalsAsReplies(context, () => {
-    const tenant = resolveMetadataTenant(deps.store, tenantSegment)
-    const tenantId = tenant === 'alias' ? '{tenantid}' : tenant.id
-    const settings = { cloud: deps.cloud, mode: deps.issuerMode, localUrl: deps.localUrl }
-    const issuer = version === 'v2' ? issuerFor(settings, tenantId, 2) : undefined
-    return jsonReply(200, deps.keys.jwks(issuer), context.traceId)
+    const tenant = resolveMetadataTenant(deps.store, route.tenant)
+    return jsonReply(200, document(tenant), context.traceId)
   })
 }
 
@@ -108,7 +105,6 @@ function refusalsAsReplies(context: RequestContext, answer: () => Outcome['reply
   try {
     return { reply: answer(), issued: false }
   } catch (error) {
-    if (!(error instanceof AadstsError)) throw error
-    return { reply: errorReply(error, context), issued: false, errorCodes: [error.code] }
+    return refusalOutcome(error, context)
   }
 }

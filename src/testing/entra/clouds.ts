@@ -4,6 +4,16 @@
  */
 
 /**
+ * The national clouds of Entra ID, for the `cloud` option's schema.
+ *
+ * @example
+ * ```ts
+ * CLOUD_NAMES.includes('AzureChina') // true
+ * ```
+ */
+export const CLOUD_NAMES = ['AzurePublic', 'AzureUSGovernment', 'AzureChina'] as const
+
+/**
  * A national cloud of Entra ID.
  *
  * @example
@@ -11,7 +21,7 @@
  * await startLocalAuthority({ cloud: 'AzureUSGovernment' })
  * ```
  */
-export type CloudName = 'AzurePublic' | 'AzureUSGovernment' | 'AzureChina'
+export type CloudName = (typeof CLOUD_NAMES)[number]
 
 /**
  * Host and issuer prefixes of one cloud.
@@ -61,6 +71,16 @@ export function cloudProfile(cloud: CloudName): CloudProfile {
 }
 
 /**
+ * The values of the `issuer` option, for its schema.
+ *
+ * @example
+ * ```ts
+ * ISSUER_MODES // ['cloud', 'local']
+ * ```
+ */
+export const ISSUER_MODES = ['cloud', 'local'] as const
+
+/**
  * Where tokens say they come from: the real cloud's issuers (`'cloud'`, what APIs in production
  * expect) or the local authority's own URL (`'local'`, for verifiers that fetch metadata from it).
  *
@@ -69,7 +89,34 @@ export function cloudProfile(cloud: CloudName): CloudProfile {
  * await startLocalAuthority({ issuer: 'local' }) // iss = http://127.0.0.1:PORT/{tid}/v2.0
  * ```
  */
-export type IssuerMode = 'cloud' | 'local'
+export type IssuerMode = (typeof ISSUER_MODES)[number]
+
+/**
+ * What decides the issuers of one local authority: the cloud it impersonates, the issuer mode and
+ * its own URL. Built once at start; tokens, metadata and JWKS read the same one.
+ *
+ * @example
+ * ```ts
+ * const issuer: IssuerSettings = { cloud: 'AzurePublic', mode: 'cloud', localUrl: 'http://127.0.0.1:5312' }
+ * ```
+ */
+export interface IssuerSettings {
+  cloud: CloudName
+  mode: IssuerMode
+  /** The authority's own URL, e.g. `http://127.0.0.1:5312` (no trailing slash). */
+  localUrl: string
+}
+
+/**
+ * What stands for the tenant id in the issuer of a tenant-independent document (the metadata and
+ * JWKS of `common`, `organizations`, `consumers`), as Entra writes it.
+ *
+ * @example
+ * ```ts
+ * issuerFor(settings, TENANT_PLACEHOLDER, 2) // 'https://login.microsoftonline.com/{tenantid}/v2.0'
+ * ```
+ */
+export const TENANT_PLACEHOLDER = '{tenantid}'
 
 /**
  * The `iss` of a token or metadata document for a tenant and token version.
@@ -80,11 +127,7 @@ export type IssuerMode = 'cloud' | 'local'
  * issuerFor({ cloud: 'AzurePublic', mode: 'cloud', localUrl }, tid, 2) // 'https://login.microsoftonline.com/{tid}/v2.0'
  * ```
  */
-export function issuerFor(
-  settings: { cloud: CloudName; mode: IssuerMode; localUrl: string },
-  tenantId: string,
-  version: 1 | 2,
-): string {
+export function issuerFor(settings: IssuerSettings, tenantId: string, version: 1 | 2): string {
   const profile = cloudProfile(settings.cloud)
   if (settings.mode === 'local') {
     return version === 1 ? `${settings.localUrl}/${tenantId}/` : `${settings.localUrl}/${tenantId}/v2.0`

@@ -7,6 +7,16 @@ import { AADSTS, type AadstsCode } from './aadsts.js'
 import { formatErrorTimestamp } from './ids.js'
 
 /**
+ * The separators of the description's trailer, for the `descriptionSeparator` option's schema.
+ *
+ * @example
+ * ```ts
+ * DESCRIPTION_SEPARATORS // [' ', '\r\n']
+ * ```
+ */
+export const DESCRIPTION_SEPARATORS = [' ', '\r\n'] as const
+
+/**
  * How the description's trailer is separated: single spaces (2024 on) or CRLF (until 2023).
  *
  * @example
@@ -14,7 +24,7 @@ import { formatErrorTimestamp } from './ids.js'
  * await startLocalAuthority({ descriptionSeparator: '\r\n' }) // the pre-2024 trailer
  * ```
  */
-export type DescriptionSeparator = ' ' | '\r\n'
+export type DescriptionSeparator = (typeof DESCRIPTION_SEPARATORS)[number]
 
 /**
  * A refusal, thrown inside request handling and turned into a response body at the edge.

@@ -6,26 +6,9 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { MESSAGES } from '../entra/aadsts.js'
 import { AadstsError, type ErrorContext } from '../entra/error-body.js'
+import type { Outcome } from '../http/outcome.js'
 import { errorReply, type Reply, replyBody, textReply } from '../http/reply.js'
-import type { DecodedToken } from '../http/request-log.js'
 import type { Fault } from './queue.js'
-
-/**
- * The normal answer of a route, with what the log needs to know.
- *
- * @example
- * ```ts
- * const outcome: Outcome = { reply: jsonReply(200, body, traceId), issued: true }
- * ```
- */
-export interface Outcome {
-  reply: Reply
-  /** A token was issued. */
-  issued: boolean
-  /** The decoded header and claims of the token issued (for the log; never the token itself). */
-  token?: DecodedToken
-  errorCodes?: number[]
-}
 
 const HTML_502 =
   '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>' +

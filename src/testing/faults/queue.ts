@@ -3,26 +3,8 @@
  * answer. Faults are matched in the order they were added; each is used `times` times.
  */
 import { z } from 'zod'
+import { ROUTE_NAMES, type RouteName } from '../http/url-map.js'
 import { parseEntry } from '../registry/registry-error.js'
-
-/**
- * The routes a fault can target.
- *
- * @example
- * ```ts
- * ROUTE_NAMES.includes('jwks') // true
- * ```
- */
-export const ROUTE_NAMES = ['token', 'metadata', 'jwks', 'discovery'] as const
-/**
- * A route of the local authority.
- *
- * @example
- * ```ts
- * authority.faults.add({ route: 'metadata' satisfies RouteName, kind: 'status503' })
- * ```
- */
-export type RouteName = (typeof ROUTE_NAMES)[number]
 
 const target = {
   /** Only requests to this route. @defaultValue any route */

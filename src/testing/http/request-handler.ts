@@ -3,11 +3,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { answerDiscovery, answerJwks, answerMetadata, type DiscoveryDeps } from '../discovery/routes.js'
-import { type Outcome, runWithFault } from '../faults/effects.js'
+import { runWithFault } from '../faults/effects.js'
 import type { FaultQueue } from '../faults/queue.js'
 import type { TokenEndpointDeps } from '../token/decision.js'
 import { claimedClientId, parseTokenForm, type TokenForm } from '../token/form.js'
 import { answerToken } from '../token/route.js'
+import type { Outcome } from './outcome.js'
+import { readBody } from './read-body.js'
 import { textReply, writeReply } from './reply.js'
 import { type ContextSettings, type RequestContext, requestContext } from './request-context.js'
 import { type LoggedRequest, type RequestLog, redactForm } from './request-log.js'
@@ -51,7 +53,7 @@ export async function handleRequest(
   const match = matchRoute(url.pathname)
   const method = req.method ?? 'GET'
   try {
-    const body = await readBody(req)
+    const body = await readBody(req, MAX_BODY_BYTES)
     if (body === undefined)
       return writeReply(res, textReply(413, 'Payload Too Large', context.traceId, 'text/plain'))
     const form =
@@ -116,19 +118,8 @@ async function answer(
     }
   }
   if (match.route === 'discovery') return answerDiscovery(url.searchParams, context, deps.discovery)
-  if (match.route === 'metadata') return answerMetadata(match.tenant, match.version, context, deps.discovery)
-  return answerJwks(match.tenant, match.version, context, deps.discovery)
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) return undefined
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks)
+  if (match.route === 'metadata') return answerMetadata(match, context, deps.discovery)
+  return answerJwks(match, context, deps.discovery)
 }
 
 function logEntry(

@@ -1,7 +1,8 @@
 /**
  * What the local authority saw: every request (secrets and assertions redacted) and counters.
  */
-import type { FaultKind, RouteName } from '../faults/queue.js'
+import type { FaultKind } from '../faults/queue.js'
+import type { RouteName } from './url-map.js'
 
 /** Form fields whose values never enter the log. */
 const REDACTED_FIELDS = new Set(['client_secret', 'client_assertion'])

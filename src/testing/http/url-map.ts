@@ -1,8 +1,55 @@
 /**
  * The URL map of the local authority (ENTRA §1), matched case-insensitively as the real service
- * does. The tenant segment is returned decoded and as sent.
+ * does. The tenant segment is returned decoded and as sent. {@link TENANT_ROUTE_PATHS} is the one
+ * table of endpoint paths: the matcher, the handle's URL helpers, the metadata documents and the
+ * assertion audiences all read it.
  */
-import type { RouteName } from '../faults/queue.js'
+
+/**
+ * The routes of the local authority (and of faults and the request log).
+ *
+ * @example
+ * ```ts
+ * ROUTE_NAMES.includes('jwks') // true
+ * ```
+ */
+export const ROUTE_NAMES = ['token', 'metadata', 'jwks', 'discovery'] as const
+
+/**
+ * A route of the local authority.
+ *
+ * @example
+ * ```ts
+ * authority.faults.add({ route: 'metadata' satisfies RouteName, kind: 'status503' })
+ * ```
+ */
+export type RouteName = (typeof ROUTE_NAMES)[number]
+
+/**
+ * The routes under a tenant segment (`/{tenant}/…`).
+ *
+ * @example
+ * ```ts
+ * const route: TenantRoute = 'token'
+ * ```
+ */
+export type TenantRoute = Exclude<RouteName, 'discovery'>
+
+// Deliberate copy: the emulator shares no protocol code with the client (docs/architecture.md)
+/**
+ * The path of each tenant route after `/{tenant}/`, by endpoint version (the client builds its own,
+ * in `src/authority.ts`).
+ *
+ * @example
+ * ```ts
+ * `${url}/${tenant}/${TENANT_ROUTE_PATHS.token.v1}` // http://127.0.0.1:5312/contoso.onmicrosoft.com/oauth2/token
+ * ```
+ */
+export const TENANT_ROUTE_PATHS: Readonly<Record<TenantRoute, Readonly<Record<'v1' | 'v2', string>>>> = {
+  token: { v2: 'oauth2/v2.0/token', v1: 'oauth2/token' },
+  metadata: { v2: 'v2.0/.well-known/openid-configuration', v1: '.well-known/openid-configuration' },
+  jwks: { v2: 'discovery/v2.0/keys', v1: 'discovery/keys' },
+}
 
 /**
  * A matched route.
@@ -12,22 +59,29 @@ import type { RouteName } from '../faults/queue.js'
  * matchRoute('/contoso.onmicrosoft.com/discovery/v2.0/keys') // { route: 'jwks', tenant: 'contoso.onmicrosoft.com', version: 'v2' }
  * ```
  */
-export type RouteMatch =
-  | { route: Exclude<RouteName, 'discovery'>; tenant: string; version: 'v1' | 'v2' }
-  | { route: 'discovery' }
+export type RouteMatch = ({ route: TenantRoute } & TenantRouteCall) | { route: 'discovery' }
 
-const PATTERNS: ReadonlyArray<{
-  pattern: RegExp
-  route: Exclude<RouteName, 'discovery'>
+/**
+ * A call of a tenant route: the tenant segment (decoded, as sent) and the endpoint version.
+ *
+ * @example
+ * ```ts
+ * const call: TenantRouteCall = { tenant: 'contoso.onmicrosoft.com', version: 'v1' }
+ * ```
+ */
+export interface TenantRouteCall {
+  tenant: string
   version: 'v1' | 'v2'
-}> = [
-  { pattern: /^\/([^/]+)\/oauth2\/v2\.0\/token\/?$/i, route: 'token', version: 'v2' },
-  { pattern: /^\/([^/]+)\/oauth2\/token\/?$/i, route: 'token', version: 'v1' },
-  { pattern: /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration\/?$/i, route: 'metadata', version: 'v2' },
-  { pattern: /^\/([^/]+)\/\.well-known\/openid-configuration\/?$/i, route: 'metadata', version: 'v1' },
-  { pattern: /^\/([^/]+)\/discovery\/v2\.0\/keys\/?$/i, route: 'jwks', version: 'v2' },
-  { pattern: /^\/([^/]+)\/discovery\/keys\/?$/i, route: 'jwks', version: 'v1' },
-]
+}
+
+/** `/{tenant}/{path}` with an optional trailing slash, any case; the tenant segment captured. */
+const PATTERNS = Object.entries(TENANT_ROUTE_PATHS).flatMap(([route, paths]) =>
+  (['v2', 'v1'] as const).map((version) => ({
+    pattern: new RegExp(`^/([^/]+)/${escapeRegExp(paths[version])}/?$`, 'i'),
+    route: route as TenantRoute,
+    version,
+  })),
+)
 
 const DISCOVERY = /^\/(common|organizations)\/discovery\/instance\/?$/i
 
@@ -55,4 +109,8 @@ function safeDecode(segment: string): string {
   } catch {
     return segment
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 }

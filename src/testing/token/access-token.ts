@@ -3,7 +3,7 @@
  * (v1 or v2 claims) follows the API's `accessTokenAcceptedVersion`, back-dated by five minutes.
  */
 import { SignJWT } from 'jose'
-import { type CloudName, type IssuerMode, issuerFor } from '../entra/clouds.js'
+import { type IssuerSettings, issuerFor } from '../entra/clouds.js'
 import { randomOpaque, toEpochSeconds } from '../entra/ids.js'
 import type { ApiRecord, TenantRecord } from '../registry/records.js'
 import type { SigningKey } from './signing-keys.js'
@@ -40,7 +40,7 @@ export interface MintRequest {
   roles: string[] | undefined
   now: number
   key: SigningKey
-  issuer: { cloud: CloudName; mode: IssuerMode; localUrl: string }
+  issuer: IssuerSettings
 }
 
 /**
@@ -103,15 +103,9 @@ function v1Claims(request: MintRequest, times: Times): Record<string, unknown> {
     ...times,
     aio: opaqueAio(),
     appid: request.clientId,
-    appidacr: request.authMethod === 'secret' ? '1' : '2',
+    appidacr: authenticationClass(request),
     idp: issuer,
-    idtyp: 'app',
-    oid: request.servicePrincipalId,
-    rh: opaqueRh(),
-    roles: request.roles,
-    sub: request.servicePrincipalId,
-    tid: request.tenant.id,
-    uti: randomOpaque(16),
+    ...appClaims(request),
     ver: '1.0',
   })
 }
@@ -123,7 +117,20 @@ function v2Claims(request: MintRequest, times: Times): Record<string, unknown> {
     ...times,
     aio: opaqueAio(),
     azp: request.clientId,
-    azpacr: request.authMethod === 'secret' ? '1' : '2',
+    azpacr: authenticationClass(request),
+    ...appClaims(request),
+    ver: '2.0',
+  })
+}
+
+/** `appidacr` (v1) / `azpacr` (v2): "1" for a secret, "2" for an assertion. */
+function authenticationClass(request: MintRequest): '1' | '2' {
+  return request.authMethod === 'secret' ? '1' : '2'
+}
+
+/** The claims v1 and v2 share, in Entra's order: from `idtyp` to `uti`. */
+function appClaims(request: MintRequest): Record<string, unknown> {
+  return {
     idtyp: 'app',
     oid: request.servicePrincipalId,
     rh: opaqueRh(),
@@ -131,8 +138,7 @@ function v2Claims(request: MintRequest, times: Times): Record<string, unknown> {
     sub: request.servicePrincipalId,
     tid: request.tenant.id,
     uti: randomOpaque(16),
-    ver: '2.0',
-  })
+  }
 }
 
 function opaqueAio(): string {

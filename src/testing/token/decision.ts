@@ -3,9 +3,10 @@
  * credential, resource look-up, roles; then a minted token and the version's success body.
  */
 import { MESSAGES } from '../entra/aadsts.js'
-import type { CloudName, IssuerMode } from '../entra/clouds.js'
+import type { IssuerSettings } from '../entra/clouds.js'
 import { AadstsError } from '../entra/error-body.js'
 import { resolveTenant } from '../entra/tenant-resolution.js'
+import { TENANT_ROUTE_PATHS } from '../http/url-map.js'
 import { rolesClaim } from '../registry/grants.js'
 import type { ClientRecord, TenantRecord } from '../registry/records.js'
 import type { RegistryStore } from '../registry/store.js'
@@ -29,7 +30,7 @@ export interface TokenEndpointDeps {
   store: RegistryStore
   keys: SigningKeyRing
   federation: FederationVerifier
-  issuer: { cloud: CloudName; mode: IssuerMode; localUrl: string }
+  issuer: IssuerSettings
   skewSeconds: number
 }
 
@@ -129,7 +130,7 @@ function findClient(store: RegistryStore, tenant: TenantRecord, clientId: string
 
 /** The URLs an assertion's `aud` may name: this endpoint, with the tenant under any of its names. */
 function endpointAudiences(call: TokenCall, tenant: TenantRecord): Set<string> {
-  const path = call.version === 'v2' ? 'oauth2/v2.0/token' : 'oauth2/token'
+  const path = TENANT_ROUTE_PATHS.token[call.version]
   const names = [call.tenantSegment, tenant.id, ...tenant.domains]
   return new Set(names.map((name) => `${call.origin}/${name}/${path}`.toLowerCase()))
 }

@@ -4,8 +4,8 @@
  */
 import { MESSAGES } from '../entra/aadsts.js'
 import { AadstsError } from '../entra/error-body.js'
-import type { Outcome } from '../faults/effects.js'
-import { errorReply, jsonReply } from '../http/reply.js'
+import { type Outcome, refusalOutcome } from '../http/outcome.js'
+import { jsonReply } from '../http/reply.js'
 import type { RequestContext } from '../http/request-context.js'
 import { issueToken, type TokenEndpointDeps } from './decision.js'
 import type { TokenForm } from './form.js'
@@ -50,7 +50,6 @@ export async function answerToken(request: TokenRouteRequest, deps: TokenEndpoin
     const token = { header: granted.header, claims: granted.claims }
     return { reply: jsonReply(200, granted.body, context.traceId), issued: true, token }
   } catch (error) {
-    if (!(error instanceof AadstsError)) throw error
-    return { reply: errorReply(error, context), issued: false, errorCodes: [error.code] }
+    return refusalOutcome(error, context)
   }
 }
