@@ -1,5 +1,14 @@
 /**
  * `oauth-client-credentials/testing`: a local Microsoft Entra ID token authority for tests.
+ *
+ * Where things are (each folder's main file, named here, says what the folder holds):
+ * `start-local-authority.ts` assembles it from `options.ts` and returns `local-authority.ts`;
+ * `http/` serves requests (`request-handler.ts`); `token/` is the token endpoint (`route.ts`);
+ * `discovery/` the metadata, JWKS and instance-discovery routes (`routes.ts`); `registry/` the
+ * tenants, APIs, clients and grants (`store.ts`); `faults/` the programmable faults (`queue.ts`);
+ * `entra/` the service's codes, error bodies, clouds and ids (`aadsts.ts`); `x509/` the
+ * certificates (`certificate.ts`); `console/` the live page (`console.ts`). The local authority
+ * shares no code with the client (docs/architecture.md).
  */
 import '../node-guard.js' // first: refuses Node.js < 22.19 before any dependency loads
 

@@ -1,5 +1,7 @@
 /**
- * The GET routes: OpenID metadata, JWKS and instance discovery.
+ * Folder `discovery/`: what a client reads before asking for a token. The GET routes (this file):
+ * OpenID metadata, JWKS and instance discovery; the documents they send are built in
+ * `documents.ts` (the keys come from `token/signing-keys.ts`).
  */
 import { MESSAGES } from '../entra/aadsts.js'
 import { type IssuerSettings, issuerFor, TENANT_PLACEHOLDER } from '../entra/clouds.js'

@@ -1,4 +1,10 @@
 /**
+ * Folder `entra/`: what the real service says, shared by `token/` and `discovery/`: the AADSTS codes
+ * and messages (this file), the error body (`error-body.ts`), clouds and issuers (`clouds.ts`), ids
+ * and timestamps (`ids.ts`), and tenant segments (`tenant-resolution.ts`). Written from
+ * docs/entra.md: the client has its own versions of some of these, and none is shared (wall 3 of
+ * docs/architecture.md), so a mistake on one side is caught by the other.
+ *
  * The AADSTS codes the local authority answers with: for each, the OAuth `error` value, the HTTP
  * status and the message text, as the real service words them (ENTRA §8).
  */
@@ -16,8 +22,9 @@ export interface AadstsEntry {
   status: number
 }
 
+// Deliberate copy: the emulator shares no protocol code with the client (docs/architecture.md)
 /**
- * Every code the local authority can produce.
+ * Every code the local authority can produce (the client reads them in `src/aadsts.ts`).
  *
  * @example
  * ```ts

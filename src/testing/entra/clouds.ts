@@ -40,6 +40,8 @@ export interface CloudProfile {
   instanceName: string
 }
 
+// Deliberate copy: the emulator shares no protocol code with the client (docs/architecture.md)
+// (the client's: CLOUD_HOSTS in src/authority.ts; the verifier's: src/verify/issuer.ts)
 const CLOUDS: Record<CloudName, CloudProfile> = {
   AzurePublic: {
     host: 'login.microsoftonline.com',

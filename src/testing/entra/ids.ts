@@ -4,6 +4,8 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 
+// Deliberate copy: the emulator shares no protocol code with the client (docs/architecture.md)
+// (the client's: isGuid in src/authority.ts)
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**

@@ -10,8 +10,10 @@ import { MESSAGES } from './aadsts.js'
 import { AadstsError } from './error-body.js'
 import { isGuid } from './ids.js'
 
+// Deliberate copy: the emulator shares no protocol code with the client (docs/architecture.md)
 /**
- * Aliases that name no tenant; the metadata endpoints serve them, client credentials cannot.
+ * Aliases that name no tenant; the metadata endpoints serve them, client credentials cannot (the
+ * client refuses them itself, in `src/authority.ts`).
  *
  * @example
  * ```ts
@@ -20,6 +22,8 @@ import { isGuid } from './ids.js'
  */
 export const TENANT_ALIASES: ReadonlySet<string> = new Set(['common', 'organizations', 'consumers'])
 
+// Deliberate copy: the emulator shares no protocol code with the client (docs/architecture.md)
+// (the client's: tenantProblem in src/authority.ts)
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
 
 /**

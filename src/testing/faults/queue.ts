@@ -1,4 +1,7 @@
 /**
+ * Folder `faults/`: programmable faults. The queue tests fill (this file) and what each fault does
+ * to an answer (`effects.ts`).
+ *
  * Programmable faults: what the next matching request(s) get instead of (or on top of) the normal
  * answer. Faults are matched in the order they were added; each is used `times` times.
  */

@@ -1,4 +1,9 @@
 /**
+ * Folder `http/`: the server side. `listener.ts` listens on loopback; this file takes one request
+ * end to end (context, body, route, fault, answer, log) with `request-context.ts`, `read-body.ts`,
+ * `url-map.ts` (the routes and their paths), `outcome.ts` (what a route answers), `reply.ts` (how it
+ * is written) and `request-log.ts` (what was seen, redacted).
+ *
  * One request, end to end: context, body, route, fault, answer, log.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'

@@ -1,4 +1,10 @@
 /**
+ * Folder `registry/`: what the local authority has registered, and how it gets there. The document
+ * (`schema.ts`, its JSON Schema `json-schema.ts`, the demo `example.ts`) is loaded entry by entry
+ * (`load.ts`) into the directories tests drive: `tenants.ts`, `apis.ts`, `clients.ts` (with
+ * `credentials.ts`) and `grants.ts`. They validate into `records.ts` and refuse with
+ * `registry-error.ts`; all of them keep their records in the store of this file.
+ *
  * The registry's state, shared by the directories (which change it) and the endpoints (which read
  * it), with the look-ups both need.
  */

@@ -11,8 +11,9 @@ import { decodeAssertion } from './assertion-jwt.js'
 import { type AssertionCheck, verifyCertificateAssertion } from './certificate-assertion.js'
 import type { FederationVerifier } from './federated-assertion.js'
 
+// Deliberate copy: the emulator shares no protocol code with the client (docs/architecture.md)
 /**
- * The only `client_assertion_type` Entra accepts.
+ * The only `client_assertion_type` Entra accepts (the client's: `src/credentials/assertion-jwt.ts`).
  *
  * @example
  * ```ts

@@ -19,8 +19,10 @@ export interface TokenForm {
   basic?: { clientId: string; secret: string }
 }
 
+// Deliberate copy: the emulator shares no protocol code with the client (docs/architecture.md)
 /**
- * Parses a token request body and `Authorization` header.
+ * Parses a token request body and `Authorization` header (the client writes them with its own
+ * code: the token request's form, HTTP Basic in `src/credentials/secret.ts`).
  *
  * @example
  * ```ts

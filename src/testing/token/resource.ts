@@ -7,6 +7,8 @@ import { AadstsError } from '../entra/error-body.js'
 import type { ApiRecord, ClientRecord, TenantRecord } from '../registry/records.js'
 import type { RegistryStore } from '../registry/store.js'
 
+// Deliberate copy: the emulator shares no protocol code with the client (docs/architecture.md)
+// (the client's: src/scope.ts)
 const DEFAULT_SUFFIX = '/.default'
 
 /**

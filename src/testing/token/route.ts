@@ -1,4 +1,10 @@
 /**
+ * Folder `token/`: the token endpoint. `route.ts` (this file) answers the request; `form.ts` reads
+ * it; `decision.ts` decides it: tenant, grant type, client, `resource.ts` (the API a scope or
+ * resource names), `client-authentication.ts` (a secret, `certificate-assertion.ts` or
+ * `federated-assertion.ts`, both decoded by `assertion-jwt.ts`), then `access-token.ts` mints the
+ * token with `signing-keys.ts` and `response-body.ts` shapes the v1 or v2 success body.
+ *
  * The token route: POST only (AADSTS900561 otherwise), the decision of {@link issueToken}, the
  * success or error answer.
  */

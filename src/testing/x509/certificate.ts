@@ -1,4 +1,7 @@
 /**
+ * Folder `x509/`: certificates without openssl. `der-writer.ts` writes the ASN.1; this file builds
+ * and signs the certificates.
+ *
  * X.509 v3 certificates generated in pure TypeScript (DER writer + RSA-SHA256 signature from
  * node:crypto): the local authority's TLS certificate, its token-signing certificates, and test
  * certificates for client assertions. No openssl at run time.

@@ -3,7 +3,9 @@
  * needs. Every function returns the complete TLV (tag, length, value) bytes.
  */
 
-/** ASN.1 universal tags used by {@link x509.ts}. */
+// Deliberate copy: the emulator shares no protocol code with the client (docs/architecture.md)
+// (the client's: the DER reader of src/credentials/der.ts)
+/** ASN.1 universal tags used by `certificate.ts`. */
 const TAG = {
   boolean: 0x01,
   integer: 0x02,
