@@ -1,28 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  EXAMPLE,
-  type LocalAuthority,
-  RegistryError,
-  startLocalAuthority,
-} from '../../../src/testing/index.js'
+import { EXAMPLE, type LocalAuthority } from '../../../src/testing/index.js'
+import { FABRIKAM, issues, startWithFabrikam } from './setup.js'
 
-const FABRIKAM = 'a3d2c1b0-9e8f-4a7b-8c6d-5e4f3a2b1c0d'
 let authority: LocalAuthority
 beforeAll(async () => {
-  authority = await startLocalAuthority()
-  authority.tenants.add({ id: FABRIKAM, domains: ['fabrikam.onmicrosoft.com'] })
+  authority = await startWithFabrikam()
 })
 afterAll(() => authority.close())
-
-function issues(run: () => unknown): readonly string[] {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(RegistryError)
-    return (error as RegistryError).issues
-  }
-  throw new Error('expected a RegistryError')
-}
 
 describe('apis.add', () => {
   it('names an API after its first App ID URI, or else its application id', () => {

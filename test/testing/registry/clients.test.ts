@@ -1,29 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  EXAMPLE,
-  type LocalAuthority,
-  RegistryError,
-  startLocalAuthority,
-} from '../../../src/testing/index.js'
+import { EXAMPLE, type LocalAuthority } from '../../../src/testing/index.js'
+import { FABRIKAM, issues, startWithFabrikam } from './setup.js'
 
-const FABRIKAM = 'a3d2c1b0-9e8f-4a7b-8c6d-5e4f3a2b1c0d'
-const NORTHWIND = 'd1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6'
 let authority: LocalAuthority
 beforeAll(async () => {
-  authority = await startLocalAuthority()
-  authority.tenants.add({ id: FABRIKAM, domains: ['fabrikam.onmicrosoft.com'] })
+  authority = await startWithFabrikam()
 })
 afterAll(() => authority.close())
-
-function issues(run: () => unknown): readonly string[] {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(RegistryError)
-    return (error as RegistryError).issues
-  }
-  throw new Error('expected a RegistryError')
-}
 
 describe('clients', () => {
   it('uses the service principal ids given per tenant (by GUID or domain), lower-cased', () => {
@@ -48,30 +31,5 @@ describe('clients', () => {
     authority.clients.addToTenant(app, 'fabrikam.onmicrosoft.com', 'CD56EF78-0000-4000-8000-000000000002')
     expect(authority.clients.get(app)?.tenants).toEqual([EXAMPLE.tenantId, FABRIKAM])
     expect(authority.clients.servicePrincipalId(app, FABRIKAM)).toBe('cd56ef78-0000-4000-8000-000000000002')
-  })
-})
-
-describe('tenants', () => {
-  it('names a tenant after its first domain, or else its id, and finds it by either', () => {
-    const named = authority.tenants.add({ id: NORTHWIND, domains: ['northwind.onmicrosoft.com'] })
-    const bare = authority.tenants.add({ id: 'd1e2f3a4-0000-4d7e-8f90-a1b2c3d4e5f6' })
-    expect([named.displayName, bare.displayName]).toEqual([
-      'northwind',
-      'd1e2f3a4-0000-4d7e-8f90-a1b2c3d4e5f6',
-    ])
-    expect(authority.tenants.get('northwind.onmicrosoft.com')?.id).toBe(NORTHWIND)
-  })
-
-  it('refuses a tenant id or a domain already registered', () => {
-    expect(issues(() => authority.tenants.add({ id: FABRIKAM }))).toEqual([
-      `tenant.id: tenant '${FABRIKAM}' is already registered`,
-    ])
-    const taken = {
-      id: 'd1e2f3a4-1111-4d7e-8f90-a1b2c3d4e5f6',
-      domains: ['new.example.com', EXAMPLE.tenantDomain],
-    }
-    expect(issues(() => authority.tenants.add(taken))).toEqual([
-      `tenant.domains[1]: domain '${EXAMPLE.tenantDomain}' is taken`,
-    ])
   })
 })

@@ -1,30 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  EXAMPLE,
-  type LocalAuthority,
-  RegistryError,
-  startLocalAuthority,
-} from '../../../src/testing/index.js'
+import { EXAMPLE, type LocalAuthority } from '../../../src/testing/index.js'
+import { FABRIKAM, issues, startWithFabrikam } from './setup.js'
 
-const FABRIKAM = 'a3d2c1b0-9e8f-4a7b-8c6d-5e4f3a2b1c0d'
 const NO_ROLES_API = 'c0ffee00-1111-4a2b-8c3d-4e5f6a7b8c01'
 let authority: LocalAuthority
 beforeAll(async () => {
-  authority = await startLocalAuthority()
-  authority.tenants.add({ id: FABRIKAM, domains: ['fabrikam.onmicrosoft.com'] })
+  authority = await startWithFabrikam()
   authority.apis.add({ appId: NO_ROLES_API, appIdUris: ['api://no-roles'] })
 })
 afterAll(() => authority.close())
-
-function issues(run: () => unknown): readonly string[] {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(RegistryError)
-    return (error as RegistryError).issues
-  }
-  throw new Error('expected a RegistryError')
-}
 
 describe('clients.grant', () => {
   it('refuses a tenant where the client has no service principal', () => {
