@@ -5,7 +5,7 @@ import {
   RegistryError,
   startLocalAuthority,
 } from '../../../src/testing/index.js'
-import { ERROR_KEYS, get, post, secretForm } from '../helpers.js'
+import { ERROR_KEYS, get, post, secretForm, secretResourceForm } from '../helpers.js'
 
 const { admin, reader } = EXAMPLE.clients
 const SCOPE = `${EXAMPLE.api.uri}/.default`
@@ -126,12 +126,10 @@ describe('body faults', () => {
 
   it('keeps expires_in a string on v1 under expiresIn', async () => {
     authority.faults.add({ kind: 'expiresIn', value: 0 })
-    const res = await post(authority.tokenEndpoint(EXAMPLE.tenantId, 'v1'), {
-      grant_type: 'client_credentials',
-      client_id: admin.appId,
-      client_secret: admin.secret,
-      resource: EXAMPLE.api.uri,
-    })
+    const res = await post(
+      authority.tokenEndpoint(EXAMPLE.tenantId, 'v1'),
+      secretResourceForm(admin.appId, admin.secret, EXAMPLE.api.uri),
+    )
     expect(res.json.expires_in).toBe('0')
   })
 })

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EXAMPLE, type LocalAuthority, startLocalAuthority } from '../../../src/testing/index.js'
-import { post, secretForm } from '../helpers.js'
+import { post, secretForm, secretResourceForm } from '../helpers.js'
 
 const { admin, reader, unconsented } = EXAMPLE.clients
 const SCOPE = `${EXAMPLE.api.uri}/.default`
@@ -91,12 +91,10 @@ describe('v2 token endpoint with a secret', () => {
   it('issues v2 claims (aud = API GUID, azp/azpacr, v2 issuer, no idp, header without x5t) when the API accepts v2', async () => {
     authority.apis.update(EXAMPLE.api.uri, { accessTokenAcceptedVersion: 2 })
     try {
-      const res = await post(authority.tokenEndpoint(EXAMPLE.tenantId, 'v1'), {
-        grant_type: 'client_credentials',
-        client_id: admin.appId,
-        client_secret: admin.secret,
-        resource: EXAMPLE.api.uri,
-      })
+      const res = await post(
+        authority.tokenEndpoint(EXAMPLE.tenantId, 'v1'),
+        secretResourceForm(admin.appId, admin.secret, EXAMPLE.api.uri),
+      )
       const { payload, protectedHeader } = await verify(String(res.json.access_token), 'v1')
       expect(protectedHeader).toEqual({ typ: 'JWT', alg: 'RS256', kid: authority.signingKeys.current.kid })
       expect(payload).toMatchObject({
@@ -191,12 +189,10 @@ describe('v2 token endpoint with a secret', () => {
 
 describe('v1 token endpoint', () => {
   it('answers with every number as a string plus expires_on, not_before and resource', async () => {
-    const res = await post(authority.tokenEndpoint(EXAMPLE.tenantId, 'v1'), {
-      grant_type: 'client_credentials',
-      client_id: admin.appId,
-      client_secret: admin.secret,
-      resource: EXAMPLE.api.uri,
-    })
+    const res = await post(
+      authority.tokenEndpoint(EXAMPLE.tenantId, 'v1'),
+      secretResourceForm(admin.appId, admin.secret, EXAMPLE.api.uri),
+    )
     expect(res.status).toBe(200)
     expect(Object.keys(res.json)).toEqual([
       'token_type',
@@ -224,12 +220,10 @@ describe('v1 token endpoint', () => {
   it('sends refresh_in as a string on v1', async () => {
     authority.apis.update(EXAMPLE.api.uri, { refreshInSeconds: 1800 })
     try {
-      const res = await post(authority.tokenEndpoint(EXAMPLE.tenantId, 'v1'), {
-        grant_type: 'client_credentials',
-        client_id: admin.appId,
-        client_secret: admin.secret,
-        resource: EXAMPLE.api.uri,
-      })
+      const res = await post(
+        authority.tokenEndpoint(EXAMPLE.tenantId, 'v1'),
+        secretResourceForm(admin.appId, admin.secret, EXAMPLE.api.uri),
+      )
       expect(res.json.refresh_in).toBe('1800')
     } finally {
       authority.apis.update(EXAMPLE.api.uri, { refreshInSeconds: null })
