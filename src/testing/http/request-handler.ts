@@ -75,7 +75,21 @@ export async function handleRequest(
     )
     const entry = logEntry(req, url, match, form, context)
     if (fault) entry.fault = fault.kind
-    sendAndLog(req, res, result, entry, deps.log)
+    if (result === 'drop') {
+      req.socket.destroy()
+      deps.log.record({ ...entry, status: 'dropped' }, false)
+      return
+    }
+    writeReply(res, result.reply)
+    deps.log.record(
+      {
+        ...entry,
+        status: result.reply.status,
+        ...(result.errorCodes ? { errorCodes: result.errorCodes } : {}),
+        ...(result.token ? { token: result.token } : {}),
+      },
+      result.issued,
+    )
   } catch (error) {
     if (deps.signal.aborted) return void req.socket.destroy()
     if (!res.headersSent)
@@ -84,31 +98,6 @@ export async function handleRequest(
         textReply(500, `local authority failure: ${String(error)}`, context.traceId, 'text/plain'),
       )
   }
-}
-
-/** Writes the answer (or drops the connection) and logs the request with what it got. */
-function sendAndLog(
-  req: IncomingMessage,
-  res: ServerResponse,
-  result: Outcome | 'drop',
-  entry: Omit<LoggedRequest, 'status'>,
-  log: RequestLog,
-): void {
-  if (result === 'drop') {
-    req.socket.destroy()
-    log.record({ ...entry, status: 'dropped' }, false)
-    return
-  }
-  writeReply(res, result.reply)
-  log.record(
-    {
-      ...entry,
-      status: result.reply.status,
-      ...(result.errorCodes ? { errorCodes: result.errorCodes } : {}),
-      ...(result.token ? { token: result.token } : {}),
-    },
-    result.issued,
-  )
 }
 
 async function answer(
