@@ -20,9 +20,6 @@ import { type ContextSettings, type RequestContext, requestContext } from './req
 import { type LoggedRequest, type RequestLog, redactForm } from './request-log.js'
 import { matchRoute, type RouteMatch } from './url-map.js'
 
-/** Bodies above this are refused (413). */
-const MAX_BODY_BYTES = 1024 * 1024
-
 /**
  * Everything a request may touch.
  *
@@ -58,7 +55,7 @@ export async function handleRequest(
   const match = matchRoute(url.pathname)
   const method = req.method ?? 'GET'
   try {
-    const body = await readBody(req, MAX_BODY_BYTES)
+    const body = await readBody(req)
     if (body === undefined)
       return writeReply(res, textReply(413, 'Payload Too Large', context.traceId, 'text/plain'))
     const form =
