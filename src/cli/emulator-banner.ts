@@ -3,7 +3,7 @@
  * APIs, a ready-to-paste `export AZURE_…` line per client (what `TokenClient.fromEnvironment()` reads),
  * the registered certificates, and the verifier settings that accept the tokens.
  */
-import { issuerFor } from '../testing/clouds.js'
+import { issuerFor } from '../testing/entra/clouds.js'
 import type { ClientRecord, GrantInput, LocalAuthority, RegistryInput } from '../testing/index.js'
 import type { styler } from './output.js'
 

@@ -4,8 +4,8 @@
  * (`emulator-banner.ts`); `--print-registry` prints the example registry as a starting point.
  */
 import { exampleRegistry, type RegistryInput, startLocalAuthority } from '../testing/index.js'
-import { readRegistryFile } from '../testing/registry.js'
-import { REGISTRY_SCHEMA_REFERENCE } from '../testing/registry-json-schema.js'
+import { REGISTRY_SCHEMA_REFERENCE } from '../testing/registry/json-schema.js'
+import { readRegistryFile } from '../testing/registry/load.js'
 import { emulatorBanner } from './emulator-banner.js'
 import { parseFlags } from './flags.js'
 import { EXIT, type Io, styler } from './output.js'

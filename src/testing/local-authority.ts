@@ -1,12 +1,13 @@
 /**
  * The handle `startLocalAuthority()` returns.
  */
-import type { ApiDirectory } from './api-directory.js'
-import type { ClientDirectory } from './client-directory.js'
-import type { FaultQueue } from './faults.js'
-import type { Counters, RequestLog } from './request-log.js'
-import type { SigningKeyRing } from './signing-keys.js'
-import type { TenantDirectory } from './tenant-directory.js'
+
+import type { FaultQueue } from './faults/queue.js'
+import type { Counters, RequestLog } from './http/request-log.js'
+import type { ApiDirectory } from './registry/apis.js'
+import type { ClientDirectory } from './registry/clients.js'
+import type { TenantDirectory } from './registry/tenants.js'
+import type { SigningKeyRing } from './token/signing-keys.js'
 
 /**
  * A running local Entra ID authority.

@@ -2,8 +2,10 @@
  * Options of {@link startLocalAuthority}, validated with zod.
  */
 import { z } from 'zod'
-import { parseEntry } from './registry-error.js'
-import type { RegistryInput } from './registry-schema.js'
+import { CLOUD_NAMES, type CloudName, ISSUER_MODES, type IssuerMode } from './entra/clouds.js'
+import { DESCRIPTION_SEPARATORS, type DescriptionSeparator } from './entra/error-body.js'
+import { parseEntry } from './registry/registry-error.js'
+import type { RegistryInput } from './registry/schema.js'
 
 const optionsSchema = z
   .strictObject({
@@ -16,9 +18,9 @@ const optionsSchema = z
         error: 'must be a function returning epoch ms',
       })
       .optional(),
-    descriptionSeparator: z.enum([' ', '\r\n']).default(' '),
-    cloud: z.enum(['AzurePublic', 'AzureUSGovernment', 'AzureChina']).default('AzurePublic'),
-    issuer: z.enum(['cloud', 'local']).default('cloud'),
+    descriptionSeparator: z.enum(DESCRIPTION_SEPARATORS).default(' '),
+    cloud: z.enum(CLOUD_NAMES).default('AzurePublic'),
+    issuer: z.enum(ISSUER_MODES).default('cloud'),
     assertionSkewSeconds: z.number().int().nonnegative().default(300),
     console: z.boolean().default(false),
   })
@@ -47,11 +49,11 @@ export interface LocalAuthorityOptions {
   /** The clock, epoch ms (tokens, secret expiry, assertion times, timestamps). @defaultValue Date.now */
   now?: () => number
   /** Separator of the error description's trailer: `' '` (2024 on) or `'\r\n'` (until 2023). @defaultValue ' ' */
-  descriptionSeparator?: ' ' | '\r\n'
+  descriptionSeparator?: DescriptionSeparator
   /** Which cloud to impersonate (issuers, `error_uri` host). @defaultValue 'AzurePublic' */
-  cloud?: 'AzurePublic' | 'AzureUSGovernment' | 'AzureChina'
+  cloud?: CloudName
   /** `'cloud'`: tokens carry the real cloud's issuers; `'local'`: the authority's own URL. @defaultValue 'cloud' */
-  issuer?: 'cloud' | 'local'
+  issuer?: IssuerMode
   /** Clock skew allowed on assertion `exp`/`nbf`, seconds. @defaultValue 300 */
   assertionSkewSeconds?: number
   /**

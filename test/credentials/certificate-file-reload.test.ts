@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CERTIFICATE_RECHECK_MS, CertificateFileCredential } from '../../src/credentials/certificate-file.js'
-import { derSequence } from '../../src/testing/der.js'
+import { derSequence } from '../../src/testing/x509/der-writer.js'
 import { fixtureClock, fixturePath, fixtureText, PASSPHRASE, thumbprints } from './fixtures.js'
 import {
   bag,

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CERTIFICATE_RECHECK_MS, CertificateFileCredential } from '../../src/credentials/certificate-file.js'
 import type { CredentialContext } from '../../src/credentials/credential.js'
 import { CredentialError } from '../../src/errors.js'
-import { derOctetString, derSequence } from '../../src/testing/der.js'
+import { derOctetString, derSequence } from '../../src/testing/x509/der-writer.js'
 import {
   fixtureClock,
   fixturePath,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Asn1Error, child, oid, parseAsn1, smallInt, TAG } from '../../src/credentials/der.js'
-import { derOid, derSequence, derSmallInteger } from '../../src/testing/der.js'
+import { derOid, derSequence, derSmallInteger } from '../../src/testing/x509/der-writer.js'
 
 const hex = (text: string) => Buffer.from(text.replace(/\s/g, ''), 'hex')
 

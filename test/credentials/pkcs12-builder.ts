@@ -13,7 +13,7 @@ import {
   derSequence,
   derSmallInteger,
   derTlv,
-} from '../../src/testing/der.js'
+} from '../../src/testing/x509/der-writer.js'
 
 export const P12_OID = {
   DATA: '1.2.840.113549.1.7.1',

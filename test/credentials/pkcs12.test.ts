@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { type Asn1, parseAsn1 } from '../../src/credentials/der.js'
 import { looksLikePkcs12, Pkcs12Error, readPkcs12 } from '../../src/credentials/pkcs12.js'
-import { derOctetString, derOid, derSequence, derSmallInteger } from '../../src/testing/der.js'
+import { derOctetString, derOid, derSequence, derSmallInteger } from '../../src/testing/x509/der-writer.js'
 import { fixture, PASSPHRASE } from './fixtures.js'
 import {
   bag,

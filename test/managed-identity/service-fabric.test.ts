@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type AuthorityError, ConfigurationError } from '../../src/errors.js'
 import { requestManagedIdentityToken } from '../../src/managed-identity/request.js'
-import { type GeneratedCertificate, generateCertificate } from '../../src/testing/x509.js'
+import { type GeneratedCertificate, generateCertificate } from '../../src/testing/x509/certificate.js'
 import { useLoopbackGuard } from '../helpers/loopback-guard.js'
 import { fakeTime, type IdentityServer, type Reply, startIdentityServer, tokenBody } from './server.js'
 

@@ -62,6 +62,15 @@ export function secretForm(clientId: string, secret: string, scope: string): Rec
   return { grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope }
 }
 
+/** The form of a v1 secret request: `resource` instead of `scope`. */
+export function secretResourceForm(
+  clientId: string,
+  secret: string,
+  resource: string,
+): Record<string, string> {
+  return { grant_type: 'client_credentials', client_id: clientId, client_secret: secret, resource }
+}
+
 export interface AssertionOptions {
   clientId: string
   audience: unknown

@@ -1,4 +1,7 @@
 /**
+ * Folder `console/`: the live console page, a reader of the registry, the request log and the
+ * fault queue (it answers no token request).
+ *
  * The local authority's console (`startLocalAuthority({ console: true })`, on by default in the
  * `emulator` command): the page at `/` and the API it reads, made of the state that follows the
  * request log, the event streams that push it, and the routes that serve both.

@@ -2,7 +2,7 @@
  * What each AADSTS code the local authority answers with means, and the fix, in the console's own
  * words (the console shares no code with the client, so it does not repeat the client's hints).
  */
-import type { AadstsCode } from '../aadsts.js'
+import type { AadstsCode } from '../entra/aadsts.js'
 
 /**
  * The meaning of a code and what to change.

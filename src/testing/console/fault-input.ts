@@ -3,7 +3,7 @@
  * connection) on the token route, a few times at most. Anything else is refused with the field named.
  */
 import { z } from 'zod'
-import type { FaultInput } from '../faults.js'
+import type { FaultInput } from '../faults/queue.js'
 
 const consoleFaultSchema = z
   .strictObject({

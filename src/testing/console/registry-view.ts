@@ -3,8 +3,9 @@
  * clients with the kinds of their credentials (a secret's id and expiry, never its value; a
  * certificate's thumbprint, never a key), role grants with admin consent, federated credentials.
  */
-import type { RegistryStore } from '../registry-store.js'
-import type { ApiRecord, ClientRecord, GrantRecord } from '../registry-types.js'
+
+import type { ApiRecord, ClientRecord, GrantRecord } from '../registry/records.js'
+import type { RegistryStore } from '../registry/store.js'
 
 /**
  * One credential of a client, without its secret part.

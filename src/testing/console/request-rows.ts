@@ -4,8 +4,9 @@
  * header and claims with a word on its roles. Only named form fields are copied: never a secret, an
  * assertion, a query string or a header value.
  */
-import type { RegistryStore } from '../registry-store.js'
-import type { LoggedRequest } from '../request-log.js'
+
+import type { LoggedRequest } from '../http/request-log.js'
+import type { RegistryStore } from '../registry/store.js'
 import { type Explanation, explainCode, explainStatus } from './explanations.js'
 
 /**

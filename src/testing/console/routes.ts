@@ -5,7 +5,8 @@
  * own origin, as JSON (a cross-site form cannot post one).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { FaultQueue } from '../faults.js'
+import type { FaultQueue } from '../faults/queue.js'
+import { readBody } from '../http/read-body.js'
 import type { EventHub } from './events.js'
 import { consoleFault } from './fault-input.js'
 import { PAGE_CSP, PAGE_HTML } from './page.js'
@@ -116,11 +117,11 @@ function crossOrigin(req: IncomingMessage, origin: string): string | undefined {
 }
 
 async function addFault(req: IncomingMessage, res: ServerResponse, deps: ConsoleRouteDeps): Promise<void> {
-  const text = await readText(req)
-  if (text === undefined) return send(res, 413, { error: 'fault body too large' })
+  const body = await readBody(req, MAX_FAULT_BYTES)
+  if (body === undefined) return send(res, 413, { error: 'fault body too large' })
   let input: unknown
   try {
-    input = JSON.parse(text)
+    input = JSON.parse(body.toString('utf8'))
   } catch {
     return send(res, 400, { error: 'fault: not JSON' })
   }
@@ -135,15 +136,4 @@ function clearFaults(res: ServerResponse, deps: ConsoleRouteDeps): void {
   deps.faults.clear()
   deps.state.checkForChanges()
   send(res, 200, { faults: [] })
-}
-
-async function readText(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > MAX_FAULT_BYTES) return undefined
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }

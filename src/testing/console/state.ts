@@ -5,9 +5,9 @@
  * assertion, a token) that reached a shown string by mistake: a secret sent as the scope, an
  * assertion appended to the path.
  */
-import type { Fault, FaultQueue } from '../faults.js'
-import type { RegistryStore } from '../registry-store.js'
-import type { LoggedRequest, RequestLog } from '../request-log.js'
+import type { Fault, FaultQueue } from '../faults/queue.js'
+import type { LoggedRequest, RequestLog } from '../http/request-log.js'
+import type { RegistryStore } from '../registry/store.js'
 import { type RegistryView, registryView } from './registry-view.js'
 import { type RequestRow, requestRow } from './request-rows.js'
 

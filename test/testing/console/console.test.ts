@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { expect, it, vi } from 'vitest'
 import { startConsole } from '../../../src/testing/console/console.js'
-import type { FaultQueue } from '../../../src/testing/faults.js'
+import type { FaultQueue } from '../../../src/testing/faults/queue.js'
 import { consoleSetup } from './setup.js'
 
 const HOST = '127.0.0.1:5312'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { AADSTS } from '../../../src/testing/aadsts.js'
 import { explainCode, explainStatus } from '../../../src/testing/console/explanations.js'
+import { AADSTS } from '../../../src/testing/entra/aadsts.js'
 
 describe('AADSTS explanations', () => {
   it.each(Object.keys(AADSTS).map(Number))('code %i has its own meaning and hint', (code) => {

@@ -2,15 +2,16 @@
  * A console's sources without a listener: the example registry in a store, a request log, a fault
  * queue and a settable clock, for the console's unit tests.
  */
-import { ApiDirectory } from '../../../src/testing/api-directory.js'
-import { ClientDirectory } from '../../../src/testing/client-directory.js'
+
 import { ConsoleState } from '../../../src/testing/console/state.js'
-import { exampleRegistry } from '../../../src/testing/example-registry.js'
-import { FaultQueue } from '../../../src/testing/faults.js'
-import { type Directories, loadRegistry } from '../../../src/testing/registry.js'
-import { RegistryStore } from '../../../src/testing/registry-store.js'
-import { type LoggedRequest, RequestLog } from '../../../src/testing/request-log.js'
-import { TenantDirectory } from '../../../src/testing/tenant-directory.js'
+import { FaultQueue } from '../../../src/testing/faults/queue.js'
+import { type LoggedRequest, RequestLog } from '../../../src/testing/http/request-log.js'
+import { ApiDirectory } from '../../../src/testing/registry/apis.js'
+import { ClientDirectory } from '../../../src/testing/registry/clients.js'
+import { exampleRegistry } from '../../../src/testing/registry/example.js'
+import { type Directories, loadRegistry } from '../../../src/testing/registry/load.js'
+import { RegistryStore } from '../../../src/testing/registry/store.js'
+import { TenantDirectory } from '../../../src/testing/registry/tenants.js'
 
 export const NOW = Date.parse('2026-03-01T12:00:00Z')
 

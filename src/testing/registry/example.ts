@@ -1,0 +1,86 @@
+/**
+ * The demo registry of the Microsoft article the library follows: tenant Contoso, the API
+ * `api://myapis/mywebapi` with app roles `Admin` and `ReadOnly`, and three daemons with known test
+ * secrets: one granted Admin with admin consent, one granted ReadOnly, one granted a role that no
+ * admin consented to (its tokens carry no `roles`).
+ */
+import type { RegistryInput } from './schema.js'
+
+/**
+ * Ids and test-only secrets of {@link exampleRegistry}.
+ *
+ * @example
+ * ```ts
+ * secretForm(EXAMPLE.clients.admin.appId, EXAMPLE.clients.admin.secret, `${EXAMPLE.api.uri}/.default`)
+ * ```
+ */
+export const EXAMPLE = {
+  tenantId: 'f6aba1d9-da41-4ea3-8f30-4970725586a8',
+  tenantDomain: 'contoso.onmicrosoft.com',
+  tenantName: 'Contoso',
+  api: {
+    appId: 'c2a3d5e1-7b64-4f0e-9a1d-3e5f7b9c1d20',
+    uri: 'api://myapis/mywebapi',
+    roles: ['Admin', 'ReadOnly'],
+  },
+  clients: {
+    /** Granted `Admin`, admin consent given. */
+    admin: {
+      appId: '55b2a7ec-73f3-45c2-af08-21ecc33dc40e',
+      secret: 'Adm8Q~test.only_admin-secret~0001',
+      secretId: '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a51',
+    },
+    /** Granted `ReadOnly`, admin consent given. */
+    reader: {
+      appId: '7d9a1c3e-5f7b-4d2a-8c4e-6a8b0c2d4e62',
+      secret: 'Rdr8Q~test.only_reader-secret~0002',
+      secretId: '1f2a3b4c-5d6e-4f7a-9b0c-1d2e3f4a5b62',
+    },
+    /** Granted `ReadOnly` but no admin consented: tokens carry no `roles` claim. */
+    unconsented: {
+      appId: '9e1b3d5f-7a9c-4e1b-8d3f-5a7c9e1b3d73',
+      secret: 'Unc8Q~test.only_unconsented-secret~0003',
+      secretId: '2a3b4c5d-6e7f-4a8b-8c1d-2e3f4a5b6c73',
+    },
+  },
+} as const
+
+/**
+ * A fresh copy of the demo registry (the default when `startLocalAuthority()` is given none).
+ *
+ * @example
+ * ```ts
+ * const authority = await startLocalAuthority({ registry: exampleRegistry() })
+ * // POST {tokenEndpoint} client_id=EXAMPLE.clients.admin.appId, client_secret=EXAMPLE.clients.admin.secret,
+ * //      scope=api://myapis/mywebapi/.default → a token with roles ['Admin']
+ * ```
+ */
+export function exampleRegistry(): RegistryInput {
+  const { clients, api } = EXAMPLE
+  const client = (name: keyof typeof clients, displayName: string) => ({
+    appId: clients[name].appId,
+    displayName,
+    secrets: [{ value: clients[name].secret, id: clients[name].secretId, displayName: 'test-only' }],
+  })
+  return {
+    tenants: [{ id: EXAMPLE.tenantId, domains: [EXAMPLE.tenantDomain], displayName: EXAMPLE.tenantName }],
+    apis: [
+      {
+        appId: api.appId,
+        displayName: 'mywebapi',
+        appIdUris: [api.uri],
+        appRoles: api.roles.map((value) => ({ value, allowedMemberTypes: ['Application' as const] })),
+      },
+    ],
+    clients: [
+      client('admin', 'daemon-admin'),
+      client('reader', 'daemon-reader'),
+      client('unconsented', 'daemon-unconsented'),
+    ],
+    grants: [
+      { clientId: clients.admin.appId, api: api.uri, roles: ['Admin'], adminConsent: true },
+      { clientId: clients.reader.appId, api: api.uri, roles: ['ReadOnly'], adminConsent: true },
+      { clientId: clients.unconsented.appId, api: api.uri, roles: ['ReadOnly'], adminConsent: false },
+    ],
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The token endpoint's decision (ENTRA §2-7): tenant, grant type, client, scope or resource,
+ * credential, resource look-up, roles; then a minted token and the version's success body.
+ */
+import { MESSAGES } from '../entra/aadsts.js'
+import type { IssuerSettings } from '../entra/clouds.js'
+import { AadstsError } from '../entra/error-body.js'
+import { resolveTenant } from '../entra/tenant-resolution.js'
+import { TENANT_ROUTE_PATHS } from '../http/url-map.js'
+import { rolesClaim } from '../registry/grants.js'
+import type { ClientRecord, TenantRecord } from '../registry/records.js'
+import type { RegistryStore } from '../registry/store.js'
+import { mintAccessToken } from './access-token.js'
+import { authenticateClient } from './client-authentication.js'
+import type { FederationVerifier } from './federated-assertion.js'
+import { claimedClientId, type TokenForm } from './form.js'
+import { findResource, resourceFromParameter, resourceFromScope } from './resource.js'
+import { type V1TokenBody, type V2TokenBody, v1TokenBody, v2TokenBody } from './response-body.js'
+import type { SigningKeyRing } from './signing-keys.js'
+
+/**
+ * What the token endpoint works with.
+ *
+ * @example
+ * ```ts
+ * await issueToken(call, { store, keys, federation, issuer, skewSeconds: 300 })
+ * ```
+ */
+export interface TokenEndpointDeps {
+  store: RegistryStore
+  keys: SigningKeyRing
+  federation: FederationVerifier
+  issuer: IssuerSettings
+  skewSeconds: number
+}
+
+/**
+ * One call of the token endpoint.
+ *
+ * @example
+ * ```ts
+ * await issueToken({ tenantSegment: 'contoso.onmicrosoft.com', version: 'v2', form, origin, now: Date.now() }, deps)
+ * ```
+ */
+export interface TokenCall {
+  tenantSegment: string
+  version: 'v1' | 'v2'
+  form: TokenForm
+  /** Scheme and host the client called, e.g. `https://127.0.0.1:53121`. */
+  origin: string
+  now: number
+}
+
+/**
+ * A granted token: the body to send and the decoded header and claims (for the request log).
+ *
+ * @example
+ * ```ts
+ * const { body, header, claims } = await issueToken(call, deps)
+ * ```
+ */
+export interface TokenGrant {
+  body: V1TokenBody | V2TokenBody
+  header: Record<string, unknown>
+  claims: Record<string, unknown>
+}
+
+/**
+ * Decides a token request; throws {@link AadstsError} for every refusal.
+ *
+ * @example
+ * ```ts
+ * const { body } = await issueToken({ tenantSegment: 'contoso.onmicrosoft.com', version: 'v2', form, origin, now }, deps)
+ * ```
+ */
+export async function issueToken(call: TokenCall, deps: TokenEndpointDeps): Promise<TokenGrant> {
+  const tenant = resolveTenant(deps.store, call.tenantSegment)
+  checkGrantType(call.form.fields.get('grant_type'))
+  const client = findClient(deps.store, tenant, claimedClientId(call.form))
+  const fields = call.form.fields
+  const resource =
+    call.version === 'v2'
+      ? resourceFromScope(fields.get('scope'))
+      : resourceFromParameter(fields.get('resource'))
+  const credential = {
+    secret: call.form.basic?.secret ?? fields.get('client_secret'),
+    assertion: fields.get('client_assertion'),
+    assertionType: fields.get('client_assertion_type'),
+  }
+  const audiences = endpointAudiences(call, tenant)
+  const check = { client, audiences, now: call.now, skewSeconds: deps.skewSeconds }
+  const authMethod = await authenticateClient(credential, check, deps.federation)
+  const api = findResource(deps.store, tenant, client, resource)
+  const token = await mintAccessToken({
+    tenant,
+    api,
+    requestedResource: resource,
+    clientId: client.appId,
+    servicePrincipalId: client.servicePrincipalIds[tenant.id] ?? client.appId,
+    authMethod,
+    roles: rolesClaim(deps.store, client.appId, api, tenant.id),
+    now: call.now,
+    key: deps.keys.current,
+    issuer: deps.issuer,
+  })
+  const body =
+    call.version === 'v2'
+      ? v2TokenBody(token, api.refreshInSeconds)
+      : v1TokenBody(token, api.refreshInSeconds, resource)
+  return { body, header: token.header, claims: token.claims }
+}
+
+function checkGrantType(grantType: string | undefined): void {
+  if (grantType === undefined) throw new AadstsError(900144, MESSAGES.missingParameter('grant_type'))
+  if (grantType !== 'client_credentials') throw new AadstsError(70003, MESSAGES.unsupportedGrant(grantType))
+}
+
+function findClient(store: RegistryStore, tenant: TenantRecord, clientId: string | undefined): ClientRecord {
+  if (clientId === undefined || clientId === '')
+    throw new AadstsError(900144, MESSAGES.missingParameter('client_id'))
+  const client = store.clients.get(clientId)
+  if (!client || (!client.tenants.includes(tenant.id) && client.tenant !== tenant.id)) {
+    throw new AadstsError(700016, MESSAGES.appNotFound(clientId, tenant.displayName))
+  }
+  if (!client.tenants.includes(tenant.id))
+    throw new AadstsError(7000229, MESSAGES.noServicePrincipal(clientId, tenant.id))
+  if (!client.enabled) throw new AadstsError(7000112, MESSAGES.appDisabled(client.appId, client.displayName))
+  return client
+}
+
+/** The URLs an assertion's `aud` may name: this endpoint, with the tenant under any of its names. */
+function endpointAudiences(call: TokenCall, tenant: TenantRecord): Set<string> {
+  const path = TENANT_ROUTE_PATHS.token[call.version]
+  const names = [call.tenantSegment, tenant.id, ...tenant.domains]
+  return new Set(names.map((name) => `${call.origin}/${name}/${path}`.toLowerCase()))
+}
