@@ -18,8 +18,16 @@ export type PeerCertificate = X509Certificate | Uint8Array | { readonly raw?: Ui
 export type CertificateInput = PeerCertificate | null | undefined | (() => PeerCertificate | null | undefined)
 
 /** The part of a `tls.TLSSocket` read here: any other socket (plain TCP) has no peer certificate. */
-export interface PeerCertificateSocket {
-  getPeerCertificate?: (detailed: boolean) => { raw?: Uint8Array | null | undefined } | null | undefined
+interface PeerCertificateSocket {
+  getPeerCertificate(detailed: boolean): { raw?: Uint8Array | null | undefined } | null | undefined
+}
+
+function isTlsSocket(socket: unknown): socket is PeerCertificateSocket {
+  return (
+    typeof socket === 'object' &&
+    socket !== null &&
+    typeof (socket as Partial<PeerCertificateSocket>).getPeerCertificate === 'function'
+  )
 }
 
 /**
@@ -54,9 +62,8 @@ function derOf(certificate: PeerCertificate | null | undefined): Uint8Array | un
  * peerCertificateOf(req.socket) // { raw: <Buffer 30 82 …>, subject: …, … } or undefined
  * ```
  */
-export function peerCertificateOf(socket: PeerCertificateSocket | undefined): PeerCertificate | undefined {
-  if (typeof socket?.getPeerCertificate !== 'function') return undefined
-  return socket.getPeerCertificate(true) ?? undefined
+export function peerCertificateOf(socket: unknown): PeerCertificate | undefined {
+  return isTlsSocket(socket) ? (socket.getPeerCertificate(true) ?? undefined) : undefined
 }
 
 /**

@@ -177,6 +177,20 @@ export const routeOptionsSchema = z.strictObject({
 /** The options of `verify(token, options)` and of `createGuard(verifier, options)`. */
 export type RouteOptions = z.input<typeof routeOptionsSchema>
 
+/** The options of `createGuard(verifier, options)` and of `guard.middleware(options)`. */
+export const guardOptionsSchema = routeOptionsSchema.extend({
+  /**
+   * Where clients call the API, for the `htu` of DPoP proofs: scheme, host and any path prefix a
+   * proxy strips before the request reaches the middleware. Give it behind a proxy or load balancer.
+   * @defaultValue `https://` on a TLS socket (`http://` otherwise) and the request's Host header
+   * @example baseUrl: 'https://api.contoso.com'
+   */
+  baseUrl: secureUrl.optional(),
+})
+
+/** The options of `createGuard(verifier, options)` and of `guard.middleware(options)`. */
+export type GuardOptions = z.input<typeof guardOptionsSchema>
+
 const requestSchema = z.custom<RequestEvidence>((value) => typeof value === 'object' && value !== null, {
   error: 'expected { method, url, dpop, peerCertificate }',
 })
