@@ -55,11 +55,11 @@ export interface ProofOptions {
   htm: string
   htu: string
   /** The token the proof is sent with: sets `ath` (unless `claims.ath` overrides it). */
-  accessToken?: string
+  accessToken?: string | undefined
   /** Seconds; defaults to the test time `NOW`. */
-  iat?: number
-  jti?: string
-  nonce?: string
+  iat?: number | undefined
+  jti?: string | undefined
+  nonce?: string | undefined
   /** Claims added or overridden (`undefined` removes one). */
   claims?: Record<string, unknown>
   /** Header parameters added or overridden (`undefined` removes one). */
