@@ -10,7 +10,15 @@ import { clip, type Rejection } from './challenge.js'
 import { checkDpopProof, type DpopSettings } from './dpop-proof.js'
 import type { TokenScheme } from './header.js'
 
-/** What a bound token proved: the key or certificate it is bound to (and the request proved it holds). */
+/**
+ * What a bound token proved: the key or certificate it is bound to (and the request proved it holds).
+ *
+ * @example
+ * ```ts
+ * const auth = await verifier.verify(req.headers.authorization, { request })
+ * if (auth.binding?.jkt) console.log('DPoP key', auth.binding.jkt)
+ * ```
+ */
 export interface TokenBinding {
   /** The DPoP key's thumbprint (`cnf.jkt`), when DPoP-bound. */
   readonly jkt?: string
@@ -18,7 +26,17 @@ export interface TokenBinding {
   readonly x5tS256?: string
 }
 
-/** What the request shows besides the token: the proof of possession, wherever it is. */
+/**
+ * What the request shows besides the token: the proof of possession, wherever it is.
+ *
+ * @example
+ * ```ts
+ * // Hono
+ * const request: RequestEvidence = { method: c.req.method, url: c.req.url, dpop: c.req.header('dpop') }
+ * // a TLS socket's client certificate (Fastify: req.raw.socket)
+ * const mtls: RequestEvidence = { peerCertificate: () => tlsSocket.getPeerCertificate(true) }
+ * ```
+ */
 export interface RequestEvidence {
   /** The HTTP method, for the DPoP proof's `htm`. */
   method?: string | undefined

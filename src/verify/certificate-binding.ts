@@ -11,10 +11,22 @@ import type { Rejection } from './challenge.js'
 /**
  * A peer certificate as callers have it: an `X509Certificate`, its DER bytes, or what
  * `tlsSocket.getPeerCertificate()` returns (its `raw` DER; `{}` when the client sent none).
+ *
+ * @example
+ * ```ts
+ * const fromProxy: PeerCertificate = new X509Certificate(decodeURIComponent(req.headers['x-client-cert']))
+ * ```
  */
 export type PeerCertificate = X509Certificate | Uint8Array | { readonly raw?: Uint8Array | null | undefined }
 
-/** A peer certificate, none, or a function that reads it only when a token is certificate-bound. */
+/**
+ * A peer certificate, none, or a function that reads it only when a token is certificate-bound.
+ *
+ * @example
+ * ```ts
+ * const lazy: CertificateInput = () => tlsSocket.getPeerCertificate(true)
+ * ```
+ */
 export type CertificateInput = PeerCertificate | null | undefined | (() => PeerCertificate | null | undefined)
 
 /** The part of a `tls.TLSSocket` read here: any other socket (plain TCP) has no peer certificate. */

@@ -9,7 +9,14 @@ import { type TokenRejection, TokenVerificationError } from '../errors.js'
 /** The OAuth error codes of RFC 6750 §3.1 that a resource server answers with. */
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope'
 
-/** The error codes of a `DPoP` challenge: RFC 6750's, and RFC 9449's for proofs and nonces. */
+/**
+ * The error codes of a `DPoP` challenge: RFC 6750's, and RFC 9449's for proofs and nonces.
+ *
+ * @example
+ * ```ts
+ * const code: DpopErrorCode = 'use_dpop_nonce'
+ * ```
+ */
 export type DpopErrorCode = BearerErrorCode | 'invalid_dpop_proof' | 'use_dpop_nonce'
 
 /** What a challenge says. */
@@ -22,7 +29,14 @@ export interface BearerChallenge {
   description?: string | undefined
 }
 
-/** What a `DPoP` challenge says: a Bearer challenge's parameters, and the proof algorithms accepted. */
+/**
+ * What a `DPoP` challenge says: a Bearer challenge's parameters, and the proof algorithms accepted.
+ *
+ * @example
+ * ```ts
+ * formatDpopChallenge({ realm: 'orders', algs: ['ES256'] } satisfies DpopChallenge) // 'DPoP realm="orders", algs="ES256"'
+ * ```
+ */
 export interface DpopChallenge {
   realm?: string | undefined
   error?: DpopErrorCode | undefined

@@ -8,7 +8,14 @@ import { z } from 'zod'
 import type { DpopNonceSource } from './nonce.js'
 import type { DpopReplayCache } from './replay-cache.js'
 
-/** The JWS algorithms a DPoP proof may be signed with: asymmetric only. */
+/**
+ * The JWS algorithms a DPoP proof may be signed with: asymmetric only.
+ *
+ * @example
+ * ```ts
+ * createTokenVerifier({ issuer, jwksUri, audience, dpop: { algorithms: DPOP_ALGORITHMS.filter((a) => a.startsWith('ES')) } })
+ * ```
+ */
 export const DPOP_ALGORITHMS = [
   'ES256',
   'ES384',
@@ -22,7 +29,14 @@ export const DPOP_ALGORITHMS = [
   'EdDSA',
   'Ed25519',
 ] as const
-/** One of {@link DPOP_ALGORITHMS}. */
+/**
+ * One of {@link DPOP_ALGORITHMS}.
+ *
+ * @example
+ * ```ts
+ * const alg: DpopAlgorithm = 'ES256'
+ * ```
+ */
 export type DpopAlgorithm = (typeof DPOP_ALGORITHMS)[number]
 
 const isObjectWith = (value: unknown, methods: readonly string[]): boolean =>
@@ -63,7 +77,14 @@ export const dpopOptionsSchema = z.strictObject({
     .optional(),
 })
 
-/** The `dpop` option, as written by the caller. */
+/**
+ * The `dpop` option, as written by the caller.
+ *
+ * @example
+ * ```ts
+ * const dpop: DpopOptions = { nonce: true, maxAgeSec: 120, replayCacheSize: 100_000 }
+ * ```
+ */
 export type DpopOptions = z.input<typeof dpopOptionsSchema>
 /** The `dpop` option after defaults. */
 export type ParsedDpopOptions = z.output<typeof dpopOptionsSchema>

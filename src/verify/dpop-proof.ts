@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto'
 import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, type JWK, jwtVerify } from 'jose'
 import { clip, type Rejection } from './challenge.js'
-import { sameHtu } from './htu.js'
+import { normalizeHtu, sameHtu } from './htu.js'
 import type { DpopNonceSource } from './nonce.js'
 import { type DpopReplayCache, replayId } from './replay-cache.js'
 
@@ -71,10 +71,10 @@ export async function checkDpopProof(
 ): Promise<Rejection | undefined> {
   const proof = readProof(input.proof)
   if (typeof proof !== 'string') return proof
-  if (input.method === undefined || input.url === undefined) {
+  if (input.method === undefined || input.url === undefined || normalizeHtu(input.url) === undefined) {
     return invalid(
       'the DPoP proof cannot be checked',
-      'DPoP proofs need the request: pass request: { method, url, dpop } to verify() or authorize()',
+      'DPoP proofs need the request: pass request: { method, url, dpop } to verify() or authorize(), url absolute',
     )
   }
   const verified = await verifyProofSignature(proof, settings)

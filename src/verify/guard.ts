@@ -39,6 +39,11 @@ export interface ErrorBody {
 /**
  * The headers of a 401/403: the challenge, and the nonce a DPoP client must use next (RFC 9449 §9).
  * A type alias, not an interface, so that it fits `Record<string, string>` (what frameworks take).
+ *
+ * @example
+ * ```ts
+ * if (!result.ok) return c.json(result.body, result.status, result.headers) // ChallengeHeaders or Retry-After
+ * ```
  */
 export type ChallengeHeaders = { 'www-authenticate': string; 'dpop-nonce'?: string }
 
@@ -109,6 +114,10 @@ const KEYS_UNAVAILABLE_RETRY_AFTER_SEC = 10
  * fastify.addHook('onRequest', async (req, reply) => {
  *   const result = await guard.authorize(req.headers.authorization, { requiredRoles: { any: ['Admin'] } })
  *   if (!result.ok) return reply.code(result.status).headers(result.headers).send(result.body)
+ * })
+ * // bound tokens: the request's DPoP proof (and the URL it names), or its TLS client certificate
+ * await guard.authorize(c.req.header('authorization'), {
+ *   request: { method: c.req.method, url: c.req.url, dpop: c.req.header('dpop') },
  * })
  * ```
  */

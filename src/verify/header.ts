@@ -17,10 +17,24 @@ export type AuthorizationHeader =
   | { kind: 'invalid' }
   | { kind: 'bearer'; token: string }
 
-/** The schemes a token is accepted under: Bearer (RFC 6750), DPoP (RFC 9449), mtls_pop (Entra mTLS PoP). */
+/**
+ * The schemes a token is accepted under: Bearer (RFC 6750), DPoP (RFC 9449), mtls_pop (Entra mTLS PoP).
+ *
+ * @example
+ * ```ts
+ * const scheme: TokenScheme = 'DPoP'
+ * ```
+ */
 export type TokenScheme = 'Bearer' | 'DPoP' | 'mtls_pop'
 
-/** An `Authorization` header read with any token scheme. */
+/**
+ * An `Authorization` header read with any token scheme.
+ *
+ * @example
+ * ```ts
+ * const header: PresentedHeader = parseTokenAuthorization('mtls_pop eyJ…') // { kind: 'token', token: 'eyJ…', scheme: 'mtls_pop' }
+ * ```
+ */
 export type PresentedHeader =
   | Exclude<AuthorizationHeader, { kind: 'bearer' } | { kind: 'invalid' }>
   | { kind: 'invalid'; scheme: TokenScheme }

@@ -7,7 +7,15 @@
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 
-/** Where nonces come from: yours (shared by a fleet, say), or {@link createRotatingNonce}. */
+/**
+ * Where nonces come from: yours (shared by a fleet, say), or {@link createRotatingNonce}.
+ *
+ * @example
+ * ```ts
+ * const nonce: DpopNonceSource = { current: () => store.latest(), isValid: (n) => store.recent().includes(n) }
+ * createTokenVerifier({ issuer, jwksUri, audience, dpop: { nonce } })
+ * ```
+ */
 export interface DpopNonceSource {
   /** The nonce to hand out now (sent in the `DPoP-Nonce` header). Printable ASCII, no quotes. */
   current(): string
@@ -15,7 +23,14 @@ export interface DpopNonceSource {
   isValid(nonce: string): boolean
 }
 
-/** How the built-in nonce rotates. */
+/**
+ * How the built-in nonce rotates.
+ *
+ * @example
+ * ```ts
+ * createRotatingNonce({ rotateEverySec: 60, secret: Buffer.from(process.env.DPOP_NONCE_KEY!, 'base64') })
+ * ```
+ */
 export interface RotatingNonceOptions {
   /** A new nonce every this many seconds; the previous one stays valid for one more period. @defaultValue 300 */
   rotateEverySec?: number | undefined

@@ -188,7 +188,14 @@ export const guardOptionsSchema = routeOptionsSchema.extend({
   baseUrl: secureUrl.optional(),
 })
 
-/** The options of `createGuard(verifier, options)` and of `guard.middleware(options)`. */
+/**
+ * The options of `createGuard(verifier, options)` and of `guard.middleware(options)`.
+ *
+ * @example
+ * ```ts
+ * const guard = createGuard(verifier, { requiredRoles: ['Orders.Read'], baseUrl: 'https://api.contoso.com' })
+ * ```
+ */
 export type GuardOptions = z.input<typeof guardOptionsSchema>
 
 const requestSchema = z.custom<RequestEvidence>((value) => typeof value === 'object' && value !== null, {
@@ -204,7 +211,14 @@ export const callOptionsSchema = routeOptionsSchema.extend({
   request: requestSchema.optional(),
 })
 
-/** The options of `verifier.verify(token, options)` and `guard.authorize(header, options)`. */
+/**
+ * The options of `verifier.verify(token, options)` and `guard.authorize(header, options)`.
+ *
+ * @example
+ * ```ts
+ * await verifier.verify(authorization, { requiredRoles: ['Admin'], request: { method, url, dpop } })
+ * ```
+ */
 export type CallOptions = z.input<typeof callOptionsSchema>
 
 function checkCombinations(options: z.output<typeof verifierFields>, ctx: z.RefinementCtx): void {

@@ -9,7 +9,14 @@ import type { ProtectedHeaderParameters } from 'jose'
 import type { Rejection } from './challenge.js'
 import type { VerifiedToken } from './token.js'
 
-/** The name of a profile (the `profile` option). */
+/**
+ * The name of a profile (the `profile` option).
+ *
+ * @example
+ * ```ts
+ * createTokenVerifier({ issuer: 'http://127.0.0.1:8080/t/v2.0', jwksUri, audience, profile: 'entra' satisfies ProfileName })
+ * ```
+ */
 export type ProfileName = 'entra' | 'rfc9068'
 
 /** The checks of one kind of token. */

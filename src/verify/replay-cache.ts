@@ -12,6 +12,13 @@ import { LRUCache } from 'lru-cache'
  * Where used proofs are remembered. The default is in memory, per verifier; a fleet behind a load
  * balancer can share one (Redis `SET key 1 NX PXAT expiresAt`, say) so that a proof replayed to
  * another instance is refused too.
+ *
+ * @example
+ * ```ts
+ * const replayCache: DpopReplayCache = {
+ *   use: async (id, expiresAt) => (await redis.set(`dpop:${id}`, '1', { NX: true, PXAT: expiresAt })) === 'OK',
+ * }
+ * ```
  */
 export interface DpopReplayCache {
   /**

@@ -7,7 +7,14 @@
 import type { RequestEvidence } from './binding.js'
 import { peerCertificateOf } from './certificate-binding.js'
 
-/** The part of a node:http `IncomingMessage` (or Express `Request`) read for the proof of a bound token. */
+/**
+ * The part of a node:http `IncomingMessage` (or Express `Request`) read for the proof of a bound token.
+ *
+ * @example
+ * ```ts
+ * const evidence = requestEvidence(req satisfies ProofRequestLike)
+ * ```
+ */
 export interface ProofRequestLike {
   method?: string | undefined
   /** The path and query (node:http); under an Express mount point, the part after it. */

@@ -12,7 +12,14 @@ import { checkAudience, checkLifetime } from './claims.js'
 import type { TokenProfile } from './profile.js'
 import { readRoles } from './token.js'
 
-/** The claims of a verified RFC 9068 access token; other claims are kept as they came. */
+/**
+ * The claims of a verified RFC 9068 access token; other claims are kept as they came.
+ *
+ * @example
+ * ```ts
+ * if (auth.profile === 'rfc9068') auth.claims.scope?.split(' ').includes('orders:write')
+ * ```
+ */
 export interface GenericAccessTokenClaims {
   readonly [claim: string]: unknown
   readonly iss: string
@@ -27,7 +34,15 @@ export interface GenericAccessTokenClaims {
   readonly roles?: readonly string[]
 }
 
-/** A verified RFC 9068 access token. */
+/**
+ * A verified RFC 9068 access token.
+ *
+ * @example
+ * ```ts
+ * const auth = await verifier.verify(req.headers.authorization)
+ * if (auth.profile === 'rfc9068') console.log(auth.appId, auth.claims.sub)
+ * ```
+ */
 export interface GenericVerifiedToken {
   readonly profile: 'rfc9068'
   readonly claims: GenericAccessTokenClaims

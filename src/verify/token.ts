@@ -36,10 +36,25 @@ export interface AccessTokenClaims {
   readonly scp?: string
 }
 
-/** What `verify` resolves to: an Entra token, or (profile `rfc9068`) a generic JWT access token. */
+/**
+ * What `verify` resolves to: an Entra token, or (profile `rfc9068`) a generic JWT access token.
+ *
+ * @example
+ * ```ts
+ * const auth: VerifiedToken = await verifier.verify(req.headers.authorization)
+ * auth.profile === 'entra' ? auth.tenantId : auth.claims.client_id
+ * ```
+ */
 export type VerifiedToken = EntraVerifiedToken | GenericVerifiedToken
 
-/** A verified Entra access token. */
+/**
+ * A verified Entra access token.
+ *
+ * @example
+ * ```ts
+ * if (auth.profile === 'entra') console.log(auth.tenantId, auth.version, auth.roles)
+ * ```
+ */
 export interface EntraVerifiedToken {
   /** Which rules the token was checked by. */
   readonly profile: 'entra'

@@ -110,13 +110,17 @@ function secretsOf(token: string, proofs: readonly string[]): Secrets {
   return secrets
 }
 
+/** The headers of any result, as a framework reads them. */
+const headersOf = (result: AuthorizeResult): Record<string, string | undefined> =>
+  result.ok ? (result.headers ?? {}) : result.headers
+
 function outputsOf(result: AuthorizeResult): Record<string, string[]> {
   return {
     'the result (inspect, JSON, String)': renderings(result),
     'the error, its stack and causes': result.ok ? [] : errorRenderings(result.error),
     'the challenge and body': result.ok
       ? []
-      : [result.headers['www-authenticate'], JSON.stringify(result.body)],
+      : [String(headersOf(result)['www-authenticate']), JSON.stringify(result.body)],
     'the console': printed,
   }
 }
@@ -228,7 +232,7 @@ describe('a nonce challenge storm', () => {
       const dpop = await proof(token, { nonce })
       const result = await guard.authorize(`DPoP ${token}`, { request: { method: 'GET', url: URL_, dpop } })
       expect(result).toMatchObject({ ok: false, status: 401, body: { error: 'use_dpop_nonce' } })
-      nonces.add(result.ok ? undefined : result.headers['dpop-nonce'])
+      nonces.add(headersOf(result)['dpop-nonce'])
     }
     expect(nonces.size).toBe(1)
     expect(replay.size).toBe(0)
@@ -254,5 +258,5 @@ async function nonceOf(guard: Guard, token: string): Promise<string | undefined>
   const result = await guard.authorize(`DPoP ${token}`, {
     request: { method: 'GET', url: URL_, dpop: await proof(token) },
   })
-  return result.ok ? undefined : result.headers['dpop-nonce']
+  return headersOf(result)['dpop-nonce']
 }
