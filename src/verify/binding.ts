@@ -2,7 +2,8 @@
  * Sender-constrained tokens, checked by default: whenever a verified token carries `cnf`, the request
  * must prove it holds what the token is bound to — a DPoP key (`jkt`, RFC 9449) or a client
  * certificate (`x5t#S256`, RFC 8705). There is no opt-in: a bound token presented without its proof
- * is refused, and so is a `cnf` naming a confirmation method this verifier cannot check.
+ * is refused, and so is a `cnf` naming a confirmation method this verifier cannot check
+ * (docs/sender-constrained.md §1).
  */
 
 import { type CertificateInput, checkCertificateBinding } from './certificate-binding.js'

@@ -2,7 +2,8 @@
  * Certificate-bound tokens (RFC 8705 §3, and Entra's mTLS proof of possession, docs/entra.md §12): the
  * token's `cnf.x5t#S256` must be the SHA-256 thumbprint of the client certificate of the TLS connection
  * it came over. The TLS handshake proved the client holds that certificate's key; the thumbprint proves
- * the token was issued for that certificate, so a token stolen from its holder is worthless elsewhere.
+ * the token was issued for that certificate, so a token stolen from its holder is worthless elsewhere
+ * (docs/sender-constrained.md §3).
  */
 
 import { createHash, X509Certificate } from 'node:crypto'

@@ -4,7 +4,7 @@
  * `htm` and `htu` naming this request; `iat` inside the window; `ath` the hash of this token; the key's
  * thumbprint the token's `cnf.jkt`; the server's nonce, when it asks for one; and a `jti` not seen
  * before within the window. Each check returns a {@link Rejection}: no proof, token or key material is
- * ever quoted in one.
+ * ever quoted in one. What each check prevents: docs/sender-constrained.md §2.
  */
 
 import { createHash } from 'node:crypto'
