@@ -181,7 +181,8 @@ export type RouteOptions = z.input<typeof routeOptionsSchema>
 export const guardOptionsSchema = routeOptionsSchema.extend({
   /**
    * Where clients call the API, for the `htu` of DPoP proofs: scheme, host and any path prefix a
-   * proxy strips before the request reaches the middleware. Give it behind a proxy or load balancer.
+   * proxy strips before the request reaches the middleware. Give it in production (and behind a proxy
+   * or load balancer): without it the host comes from the Host header, which the client writes.
    * @defaultValue `https://` on a TLS socket (`http://` otherwise) and the request's Host header
    * @example baseUrl: 'https://api.contoso.com'
    */
