@@ -255,6 +255,12 @@ export type TokenRejection =
   | 'issuer'
   | 'tenant'
   | 'roles'
+  /** A bound token (`cnf`) presented without its proof, with another key or certificate, or under the wrong scheme. */
+  | 'binding'
+  /** The DPoP proof is invalid: signature, `typ`, `htm`/`htu`, `iat`, `ath`, or a replayed `jti`. */
+  | 'dpop_proof'
+  /** The DPoP proof lacks the server's current nonce: answer with `dpopNonce` in a `DPoP-Nonce` header. */
+  | 'dpop_nonce'
 
 /**
  * An access token failed verification on the API side (`oauth-client-credentials/verify`).
@@ -273,12 +279,20 @@ export class TokenVerificationError extends ClientCredentialsError {
   readonly challenge: string
   /** The HTTP status to answer with: 403 for missing roles, 401 otherwise. */
   readonly status: 401 | 403
+  /** With reason `dpop_nonce`: the nonce to send in the `DPoP-Nonce` header (RFC 9449 §9). */
+  readonly dpopNonce: string | undefined
 
-  constructor(reason: TokenRejection, message: string, challenge: string, details: ErrorDetails = {}) {
+  constructor(
+    reason: TokenRejection,
+    message: string,
+    challenge: string,
+    details: ErrorDetails & { dpopNonce?: string | undefined } = {},
+  ) {
     super('ERR_TOKEN_REJECTED', message, details)
     this.reason = reason
     this.challenge = challenge
     this.status = reason === 'roles' ? 403 : 401
+    this.dpopNonce = details.dpopNonce
   }
 }
 

@@ -1,31 +1,58 @@
 /**
- * A framework-neutral guard: `authorize(header)` answers `{ ok: true, auth }` or the status, headers
- * and JSON body to reply with, so any framework (Fastify, Hono, Express, node:http) can use it
- * without this package depending on one. `guard.middleware()` is the node:http-style adapter (`middleware.ts`).
+ * A framework-neutral guard: `authorize(header, { request })` answers `{ ok: true, auth }` or the
+ * status, headers and JSON body to reply with, so any framework (Fastify, Hono, Express, node:http)
+ * can use it without this package depending on one. `guard.middleware()` is the node:http-style
+ * adapter (`middleware.ts`), which reads the request's DPoP proof and TLS client certificate itself.
  */
 
-import { TokenVerificationError, TransportError } from '../errors.js'
+import { type TokenRejection, TokenVerificationError, TransportError } from '../errors.js'
 import { rejectToken } from './challenge.js'
-import { headerRejection, parseAuthorizationHeader } from './header.js'
+import { headerRejection, parseTokenAuthorization } from './header.js'
 import { type GuardMiddleware, guardMiddleware } from './middleware.js'
-import { parseOptions, type RouteOptions, routeOptionsSchema } from './options.js'
+import {
+  type CallOptions,
+  callOptionsSchema,
+  type GuardOptions,
+  guardOptionsSchema,
+  parseOptions,
+} from './options.js'
 import { checkRoles, type RoleRule, toRoleRule } from './roles.js'
 import type { VerifiedToken } from './token.js'
 import type { TokenVerifier } from './verifier.js'
 
 /** The JSON body of a refusal. */
 export interface ErrorBody {
-  /** `invalid_token` (401), `insufficient_scope` (403), `unauthorized` (401, no token), `temporarily_unavailable` (503). */
-  error: 'invalid_token' | 'insufficient_scope' | 'unauthorized' | 'temporarily_unavailable'
+  /**
+   * `invalid_token` (401), `insufficient_scope` (403), `unauthorized` (401, no token),
+   * `invalid_dpop_proof` and `use_dpop_nonce` (401, RFC 9449), `temporarily_unavailable` (503).
+   */
+  error:
+    | 'invalid_token'
+    | 'insufficient_scope'
+    | 'unauthorized'
+    | 'invalid_dpop_proof'
+    | 'use_dpop_nonce'
+    | 'temporarily_unavailable'
   error_description: string
 }
+
+/**
+ * The headers of a 401/403: the challenge, and the nonce a DPoP client must use next (RFC 9449 §9).
+ * A type alias, not an interface, so that it fits `Record<string, string>` (what frameworks take).
+ *
+ * @example
+ * ```ts
+ * if (!result.ok) return c.json(result.body, result.status, result.headers) // ChallengeHeaders or Retry-After
+ * ```
+ */
+export type ChallengeHeaders = { 'www-authenticate': string; 'dpop-nonce'?: string }
 
 /** A refusal: reply with `status`, `headers` and `body` (as JSON). */
 export type AuthorizeFailure =
   | {
       ok: false
       status: 401 | 403
-      headers: { 'www-authenticate': string }
+      headers: ChallengeHeaders
       body: ErrorBody
       /** For logs: `error.reason` says why. */
       error: TokenVerificationError
@@ -39,24 +66,32 @@ export type AuthorizeFailure =
       error: TransportError
     }
 
-/** What `authorize` resolves to. */
-export type AuthorizeResult = { ok: true; auth: VerifiedToken } | AuthorizeFailure
+/**
+ * What `authorize` resolves to. On success, `headers` (when present) go on the response: a fresh
+ * `DPoP-Nonce` for a DPoP client of an API that requires nonces.
+ */
+export type AuthorizeResult =
+  | { ok: true; auth: VerifiedToken; headers?: { 'dpop-nonce': string } }
+  | AuthorizeFailure
 
 /** Checks requests for one API (or one group of routes). */
 export interface Guard {
   /**
-   * Checks an `Authorization` header value; `options.requiredRoles` add to the guard's and the verifier's.
-   * Never rejects for a bad token; rejects only for a bad `options` (`ConfigurationError`).
+   * Checks an `Authorization` header value (`Bearer`, `DPoP` or `mtls_pop`); `options.requiredRoles`
+   * add to the guard's and the verifier's; `options.request` carries the proof of a bound token
+   * (`method`, `url`, `dpop` header; `peerCertificate`). Never rejects for a bad token; rejects only
+   * for a bad `options` (`ConfigurationError`).
    */
   authorize(
     authorization: string | readonly string[] | null | undefined,
-    options?: RouteOptions,
+    options?: CallOptions,
   ): Promise<AuthorizeResult>
   /**
    * A node:http-style `(req, res, next?)` middleware (Express, Connect, plain node:http): answers
-   * refusals itself, sets `req.auth` on success. `options.requiredRoles` add to the guard's.
+   * refusals itself, sets `req.auth` on success. `options.requiredRoles` add to the guard's;
+   * `options.baseUrl` (else the guard's) is where clients call the API, for DPoP proofs.
    */
-  middleware(options?: RouteOptions): GuardMiddleware
+  middleware(options?: GuardOptions): GuardMiddleware
 }
 
 /** Seconds a client should wait after a 503 caused by unreachable signing keys. */
@@ -80,20 +115,27 @@ const KEYS_UNAVAILABLE_RETRY_AFTER_SEC = 10
  *   const result = await guard.authorize(req.headers.authorization, { requiredRoles: { any: ['Admin'] } })
  *   if (!result.ok) return reply.code(result.status).headers(result.headers).send(result.body)
  * })
+ * // bound tokens: the request's DPoP proof (and the URL it names), or its TLS client certificate
+ * await guard.authorize(c.req.header('authorization'), {
+ *   request: { method: c.req.method, url: c.req.url, dpop: c.req.header('dpop') },
+ * })
  * ```
  */
-export function createGuard(verifier: TokenVerifier, options?: RouteOptions): Guard {
-  const guardRoles = parseOptions(routeOptionsSchema, options, 'options').requiredRoles
+export function createGuard(verifier: TokenVerifier, options?: GuardOptions): Guard {
+  const { requiredRoles: guardRoles, baseUrl } = parseOptions(guardOptionsSchema, options, 'options')
+  const challenges = { realm: verifier.realm, dpopAlgorithms: verifier.dpop?.algorithms }
   const guard: Guard = {
-    middleware: (routeOptions) => guardMiddleware(guard, routeOptions),
-    async authorize(authorization, routeOptions) {
-      const routeRule = toRoleRule(parseOptions(routeOptionsSchema, routeOptions, 'options').requiredRoles)
-      const header = parseAuthorizationHeader(authorization)
-      if (header.kind !== 'bearer')
-        return refuse(headerRejection(header, verifier), header.kind !== 'invalid')
+    middleware: (routeOptions) => guardMiddleware(guard, { baseUrl, ...routeOptions }),
+    async authorize(authorization, callOptions) {
+      const { requiredRoles, request } = parseOptions(callOptionsSchema, callOptions, 'options')
+      const header = parseTokenAuthorization(authorization)
+      if (header.kind !== 'token') {
+        return refuse(headerRejection(header, challenges), header.kind !== 'invalid')
+      }
       try {
-        const auth = await verifier.verify(header.token, { requiredRoles: guardRoles })
-        return checkRouteRoles(auth, routeRule, verifier.realm)
+        const presented = `${header.scheme} ${header.token}`
+        const auth = await verifier.verify(presented, { requiredRoles: guardRoles, request })
+        return checkRouteRoles(auth, toRoleRule(requiredRoles), verifier)
       } catch (error) {
         if (error instanceof TokenVerificationError) return refuse(error, false)
         if (error instanceof TransportError) return keysUnavailable(error)
@@ -107,22 +149,32 @@ export function createGuard(verifier: TokenVerifier, options?: RouteOptions): Gu
 function checkRouteRoles(
   auth: VerifiedToken,
   rule: RoleRule | undefined,
-  realm: string | undefined,
+  verifier: TokenVerifier,
 ): AuthorizeResult {
   const missing = checkRoles(auth.roles, [rule])
-  return missing === undefined ? { ok: true, auth } : refuse(rejectToken(missing, { realm }), false)
+  if (missing !== undefined) return refuse(rejectToken(missing, { realm: verifier.realm }), false)
+  const nonce = auth.binding?.jkt === undefined ? undefined : verifier.dpop?.nonce?.()
+  return nonce === undefined ? { ok: true, auth } : { ok: true, auth, headers: { 'dpop-nonce': nonce } }
+}
+
+/** The `error` of a refusal's body, by reason. */
+const BODY_ERRORS: Partial<Record<TokenRejection, ErrorBody['error']>> = {
+  roles: 'insufficient_scope',
+  dpop_proof: 'invalid_dpop_proof',
+  dpop_nonce: 'use_dpop_nonce',
 }
 
 /**
- * The reply for a refused token. `noToken`: the request carried no bearer token, so the challenge
+ * The reply for a refused token. `noToken`: the request carried no token, so the challenge
  * has no error code (RFC 6750 §3.1) and the body says `unauthorized`.
  */
 function refuse(error: TokenVerificationError, noToken: boolean): AuthorizeFailure {
-  const code = error.status === 403 ? 'insufficient_scope' : noToken ? 'unauthorized' : 'invalid_token'
+  const code = BODY_ERRORS[error.reason] ?? (noToken ? 'unauthorized' : 'invalid_token')
+  const nonce = error.dpopNonce === undefined ? {} : { 'dpop-nonce': error.dpopNonce }
   return {
     ok: false,
     status: error.status,
-    headers: { 'www-authenticate': error.challenge },
+    headers: { 'www-authenticate': error.challenge, ...nonce },
     body: { error: code, error_description: error.message },
     error,
   }

@@ -130,3 +130,25 @@ export function defaultJwksUri(authority: Authority, tenantId: string): string {
 function toList(value: string | readonly string[]): readonly string[] {
   return typeof value === 'string' ? [value] : value
 }
+
+/**
+ * Whether an issuer is Entra's: https on a host of a national cloud (its login host, its v1 `sts`
+ * host, or an alias), or an External ID tenant (`*.ciamlogin.com`). Decides the default `profile`.
+ *
+ * @example
+ * ```ts
+ * isEntraIssuer(`https://login.microsoftonline.com/${tid}/v2.0`) // true
+ * isEntraIssuer('https://idp.example.com/realms/orders')         // false
+ * ```
+ */
+export function isEntraIssuer(issuer: string): boolean {
+  if (!URL.canParse(issuer)) return false
+  const url = new URL(issuer)
+  if (url.protocol !== 'https:') return false
+  const host = url.hostname.toLowerCase()
+  const clouds = Object.values(CLOUDS)
+  return (
+    clouds.some((cloud) => [cloud.host, cloud.v1IssuerHost, ...cloud.aliases].includes(host)) ||
+    host.endsWith('.ciamlogin.com')
+  )
+}

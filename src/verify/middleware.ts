@@ -1,16 +1,18 @@
 /**
  * The node:http-style adapter of a guard: `(req, res, next?)`, as Express, Connect, `@fastify/middie`
  * and a plain `http.createServer` handler call it. It answers 401/403/503 itself; on success it sets
- * `req.auth` and calls `next()` (or just resolves to the result, for plain node:http).
+ * `req.auth` and calls `next()` (or just resolves to the result, for plain node:http). For bound
+ * tokens it reads the request's method, URL and `DPoP` header, and the TLS socket's client certificate.
  */
 
 import type { AuthorizeFailure, Guard } from './guard.js'
-import { parseOptions, type RouteOptions, routeOptionsSchema } from './options.js'
+import { type GuardOptions, guardOptionsSchema, parseOptions } from './options.js'
+import { type ProofRequestLike, requestEvidence } from './request.js'
 import type { VerifiedToken } from './token.js'
 
 /** The part of a node:http `IncomingMessage` (or Express `Request`) the middleware reads and writes. */
-export interface RequestLike {
-  headers: { authorization?: string | readonly string[] | undefined }
+export interface RequestLike extends ProofRequestLike {
+  headers: ProofRequestLike['headers'] & { authorization?: string | readonly string[] | undefined }
   /** Set to the verified token when the request is authorized. */
   auth?: VerifiedToken | undefined
 }
@@ -32,7 +34,8 @@ export type GuardMiddleware = (
 
 /**
  * Makes the node:http-style middleware of a guard (also reachable as `guard.middleware(options)`);
- * `requiredRoles` add to the guard's. Unexpected failures go to `next(error)`, or reject without `next`.
+ * `requiredRoles` add to the guard's; `baseUrl` is where clients call the API (for DPoP proofs, behind
+ * a proxy). Unexpected failures go to `next(error)`, or reject without `next`.
  *
  * @example
  * ```ts
@@ -48,12 +51,14 @@ export type GuardMiddleware = (
  * })
  * ```
  */
-export function guardMiddleware(guard: Pick<Guard, 'authorize'>, options?: RouteOptions): GuardMiddleware {
-  const route = parseOptions(routeOptionsSchema, options, 'options')
+export function guardMiddleware(guard: Pick<Guard, 'authorize'>, options?: GuardOptions): GuardMiddleware {
+  const { baseUrl, ...route } = parseOptions(guardOptionsSchema, options, 'options')
   return async (req, res, next) => {
     try {
-      const result = await guard.authorize(req.headers.authorization, route)
+      const request = requestEvidence(req, baseUrl)
+      const result = await guard.authorize(req.headers.authorization, { ...route, request })
       if (!result.ok) return void sendFailure(res, result)
+      for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value)
       req.auth = result.auth
       next?.()
       return result.auth

@@ -5,6 +5,8 @@
 
 import { z } from 'zod'
 import { ConfigurationError } from '../errors.js'
+import type { RequestEvidence } from './binding.js'
+import { dpopOptionsSchema } from './dpop-options.js'
 import type { IssuerResolver } from './issuer.js'
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -101,6 +103,14 @@ const verifierFields = z.strictObject({
     )
     .optional(),
   /**
+   * Which rules the tokens follow. `entra`: Entra ID access tokens (`ver`, `tid`, issuers by tenant and
+   * version). `rfc9068`: JWT access tokens of any server (RFC 9068: `typ` `at+jwt`; `iss`, `exp`, `aud`,
+   * `sub`, `client_id`, `iat` and `jti` required), from one `issuer` and its `jwksUri`.
+   * @defaultValue `rfc9068` when `issuer` is one fixed string of a host that is not Entra's and no
+   * tenant, cloud or authorityHost is given; `entra` otherwise
+   */
+  profile: z.enum(['entra', 'rfc9068']).optional(),
+  /**
    * The accepted `aud` values: the App ID URI (v1 tokens carry it, exactly as the client asked,
    * trailing slash included) and/or the application (client) id GUID (v2 tokens carry it).
    * @example audience: ['api://orders', '55b2a7ec-73f3-45c2-af08-21ecc33dc40e']
@@ -130,6 +140,12 @@ const verifierFields = z.strictObject({
     .default(['RS256']),
   /** The `realm` of the `WWW-Authenticate` challenges. @defaultValue none */
   realm: z.string().optional(),
+  /**
+   * How DPoP proofs are checked (DPoP-bound tokens are checked without it too, with the defaults);
+   * giving it also offers DPoP in the challenge to a request without a token.
+   * @example dpop: { nonce: true, maxAgeSec: 120 }
+   */
+  dpop: dpopOptionsSchema.optional(),
   /** JWKS fetching (jose `createRemoteJWKSet`): timeout, refetch cool-down, maximum cache age. */
   jwks: z
     .strictObject({
@@ -161,12 +177,62 @@ export const routeOptionsSchema = z.strictObject({
 /** The options of `verify(token, options)` and of `createGuard(verifier, options)`. */
 export type RouteOptions = z.input<typeof routeOptionsSchema>
 
+/** The options of `createGuard(verifier, options)` and of `guard.middleware(options)`. */
+export const guardOptionsSchema = routeOptionsSchema.extend({
+  /**
+   * Where clients call the API, for the `htu` of DPoP proofs: scheme, host and any path prefix a
+   * proxy strips before the request reaches the middleware. Give it in production (and behind a proxy
+   * or load balancer): without it the host comes from the Host header, which the client writes.
+   * @defaultValue `https://` on a TLS socket (`http://` otherwise) and the request's Host header
+   * @example baseUrl: 'https://api.contoso.com'
+   */
+  baseUrl: secureUrl.optional(),
+})
+
+/**
+ * The options of `createGuard(verifier, options)` and of `guard.middleware(options)`.
+ *
+ * @example
+ * ```ts
+ * const guard = createGuard(verifier, { requiredRoles: ['Orders.Read'], baseUrl: 'https://api.contoso.com' })
+ * ```
+ */
+export type GuardOptions = z.input<typeof guardOptionsSchema>
+
+const requestSchema = z.custom<RequestEvidence>((value) => typeof value === 'object' && value !== null, {
+  error: 'expected { method, url, dpop, peerCertificate }',
+})
+
+/** The options of one `verify` or `authorize` call: the route's roles, and the request's proof. */
+export const callOptionsSchema = routeOptionsSchema.extend({
+  /**
+   * The request the token came with: `method`, `url` and the `dpop` header for DPoP-bound tokens,
+   * `peerCertificate` for certificate-bound ones. A bound token is refused without it.
+   */
+  request: requestSchema.optional(),
+})
+
+/**
+ * The options of `verifier.verify(token, options)` and `guard.authorize(header, options)`.
+ *
+ * @example
+ * ```ts
+ * await verifier.verify(authorization, { requiredRoles: ['Admin'], request: { method, url, dpop } })
+ * ```
+ */
+export type CallOptions = z.input<typeof callOptionsSchema>
+
 function checkCombinations(options: z.output<typeof verifierFields>, ctx: z.RefinementCtx): void {
   const { tenant, tenants, issuer, cloud, authorityHost, jwksUri } = options
   const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
   if (tenant !== undefined && tenants !== undefined) fail('tenants', 'give tenant or tenants, not both')
   if (cloud !== undefined && authorityHost !== undefined)
     fail('authorityHost', 'give cloud or authorityHost, not both')
+  const entraOnly = { tenant, tenants, cloud, authorityHost }
+  const given = Object.entries(entraOnly).find(([, value]) => value !== undefined)?.[0]
+  if (options.profile === 'rfc9068' && given !== undefined) {
+    fail(given, `${given} belongs to the entra profile: the rfc9068 profile takes issuer and jwksUri`)
+  }
   if (tenant !== undefined || tenants !== undefined) return
   if (typeof issuer !== 'string') {
     fail('tenant', 'tenant (or tenants) is required, unless issuer is one fixed string')

@@ -4,8 +4,10 @@
  */
 
 import { decodeJwt, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose'
+import type { TokenBinding } from './binding.js'
 import { clip, type Rejection } from './challenge.js'
 import type { TokenVersion } from './issuer.js'
+import type { GenericVerifiedToken } from './rfc9068.js'
 
 /** Tokens longer than this are refused unread (Entra's are ~1-2 KB; a header line is rarely above 16 KB). */
 export const MAX_TOKEN_CHARS = 32 * 1024
@@ -34,8 +36,28 @@ export interface AccessTokenClaims {
   readonly scp?: string
 }
 
-/** What `verify` resolves to. */
-export interface VerifiedToken {
+/**
+ * What `verify` resolves to: an Entra token, or (profile `rfc9068`) a generic JWT access token.
+ *
+ * @example
+ * ```ts
+ * const auth: VerifiedToken = await verifier.verify(req.headers.authorization)
+ * auth.profile === 'entra' ? auth.tenantId : auth.claims.client_id
+ * ```
+ */
+export type VerifiedToken = EntraVerifiedToken | GenericVerifiedToken
+
+/**
+ * A verified Entra access token.
+ *
+ * @example
+ * ```ts
+ * if (auth.profile === 'entra') console.log(auth.tenantId, auth.version, auth.roles)
+ * ```
+ */
+export interface EntraVerifiedToken {
+  /** Which rules the token was checked by. */
+  readonly profile: 'entra'
   /** Every claim of the token. */
   readonly claims: AccessTokenClaims
   /** The granted app roles (`[]` when the token has no `roles` claim). */
@@ -47,6 +69,8 @@ export interface VerifiedToken {
   readonly version: TokenVersion
   /** An app-only token (client credentials): `idtyp: "app"`, or `oid` = `sub` with no `scp`. */
   readonly appOnly: boolean
+  /** For a bound token (`cnf`), what the request proved it holds; absent for a plain bearer token. */
+  readonly binding?: TokenBinding
 }
 
 /** A token's parts, read without checking anything. */
@@ -159,11 +183,12 @@ export function toVerifiedToken(
     version: TokenVersion
     roles: readonly string[]
   },
-): VerifiedToken {
+): EntraVerifiedToken {
   const { tenantId, version, roles, iss, aud, exp } = checked
   const claims: AccessTokenClaims = { ...payload, iss, aud, exp, tid: tenantId, ver: version }
   const appId = version === '1.0' ? payload.appid : payload.azp
   return {
+    profile: 'entra',
     claims,
     roles,
     appId: typeof appId === 'string' ? appId : undefined,

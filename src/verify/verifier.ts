@@ -1,62 +1,59 @@
 /**
- * `createTokenVerifier`: checks an Entra access token the way an API must before trusting it.
- * Every claim is checked on the unverified payload first — readable, `alg` allow-listed, `tid`
- * normalised and allowed, roles well-formed, issuer for that tenant and version, audience,
- * `exp`/`nbf` — and only a token that passes them all costs a key lookup (JWKS); the verified payload
+ * `createTokenVerifier`: checks an access token the way an API must before trusting it, by the rules
+ * of its profile (Entra's, or RFC 9068's for any server). Every claim is checked on the unverified
+ * payload first, and only a token that passes them all costs a key lookup (JWKS); the verified payload
  * is then checked again and becomes the result. So a forged token never makes the API fetch keys
  * unless it names an allowed tenant exactly as its keys are cached (one key set per allowed tenant).
+ * A bound token (`cnf`) must then come with its proof (DPoP proof or client certificate), before any
+ * role is looked at.
  */
 
 import type { TokenVerificationError } from '../errors.js'
-import { type Rejection, rejectToken } from './challenge.js'
-import { checkAlgorithm, checkAudience, checkIssuer, checkLifetime, checkTenant } from './claims.js'
-import { tokenFromInput } from './header.js'
-import { createIssuerResolver, defaultJwksUri, resolveAuthority, type TokenVersion } from './issuer.js'
-import { createSignatureChecker, type SignatureChecker } from './keys.js'
+import { checkBinding } from './binding.js'
+import { type ChallengeOptions, type Rejection, rejectToken } from './challenge.js'
+import { checkAlgorithm } from './claims.js'
+import type { DpopSettings } from './dpop-proof.js'
+import { presentedToken, type TokenScheme } from './header.js'
+import type { SignatureChecker } from './keys.js'
 import {
-  type ParsedVerifierOptions,
+  type CallOptions,
+  callOptionsSchema,
   parseOptions,
-  type RouteOptions,
-  routeOptionsSchema,
   type TokenVerifierOptions,
   verifierOptionsSchema,
 } from './options.js'
+import type { TokenProfile } from './profile.js'
 import { checkRoles, type RoleRule, toRoleRule } from './roles.js'
-import {
-  decodeUnverified,
-  readRoles,
-  readTenant,
-  readVersion,
-  toVerifiedToken,
-  type VerifiedToken,
-} from './token.js'
+import { decodeUnverified, type VerifiedToken } from './token.js'
+import { resolveVerifierConfig } from './verifier-config.js'
 
 /** Verifies access tokens for one API. */
 export interface TokenVerifier {
   /**
-   * Verifies a bare token or an `Authorization` header value. Rejects with a
-   * `TokenVerificationError` (`reason`, `status`, `challenge`) when the token is refused, or with a
-   * `TransportError` when the signing keys cannot be fetched.
+   * Verifies a bare token or an `Authorization` header value (`Bearer`, `DPoP` or `mtls_pop`). A bound
+   * token needs `options.request` (its DPoP proof and the request it is for, or the peer certificate).
+   * Rejects with a `TokenVerificationError` (`reason`, `status`, `challenge`) when the token is
+   * refused, or with a `TransportError` when the signing keys cannot be fetched.
    */
-  verify(
-    tokenOrAuthorizationHeader: string | null | undefined,
-    options?: RouteOptions,
-  ): Promise<VerifiedToken>
+  verify(tokenOrAuthorizationHeader: string | null | undefined, options?: CallOptions): Promise<VerifiedToken>
   /** The `realm` of this verifier's challenges, if any. */
   readonly realm: string | undefined
+  /**
+   * Set when the verifier was given `dpop` options: the proof algorithms it offers (`algs`) and, when it
+   * requires nonces, the nonce to hand out (the guard sends it in `DPoP-Nonce` after a DPoP request).
+   */
+  readonly dpop?: { readonly algorithms: readonly string[]; readonly nonce?: () => string } | undefined
 }
 
 /** Everything `verify` needs, resolved once. */
-interface VerifierConfig {
-  tenants: readonly string[] | undefined
-  issuersFor: (token: { tenantId: string; version: TokenVersion }) => readonly string[]
-  audiences: readonly string[]
+export interface VerifierConfig extends ChallengeOptions {
+  profile: TokenProfile
   roleRule: RoleRule | undefined
-  toleranceSec: number
   algorithms: readonly string[]
-  realm: string | undefined
-  now: () => number
   signatures: SignatureChecker
+  dpop: DpopSettings
+  /** Whether the caller gave `dpop` options (the API offers DPoP). */
+  offersDpop: boolean
 }
 
 /**
@@ -73,43 +70,27 @@ interface VerifierConfig {
  *   requiredRoles: { any: ['Orders.Read', 'Orders.Admin'] },
  * })
  * const { appId, roles } = await verifier.verify(req.headers.authorization)
+ * // any other server (RFC 9068 JWT access tokens):
+ * createTokenVerifier({ issuer: 'https://idp.example.com', jwksUri: 'https://idp.example.com/jwks', audience: 'https://api.example.com' })
  * ```
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const config = resolveConfig(parseOptions(verifierOptionsSchema, options))
+  const config = resolveVerifierConfig(parseOptions(verifierOptionsSchema, options))
+  const { nonce } = config.dpop
   return {
     realm: config.realm,
-    async verify(input, routeOptions) {
-      const routeRule = toRoleRule(parseOptions(routeOptionsSchema, routeOptions, 'options').requiredRoles)
-      const token = tokenFromInput(input, config)
-      const result = await verifyToken(token, config)
-      const missing = checkRoles(result.roles, [config.roleRule, routeRule])
+    dpop: config.offersDpop
+      ? { algorithms: config.dpop.algorithms, ...(nonce ? { nonce: () => nonce.current() } : {}) }
+      : undefined,
+    async verify(input, callOptions) {
+      const { requiredRoles, request } = parseOptions(callOptionsSchema, callOptions, 'options')
+      const presented = presentedToken(input, config)
+      const result = await verifyToken(presented.token, config)
+      const bound = await bindingOf(result, presented, request, config)
+      const missing = checkRoles(bound.roles, [config.roleRule, toRoleRule(requiredRoles)])
       if (missing !== undefined) throw rejectToken(missing, config)
-      return result
+      return bound
     },
-  }
-}
-
-function resolveConfig(options: ParsedVerifierOptions): VerifierConfig {
-  const authority = resolveAuthority(options)
-  const { jwksUri } = options
-  const tenants = options.tenant === undefined ? options.tenants : [options.tenant]
-  return {
-    tenants,
-    issuersFor: createIssuerResolver(options.issuer, authority),
-    audiences: typeof options.audience === 'string' ? [options.audience] : options.audience,
-    roleRule: toRoleRule(options.requiredRoles),
-    toleranceSec: options.clockToleranceSec,
-    algorithms: options.algorithms,
-    realm: options.realm,
-    now: options.now ?? Date.now,
-    signatures: createSignatureChecker({
-      jwksUriFor: (tenantId) => jwksUri ?? defaultJwksUri(authority, tenantId),
-      algorithms: options.algorithms,
-      jwks: options.jwks,
-      // One key set per allowed tenant (or the one jwksUri): the cache never needs more.
-      maxKeySets: jwksUri === undefined ? (tenants?.length ?? 1) : 1,
-    }),
   }
 }
 
@@ -119,34 +100,28 @@ async function verifyToken(token: string, config: VerifierConfig): Promise<Verif
   if (!('payload' in decoded)) throw fail(decoded)
   const alg = checkAlgorithm(decoded.header.alg, config.algorithms)
   if (alg !== undefined) throw fail(alg)
-  const unverified = checkClaims(decoded.payload, config)
-  if (!('claims' in unverified)) throw fail(unverified)
+  const unverified = config.profile.check(decoded.payload, decoded.header)
+  if ('reason' in unverified) throw fail(unverified)
   const checked = await config.signatures.verify(token, {
-    tenantId: unverified.tenantId,
+    tenantId: config.profile.keySetOf(unverified),
     kid: decoded.header.kid,
   })
   if (!('payload' in checked)) throw fail(checked)
-  const result = checkClaims(checked.payload, config)
-  if (!('claims' in result)) throw fail(result)
+  const result = config.profile.check(checked.payload, decoded.header)
+  if ('reason' in result) throw fail(result)
   return result
 }
 
-/** The claim checks, on the unverified payload and again on the verified one; assembles the result. */
-function checkClaims(payload: Record<string, unknown>, config: VerifierConfig): VerifiedToken | Rejection {
-  const version = readVersion(payload)
-  const tenantId = readTenant(payload)
-  if (typeof version !== 'string') return version
-  if (typeof tenantId !== 'string') return tenantId
-  const tenant = checkTenant(tenantId, config.tenants)
-  if (tenant !== undefined) return tenant
-  const roles = readRoles(payload)
-  if ('reason' in roles) return roles
-  const rejection =
-    checkIssuer(payload, config.issuersFor({ tenantId, version }), version) ??
-    checkAudience(payload, config.audiences) ??
-    checkLifetime(payload, config.now(), config.toleranceSec)
-  if (rejection !== undefined) return rejection
-  // The checks above proved these types.
-  const { iss, aud, exp } = payload as { iss: string; aud: string | string[]; exp: number }
-  return toVerifiedToken(payload, { tenantId, version, roles, iss, aud, exp })
+/** Checks a bound token's proof; the result carries what it proved. */
+async function bindingOf(
+  result: VerifiedToken,
+  presented: { token: string; scheme: TokenScheme | undefined },
+  request: CallOptions['request'],
+  config: VerifierConfig,
+): Promise<VerifiedToken> {
+  const payload = result.claims as Record<string, unknown>
+  const binding = await checkBinding({ ...presented, payload, request }, config.dpop)
+  if (binding === undefined) return result
+  if ('reason' in binding) throw rejectToken(binding, { ...config, dpopAlgorithms: config.dpop.algorithms })
+  return { ...result, binding }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { TokenVerificationError } from '../../src/errors.js'
-import { clip, quoteHeaderValue, rejectToken } from '../../src/verify/challenge.js'
-import { formatBearerChallenge } from '../../src/verify/index.js'
+import { clip, quoteHeaderValue, rejectMissingToken, rejectToken } from '../../src/verify/challenge.js'
+import { formatBearerChallenge, formatDpopChallenge } from '../../src/verify/index.js'
 
 describe('quoteHeaderValue', () => {
   it('escapes double quotes and backslashes as quoted-pairs', () => {
@@ -66,5 +66,55 @@ describe('clip', () => {
     expect(clip(42)).toBe('42')
     expect(clip(undefined)).toBe('undefined')
     expect(clip(Symbol('kid'))).toBe('Symbol(kid)')
+  })
+})
+
+describe('DPoP challenges (RFC 9449 §7.1)', () => {
+  it('formats the scheme, realm, error, description and algs', () => {
+    expect(formatDpopChallenge({ algs: ['ES256', 'PS256'] })).toBe('DPoP algs="ES256 PS256"')
+    expect(
+      formatDpopChallenge({
+        realm: 'orders',
+        error: 'invalid_dpop_proof',
+        description: 'bad "proof"',
+        algs: ['ES256'],
+      }),
+    ).toBe(
+      'DPoP realm="orders", error="invalid_dpop_proof", error_description="bad \\"proof\\"", algs="ES256"',
+    )
+    expect(formatDpopChallenge({})).toBe('DPoP')
+  })
+
+  it('answers proof and nonce rejections with DPoP challenges and their RFC 9449 codes', () => {
+    const algs = { dpopAlgorithms: ['ES256'] }
+    const proof = rejectToken({ reason: 'dpop_proof', description: 'the DPoP proof was already used' }, algs)
+    const nonce = rejectToken(
+      { reason: 'dpop_nonce', description: 'a nonce is required', dpopNonce: 'n-1' },
+      algs,
+    )
+    expect([proof.status, proof.challenge]).toEqual([
+      401,
+      'DPoP error="invalid_dpop_proof", error_description="the DPoP proof was already used", algs="ES256"',
+    ])
+    expect([nonce.challenge, nonce.dpopNonce]).toEqual([
+      'DPoP error="use_dpop_nonce", error_description="a nonce is required", algs="ES256"',
+      'n-1',
+    ])
+  })
+
+  it('answers a binding rejection of a DPoP-bound token with DPoP invalid_token, of any other with Bearer', () => {
+    const dpop = rejectToken({ reason: 'binding', description: 'another key', scheme: 'DPoP' })
+    const certificate = rejectToken({ reason: 'binding', description: 'another certificate' })
+    expect(dpop.challenge).toBe('DPoP error="invalid_token", error_description="another key"')
+    expect(certificate.challenge).toBe(
+      'Bearer error="invalid_token", error_description="another certificate"',
+    )
+  })
+
+  it('offers DPoP next to Bearer for a request without a token, when the verifier speaks DPoP', () => {
+    expect(rejectMissingToken('no token', { realm: 'orders' }).challenge).toBe('Bearer realm="orders"')
+    expect(rejectMissingToken('no token', { realm: 'orders', dpopAlgorithms: ['ES256'] }).challenge).toBe(
+      'Bearer realm="orders", DPoP realm="orders", algs="ES256"',
+    )
   })
 })

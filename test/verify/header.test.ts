@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TokenVerificationError } from '../../src/errors.js'
-import { tokenFromInput } from '../../src/verify/header.js'
+import { parseTokenAuthorization, presentedToken, tokenFromInput } from '../../src/verify/header.js'
 import { parseAuthorizationHeader } from '../../src/verify/index.js'
 
 const TOKEN = 'eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJ4In0.c2ln-_'
@@ -38,6 +38,42 @@ describe('parseAuthorizationHeader', () => {
   it('accepts a header array of one value and refuses a repeated header', () => {
     expect(parseAuthorizationHeader([`Bearer ${TOKEN}`])).toEqual({ kind: 'bearer', token: TOKEN })
     expect(parseAuthorizationHeader([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`])).toEqual({ kind: 'invalid' })
+  })
+})
+
+describe('parseTokenAuthorization', () => {
+  it.each([
+    ['Bearer', 'Bearer'],
+    ['dpop', 'DPoP'],
+    ['DPOP', 'DPoP'],
+    ['mtls_pop', 'mtls_pop'],
+    ['MTLS_POP', 'mtls_pop'],
+  ])('reads a token under %s as the %s scheme', (written, scheme) => {
+    expect(parseTokenAuthorization(`${written} ${TOKEN}`)).toEqual({ kind: 'token', token: TOKEN, scheme })
+  })
+
+  it('names the scheme of an invalid header, and refuses other schemes', () => {
+    expect(parseTokenAuthorization('DPoP a b')).toEqual({ kind: 'invalid', scheme: 'DPoP' })
+    expect(parseTokenAuthorization('Basic dXNlcjpwYXNz')).toEqual({ kind: 'other-scheme', scheme: 'Basic' })
+    expect(parseTokenAuthorization(undefined)).toEqual({ kind: 'missing' })
+  })
+
+  it('leaves parseAuthorizationHeader reading Bearer only', () => {
+    expect(parseAuthorizationHeader(`DPoP ${TOKEN}`)).toEqual({ kind: 'other-scheme', scheme: 'DPoP' })
+  })
+})
+
+describe('presentedToken', () => {
+  it('returns the token with its scheme, or no scheme for a bare token', () => {
+    expect(presentedToken(`dpop ${TOKEN}`, {})).toEqual({ token: TOKEN, scheme: 'DPoP' })
+    expect(presentedToken(TOKEN, {})).toEqual({ token: TOKEN, scheme: undefined })
+  })
+
+  it('refuses a broken DPoP header with a DPoP challenge', () => {
+    const error = catchError(() => presentedToken('DPoP a b', {}))
+    expect(error.challenge).toBe(
+      'DPoP error="invalid_token", error_description="the Authorization header is not \\"DPoP <token>\\""',
+    )
   })
 })
 

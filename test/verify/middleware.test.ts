@@ -63,3 +63,46 @@ describe('guardMiddleware', () => {
     expect(next).not.toHaveBeenCalled()
   })
 })
+
+describe('guardMiddleware on success', () => {
+  const auth = {
+    profile: 'rfc9068',
+    roles: [],
+    appId: 'c',
+    tenantId: undefined,
+    version: undefined,
+    appOnly: true,
+  }
+  const allowed = {
+    ok: true,
+    auth,
+    headers: { 'dpop-nonce': 'n-2' },
+  } as unknown as AuthorizeResult
+
+  it('sets the headers of the result (a fresh DPoP-Nonce) and req.auth, then calls next', async () => {
+    const { res, headers } = recordingResponse()
+    const next = vi.fn()
+    const req: Parameters<ReturnType<typeof guardMiddleware>>[0] = { headers: {} }
+    await guardMiddleware({ authorize: async () => allowed })(req, res, next)
+    expect(Object.fromEntries(headers)).toEqual({ 'dpop-nonce': 'n-2' })
+    expect(req.auth).toBe(auth)
+    expect(next).toHaveBeenCalledExactlyOnceWith()
+  })
+
+  it('hands the guard the request evidence: method, URL, DPoP header, and the baseUrl it was given', async () => {
+    const authorize = vi.fn(async () => allowed)
+    const req = {
+      method: 'PUT',
+      url: '/orders/1',
+      headers: { host: 'x', dpop: 'a.b.c', authorization: 'DPoP t' },
+    }
+    await guardMiddleware({ authorize }, { baseUrl: 'https://api.contoso.com' })(req, recordingResponse().res)
+    expect(authorize).toHaveBeenCalledExactlyOnceWith('DPoP t', {
+      request: expect.objectContaining({
+        method: 'PUT',
+        url: 'https://api.contoso.com/orders/1',
+        dpop: 'a.b.c',
+      }),
+    })
+  })
+})

@@ -48,6 +48,17 @@ describe('verifier options', () => {
     ['an empty role list', { ...valid, requiredRoles: [] }, 'requiredRoles'],
     ['a role rule with neither all nor any', { ...valid, requiredRoles: {} }, 'requiredRoles'],
     ['an unknown option', { ...valid, audiences: ['x'] }, ''],
+    ['an unknown profile', { ...valid, profile: 'okta' }, 'profile'],
+    ['tenant with profile rfc9068', { ...valid, profile: 'rfc9068' }, 'tenant'],
+    ['an HMAC DPoP algorithm', { ...valid, dpop: { algorithms: ['HS256'] } }, 'dpop.algorithms.0'],
+    ['no DPoP algorithm', { ...valid, dpop: { algorithms: [] } }, 'dpop.algorithms'],
+    ['a proof age of 0', { ...valid, dpop: { maxAgeSec: 0 } }, 'dpop.maxAgeSec'],
+    ['a proof age over an hour', { ...valid, dpop: { maxAgeSec: 3601 } }, 'dpop.maxAgeSec'],
+    ['an empty replay cache', { ...valid, dpop: { replayCacheSize: 0 } }, 'dpop.replayCacheSize'],
+    ['a replay cache without use()', { ...valid, dpop: { replayCache: {} } }, 'dpop.replayCache'],
+    ['a nonce without isValid()', { ...valid, dpop: { nonce: { current: () => 'n' } } }, 'dpop.nonce'],
+    ['nonce: false', { ...valid, dpop: { nonce: false } }, 'dpop.nonce'],
+    ['an unknown dpop option', { ...valid, dpop: { window: 60 } }, 'dpop'],
   ])('refuses %s, naming the option', (_, options, path) => {
     const error = configError(options)
     expect([error.code, error.path]).toEqual(['ERR_CONFIG_INVALID', path])
@@ -88,5 +99,40 @@ describe('guard options', () => {
     expect(() => createGuard(verifier).middleware({ requiredRoles: { every: ['A'] } as never })).toThrow(
       ConfigurationError,
     )
+  })
+
+  it('takes a baseUrl for DPoP proofs behind a proxy: https, or http on loopback', () => {
+    const verifier = createTokenVerifier(valid)
+    expect(() => createGuard(verifier, { baseUrl: 'https://api.contoso.com/orders' })).not.toThrow()
+    expect(() => createGuard(verifier).middleware({ baseUrl: 'http://127.0.0.1:8080' })).not.toThrow()
+    expect(() => createGuard(verifier, { baseUrl: 'http://api.contoso.com' })).toThrow(ConfigurationError)
+    expect(() => createGuard(verifier, { baseUrl: 'api.contoso.com' })).toThrow(ConfigurationError)
+  })
+
+  it('refuses a request that is not an object, and an unknown call option', async () => {
+    const guard = createGuard(createTokenVerifier(valid))
+    await expect(guard.authorize('Bearer x', { request: 'GET /' as never })).rejects.toMatchObject({
+      path: 'options.request',
+    })
+    await expect(guard.authorize('Bearer x', { dpop: 'x' } as never)).rejects.toBeInstanceOf(
+      ConfigurationError,
+    )
+  })
+})
+
+describe('dpop options', () => {
+  it('offers DPoP (its algorithms, and the nonce when it requires one) only when dpop is given', () => {
+    expect(createTokenVerifier(valid).dpop).toBeUndefined()
+    expect(createTokenVerifier({ ...valid, dpop: {} }).dpop?.algorithms).toContain('ES256')
+    expect(createTokenVerifier({ ...valid, dpop: {} }).dpop?.nonce).toBeUndefined()
+    const withNonce = createTokenVerifier({ ...valid, dpop: { algorithms: ['ES256'], nonce: true } })
+    expect(withNonce.dpop?.algorithms).toEqual(['ES256'])
+    expect(withNonce.dpop?.nonce?.()).toMatch(/^[0-9a-z]+\.[A-Za-z0-9_-]{43}$/)
+  })
+
+  it('takes your own nonce source and replay cache', () => {
+    const nonce = { current: () => 'n-1', isValid: (value: string) => value === 'n-1' }
+    const verifier = createTokenVerifier({ ...valid, dpop: { nonce, replayCache: { use: () => true } } })
+    expect(verifier.dpop?.nonce?.()).toBe('n-1')
   })
 })
