@@ -95,17 +95,22 @@ if (failures.length > 0) {
   process.exitCode = 1
 }
 
-/** The cache-hit chart from the results: every library on keys in random order, ours on one key too. */
+/**
+ * The cache-hit chart from the results: every library on keys in random order, ours on one key too,
+ * and the bare `Map.get` of the same keys measured in ours' processes.
+ */
 function chart(all) {
-  const line = (lib, field, name, dashed) => {
+  const line = (lib, field, name, dashed, color = undefined) => {
     const mine = all.filter((r) => r.figure === 'cache-hit' && r.lib === lib).sort((a, b) => a.n - b.n)
     const points = mine.filter((r) => r[field]).map((r) => ({ ...summarize(r[field]), n: r.n }))
     const stopped = mine.find((r) => r.capped || r.skipped || r.timedOut)
     const note = stopped ? `not measured at ${stopped.n.toLocaleString('en-US')}+ keys` : undefined
-    return { lib, name, points, note, dashed }
+    return { lib, name, points, note, dashed, color }
   }
   const series = LIBS.map((lib) => line(lib, 'nsPerOp', LIB_NAMES[lib], false))
   series.splice(1, 0, line('ours', 'nsPerOpHot', `${LIB_NAMES.ours}, one key`, true))
+  const baseline = line('ours', 'nsPerOpMap', 'bare Map.get, same keys (floor)', true, '#777')
+  if (baseline.points.length > 0) series.splice(2, 0, { ...baseline, note: undefined })
   return cacheHitChart(series, {
     title: 'getToken cache hit vs tokens cached (keys in random order)',
     subtitle: `${machine.cpu.replace(/\s+/g, ' ')}, Node ${machine.node}, ${machine.date.slice(0, 10)}`,

@@ -1,0 +1,53 @@
+/**
+ * bench/RESULTS.md's rows (bench/lib/rows*.mjs): the rows of issue 17's figures mark their goals met
+ * or missed from the children's results (ours ÷ a bare Map.get, heap per token).
+ */
+import { describe, expect, it } from 'vitest'
+
+interface Row {
+  readonly figure: string
+  readonly measure: string
+  readonly ours: string
+  readonly msal: string
+  readonly identity: string
+  readonly goal: string
+}
+type Result = Record<string, unknown>
+interface Settings {
+  readonly sizes: number[]
+  readonly oursOnlySizes: number[]
+}
+interface RowsModule {
+  buildRows(results: Result[], settings: Settings): Row[]
+}
+
+const bench = (file: string) => new URL(`../../bench/lib/${file}`, import.meta.url).href
+const rows: RowsModule = await import(bench('rows.mjs'))
+const settings: Settings = { sizes: [1000], oursOnlySizes: [] }
+
+const find = (all: Row[], text: string) => all.find((r) => r.measure.includes(text))
+
+describe('rows of issue 17', () => {
+  it('cache hit ÷ bare Map.get: the median of the per-repetition ratios against ×1.2', () => {
+    const hit = (nsPerOp: number[]) => ({
+      figure: 'cache-hit',
+      lib: 'ours',
+      n: 1000,
+      nsPerOp,
+      nsPerOpHot: [100],
+      nsPerOpMap: [100, 200, 300],
+    })
+    const within = find(rows.buildRows([hit([110, 230, 900])], settings), 'bare Map.get')
+    expect(within?.ours).toMatch(/^×1\.15 /) // ratios 1.1, 1.15, 3: median 1.15
+    expect(within?.goal).toBe('≤ ×1.2: **met**')
+    const over = find(rows.buildRows([hit([130, 250, 360])], settings), 'bare Map.get')
+    expect(over?.goal).toBe('≤ ×1.2: **missed**')
+  })
+
+  it('heap per token: ≤ 1.2 KB at 1,000 tokens, ≤ 1.0 KB at 10,000, a row per size', () => {
+    const heap = (n: number, bytesPerToken: number) => ({ figure: 'heap', lib: 'ours', n, bytesPerToken })
+    const all = rows.buildRows([heap(1000, 1.1 * 1024), heap(10_000, 1.1 * 1024)], settings)
+    expect(find(all, '1,000 tokens')?.goal).toBe('≤ 1.2 KB: **met**')
+    expect(find(all, '10,000 tokens')?.goal).toBe('≤ 1.0 KB: **missed**')
+  })
+})
