@@ -11,7 +11,8 @@
  *   node --expose-gc bench/run.mjs --libs ours      some libraries only (writes to a temp dir)
  *   node --expose-gc bench/run.mjs --dist DIR       measure another build of ours (e.g. a worktree's dist/)
  *
- * Figures: cache-hit, stampede, heap, certificate, expiry, interceptor, faults.
+ * Figures: cache-hit, stampede, heap, certificate, expiry, interceptor, faults, cold-start,
+ * first-token, footprint.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -87,5 +87,23 @@ client; @azure/identity is \`ClientSecretCredential\` / \`ClientCertificateCrede
    user + system time per request.
 7. **Transient fault**: the endpoint answers the client's first token request with the status, then
    normally; the caller retries every 100 ms after an error, up to a cap.
+8. **Cold start**: a fresh \`node --expose-gc\` process per sample \`import()\`s the main entry (ours:
+   the built \`dist/index.js\`, and \`dist/verify.js\` on its own row; the peers by their package
+   names, as a user's import resolves them), then runs a full GC and reads \`process.memoryUsage()\`.
+   "Process start → import done" is timed by the orchestrating process from just before \`spawn\` to
+   the sample's output line; "the import alone" inside the sample around \`await import()\`. Every
+   sample is paired with an empty one (a script that imports nothing: Node's own start-up), run
+   right before or after it; one discarded pair first warms the file cache (a warm-cache cold
+   start: the files were read before, nothing else is reused). No compile cache.
+9. **First token**: as 8, but the sample imports the library, makes the same client as every other
+   figure (a new client id each time) and awaits one token from the fake endpoint; the endpoint's
+   count for that client id shows that the token came from it.
+10. **Install footprint**: the package (ours: what \`npm pack --dry-run\` lists for this build; the
+    peers: their directory as npm installed it) and every package it needs at run time,
+    transitively (\`dependencies\` and installed \`optionalDependencies\`; peer dependencies left out),
+    each found from its dependent's directory as Node resolves it in this checkout's node_modules
+    (npm's deduplication here may pick other versions than a fresh install of one library would).
+    Files and bytes as on disk, without nested node_modules; kB and MB are 10³ and 10⁶ bytes (as npm
+    counts them), MiB 2²⁰.
 `
 }

@@ -39,6 +39,7 @@ export function settingsFor(quick) {
         expiry: { hours: 3, speedup: 3600, 'interval-ms': 1 },
         interceptor: { rounds: 2, slice: 0.2 },
         faultCapS: 3,
+        startupSamples: 3,
       }
     : {
         sizes: [1, 1000, 10_000, 100_000],
@@ -57,6 +58,7 @@ export function settingsFor(quick) {
         expiry: { hours: 24, speedup: 3600, 'interval-ms': 1 },
         interceptor: { rounds: 8, slice: 0.5 },
         faultCapS: 15,
+        startupSamples: 15,
       }
 }
 
@@ -163,6 +165,37 @@ export function planJobs(quick, figures) {
         })
       }
     }
+  }
+  jobs.push(...startupJobs(s, want))
+  return jobs
+}
+
+/**
+ * Figures 8–10: cold start (every library's main entry, and ours' /verify), first token, footprint.
+ *
+ * @param {ReturnType<typeof settingsFor>} s
+ * @param {(figure: string) => boolean} want
+ * @returns {Job[]}
+ */
+function startupJobs(s, want) {
+  /** @type {Job[]} */
+  const jobs = []
+  const samples = s.startupSamples
+  if (want('cold-start')) {
+    for (const lib of LIBS) {
+      const args = { lib, entry: 'main', samples }
+      jobs.push({ figure: 'cold-start', lib, args, timeoutS: 60 + samples * 10 })
+    }
+    const args = { lib: 'ours', entry: 'verify', samples }
+    jobs.push({ figure: 'cold-start', lib: 'ours', args, timeoutS: 60 + samples * 10 })
+  }
+  if (want('first-token')) {
+    for (const lib of LIBS) {
+      jobs.push({ figure: 'first-token', lib, args: { lib, samples }, timeoutS: 60 + samples * 15 })
+    }
+  }
+  if (want('footprint')) {
+    for (const lib of LIBS) jobs.push({ figure: 'footprint', lib, args: { lib }, timeoutS: 120 })
   }
   return jobs
 }

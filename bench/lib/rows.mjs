@@ -5,6 +5,7 @@
  */
 import { count, failed, met, ms, row } from './row.mjs'
 import { cacheHitRows } from './rows-cache-hit.mjs'
+import { coldStartRows, firstTokenRows, footprintRows } from './rows-startup.mjs'
 import { num, spread, summarize } from './stats.mjs'
 
 /** @typedef {import('./row.mjs').Row} Row */
@@ -61,6 +62,9 @@ export function buildRows(results, settings) {
   if (ran('expiry')) rows.push(...expiryRows(one, settings))
   if (ran('interceptor')) rows.push(...interceptorRows(results))
   if (ran('faults')) rows.push(...faultRows(results, one))
+  if (ran('cold-start')) rows.push(...coldStartRows(of))
+  if (ran('first-token')) rows.push(...firstTokenRows(of))
+  if (ran('footprint')) rows.push(...footprintRows(of))
   return rows
 }
 

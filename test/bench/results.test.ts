@@ -1,6 +1,7 @@
 /**
  * bench/RESULTS.md's rows (bench/lib/rows*.mjs): the rows of issue 17's figures mark their goals met
- * or missed from the children's results (ours ÷ a bare Map.get, heap per token).
+ * or missed from the children's results (ours ÷ a bare Map.get, heap per token, cold start, first
+ * token).
  */
 import { describe, expect, it } from 'vitest'
 
@@ -49,5 +50,54 @@ describe('rows of issue 17', () => {
     const all = rows.buildRows([heap(1000, 1.1 * 1024), heap(10_000, 1.1 * 1024)], settings)
     expect(find(all, '1,000 tokens')?.goal).toBe('≤ 1.2 KB: **met**')
     expect(find(all, '10,000 tokens')?.goal).toBe('≤ 1.0 KB: **missed**')
+  })
+
+  it('cold start: ours at most 1/5 of each peer, memory below both; first token ahead of both', () => {
+    const cold = (lib: string, importMs: number, rss: number, heapUsed = rss / 8) => ({
+      figure: 'cold-start',
+      lib,
+      entry: 'main',
+      importMs: [importMs],
+      wallMs: [importMs + 50],
+      rss: [rss],
+      heapUsed: [heapUsed],
+      emptyWallMs: [50],
+      emptyRss: [40e6],
+      emptyHeapUsed: [4e6],
+    })
+    const first = (lib: string, wallMs: number) => ({
+      figure: 'first-token',
+      lib,
+      wallMs: [wallMs],
+      workMs: [wallMs - 50],
+    })
+    const fast = rows.buildRows(
+      [
+        cold('ours', 20, 50e6),
+        cold('msal', 100, 80e6),
+        cold('identity', 200, 90e6),
+        first('ours', 100),
+        first('msal', 400),
+        first('identity', 500),
+      ],
+      settings,
+    )
+    expect(find(fast, 'the import alone')?.goal).toBe("≤ 1/5 of each peer's: **met**")
+    expect(find(fast, 'memory after the import')?.goal).toBe('below both peers (RSS and heap): **met**')
+    expect(find(fast, 'First token')?.goal).toBe('ahead of both peers: **met**')
+    const slow = rows.buildRows(
+      [
+        cold('ours', 21, 50e6, 20e6),
+        cold('msal', 100, 80e6),
+        cold('identity', 200, 90e6),
+        first('ours', 450),
+        first('msal', 400),
+        first('identity', 500),
+      ],
+      settings,
+    )
+    expect(find(slow, 'the import alone')?.goal).toBe("≤ 1/5 of each peer's: **missed**")
+    expect(find(slow, 'memory after the import')?.goal).toBe('below both peers (RSS and heap): **missed**')
+    expect(find(slow, 'First token')?.goal).toBe('ahead of both peers: **missed**')
   })
 })
