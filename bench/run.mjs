@@ -12,9 +12,12 @@
  *   node --expose-gc bench/run.mjs --dist DIR       measure another build of ours (e.g. a worktree's dist/)
  *
  * Figures: cache-hit, stampede, heap, certificate, expiry, interceptor, faults, cold-start,
- * first-token, footprint.
+ * first-token, footprint. Profiles (where the time and bytes go): bench/profile.mjs.
+ *
+ * RESULTS.md is rewritten by every run that writes to it, except what follows the line
+ * `<!-- kept by npm run bench: … -->` in the file already there (hand-written notes, the profiles).
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,7 +25,7 @@ import { parseArgs } from './lib/args.mjs'
 import { cacheHitChart } from './lib/chart.mjs'
 import { LIB_NAMES, LIBS } from './lib/clients.mjs'
 import { describeMachine, loadAverage } from './lib/machine.mjs'
-import { renderResults, renderTable } from './lib/markdown.mjs'
+import { keptSection, renderResults, renderTable } from './lib/markdown.mjs'
 import { runChild, startEnvironment } from './lib/orchestrate.mjs'
 import { planJobs, settingsFor } from './lib/plan.mjs'
 import { buildRows } from './lib/rows.mjs'
@@ -82,9 +85,11 @@ const elapsedS = (performance.now() - started) / 1000
 mkdirSync(outDir, { recursive: true })
 const chartFile = 'results.svg'
 writeFileSync(join(outDir, chartFile), chart(results))
+const resultsFile = join(outDir, 'RESULTS.md')
+const kept = existsSync(resultsFile) ? keptSection(readFileSync(resultsFile, 'utf8')) : ''
 writeFileSync(
-  join(outDir, 'RESULTS.md'),
-  renderResults({ rows, machine, loadEnd: loadAverage(), elapsedS, quick, chartFile }),
+  resultsFile,
+  renderResults({ rows, machine, loadEnd: loadAverage(), elapsedS, quick, chartFile, kept }),
 )
 const note = quick ? 'Quick mode: small N, one repetition; a smoke run, not figures to quote.\n\n' : ''
 process.stdout.write(`\n${note}${renderTable(rows)}\n\n`)

@@ -1,7 +1,7 @@
 /**
- * bench/RESULTS.md's rows (bench/lib/rows*.mjs): the rows of issue 17's figures mark their goals met
- * or missed from the children's results (ours ÷ a bare Map.get, heap per token, cold start, first
- * token).
+ * bench/RESULTS.md's rendering (bench/lib/markdown.mjs, bench/lib/rows*.mjs): a run keeps the
+ * hand-written part of the file, and the rows of issue 17's figures mark their goals met or missed
+ * from the children's results (ours ÷ a bare Map.get, heap per token, cold start, first token).
  */
 import { describe, expect, it } from 'vitest'
 
@@ -21,12 +21,49 @@ interface Settings {
 interface RowsModule {
   buildRows(results: Result[], settings: Settings): Row[]
 }
+interface MarkdownModule {
+  readonly KEPT_MARKER: string
+  keptSection(markdown: string): string
+  renderResults(input: Record<string, unknown>): string
+}
 
 const bench = (file: string) => new URL(`../../bench/lib/${file}`, import.meta.url).href
 const rows: RowsModule = await import(bench('rows.mjs'))
+const markdown: MarkdownModule = await import(bench('markdown.mjs'))
 const settings: Settings = { sizes: [1000], oursOnlySizes: [] }
 
 const find = (all: Row[], text: string) => all.find((r) => r.measure.includes(text))
+
+describe('RESULTS.md', () => {
+  it('keeps what follows the marker of the file it replaces, and only that', () => {
+    const old = `# Benchmark results\n\n| old | table |\n\n${markdown.KEPT_MARKER}\n\n## Where the time and bytes go\n\nnotes\n`
+    const kept = markdown.keptSection(old)
+    expect(kept).toBe(`${markdown.KEPT_MARKER}\n\n## Where the time and bytes go\n\nnotes`)
+    expect(markdown.keptSection('# no marker here')).toBe('')
+    const machine = {
+      date: 'd',
+      cpu: 'c',
+      memory: 'm',
+      os: 'o',
+      node: 'n',
+      ours: 'x',
+      msal: 'y',
+      identity: 'z',
+      load: 'l',
+    }
+    const fresh = markdown.renderResults({
+      rows: [],
+      machine,
+      loadEnd: 'l',
+      elapsedS: 1,
+      quick: false,
+      chartFile: 'c.svg',
+      kept,
+    })
+    expect(fresh.endsWith(`${kept}\n`)).toBe(true)
+    expect(fresh).not.toContain('| old | table |')
+  })
+})
 
 describe('rows of issue 17', () => {
   it('cache hit ÷ bare Map.get: the median of the per-repetition ratios against ×1.2', () => {
