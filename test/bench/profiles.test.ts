@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 interface KindDelta {
@@ -177,6 +178,31 @@ describe('summarizeCpuProfile', () => {
         share: 0.3,
         lines: [{ line: 'lru-cache/dist/esm/index.js:21', share: 0.2 }],
       },
+    ])
+  })
+
+  it("says so when a line tick is past the end of the frame's file (code V8 inlined from another file)", () => {
+    const file = join(dir, 'wrapper.mjs')
+    writeFileSync(file, 'export const get = (scope) => client.getToken(scope)\n')
+    const url = pathToFileURL(file).href
+    const callFrame = { functionName: 'get', url, lineNumber: 0, columnNumber: 0 }
+    const profile = {
+      nodes: [
+        {
+          id: 1,
+          callFrame,
+          positionTicks: [
+            { line: 220, ticks: 3 },
+            { line: 1, ticks: 1 },
+          ],
+        },
+      ],
+      samples: [1, 1, 1, 1],
+    }
+    const [get] = cpuProfile.summarizeCpuProfile(profile).functions
+    expect(get?.lines.map((l) => l.line)).toEqual([
+      `${url}: line 220 of code inlined from another file`,
+      `${url}:1`,
     ])
   })
 })
