@@ -96,33 +96,33 @@ export function summarizeCpuProfile(profile, top = 15) {
   return { samples: total, functions }
 }
 
-/** @type {Map<string, { map: SourceMap, lines: string[] } | null>} */
-const sourceMaps = new Map()
+/** @type {Map<string, { map: SourceMap | undefined, lines: string[] }>} */
+const scripts = new Map()
 
 /**
  * `file:line` of a line of a script: through the source map beside a built file (`dist/index.js:218`
- * → `src/cache.ts:138`), else the file's short name and the line.
+ * → `src/cache.ts:138`), else the file's short name and the line. V8 gives the line ticks of code it
+ * inlined from another file at that file's line numbers under the caller's script: a line the script
+ * does not have is shown as `line N of code inlined from another file`.
  *
  * @param {string} url
  * @param {number} line 1-based
  */
 function sourceLine(url, line) {
-  if (!sourceMaps.has(url)) {
+  let script = scripts.get(url)
+  if (script === undefined) {
     const file = url.startsWith('file:') ? fileURLToPath(url) : ''
-    const mapped = file !== '' && existsSync(`${file}.map`) && !file.includes('/node_modules/')
-    sourceMaps.set(
-      url,
-      mapped
-        ? {
-            map: new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8'))),
-            lines: readFileSync(file, 'utf8').split('\n'),
-          }
-        : null,
-    )
+    const lines = file !== '' && existsSync(file) ? readFileSync(file, 'utf8').split('\n') : []
+    const mapped = lines.length > 0 && existsSync(`${file}.map`) && !file.includes('/node_modules/')
+    const map = mapped ? new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8'))) : undefined
+    script = { map, lines }
+    scripts.set(url, script)
   }
-  const source = sourceMaps.get(url)
-  const column = source?.lines[line - 1]?.search(/\S/) ?? -1
-  const entry = source && column >= 0 ? source.map.findEntry(line - 1, column) : undefined
+  if (script.lines.length > 0 && line > script.lines.length) {
+    return `${shortUrl(url)}: line ${line} of code inlined from another file`
+  }
+  const column = script.lines[line - 1]?.search(/\S/) ?? -1
+  const entry = script.map && column >= 0 ? script.map.findEntry(line - 1, column) : undefined
   if (entry && 'originalSource' in entry) {
     return `${entry.originalSource.replace(/^(\.\.\/)+/, '')}:${entry.originalLine + 1}`
   }
