@@ -3,7 +3,8 @@
  * printed as Markdown, the raw files kept in bench/.tmp/profiles/ (open a `.cpuprofile` in Chrome
  * DevTools' Performance panel, a `.heapsnapshot` in its Memory panel).
  *
- *   node --expose-gc bench/profile.mjs cache-hit [--n 100000]   CPU profile of random-key cache hits
+ *   node --expose-gc bench/profile.mjs cache-hit [--n 100000] [--no-inlining]
+ *                                                   CPU profile of random-key cache hits
  *   node --expose-gc bench/profile.mjs heap [--n 10000]         heap growth per cached token, by object
  *   node bench/profile.mjs cold-start [--samples 7]             import time of ours' entries and dependencies
  *
@@ -29,26 +30,35 @@ mkdirSync(dir, { recursive: true })
 const out = (line = '') => process.stdout.write(`${line}\n`)
 out(`<!-- bench/profile.mjs ${what}, load average ${loadAverage()} at the start; files in ${dir} -->`)
 
-if (what === 'cache-hit') await cacheHit(numberArg(args, 'n', 100_000))
+if (what === 'cache-hit') await cacheHit(numberArg(args, 'n', 100_000), args['no-inlining'] === true)
 else if (what === 'heap') await heap(numberArg(args, 'n', 10_000))
 else if (what === 'cold-start') await coldStart(numberArg(args, 'samples', 7))
 else throw new Error('usage: bench/profile.mjs cache-hit|heap|cold-start [--n N] [--samples N]')
 
-/** Figure 1 at `n` keys, ours, with a CPU profile of one pass of random-order hits (every 50 µs). */
-async function cacheHit(n) {
-  const file = join(dir, `cache-hit-${n}.cpuprofile`)
-  const result = await child('cache-hit', {
-    lib: 'ours',
-    n,
-    reps: 3,
-    ms: 1000,
-    'fill-cap': 600,
-    'cpu-profile': file,
-  })
+/**
+ * Figure 1 at `n` keys, ours, with a CPU profile of one pass of random-order hits (every 50 µs).
+ * TurboFan inlines the library's small functions into their callers (the figure's own `get` wrapper
+ * takes in `getToken` and the cache's `lookup`); `noInlining` turns that off (`--no-turbo-inlining`:
+ * slower, but every function's time is its own).
+ */
+async function cacheHit(n, noInlining) {
+  const file = join(dir, `cache-hit-${n}${noInlining ? '-no-inlining' : ''}.cpuprofile`)
+  const result = await child(
+    'cache-hit',
+    {
+      lib: 'ours',
+      n,
+      reps: 3,
+      ms: 1000,
+      'fill-cap': 600,
+      'cpu-profile': file,
+    },
+    noInlining ? ['--no-turbo-inlining'] : [],
+  )
   const ns = summarize(result.nsPerOp).median
   const { samples, functions } = summarizeCpuProfile(JSON.parse(readFileSync(file, 'utf8')), 12)
   out(
-    `Cache hits at ${n.toLocaleString('en-US')} keys, random order: ${duration(ns)} per hit (Map.get of the same keys: ${duration(summarize(result.nsPerOpMap).median)}), ${samples} samples.`,
+    `Cache hits at ${n.toLocaleString('en-US')} keys, random order${noInlining ? ', --no-turbo-inlining' : ''}: ${duration(ns)} per hit (Map.get of the same keys: ${duration(summarize(result.nsPerOpMap).median)}), ${samples} samples.`,
   )
   out()
   out('| self time | ≈ per hit | function | where | hottest lines (share of all samples) |')

@@ -119,7 +119,7 @@ function chart(all) {
   if (baseline.points.length > 0) series.splice(2, 0, { ...baseline, note: undefined })
   return cacheHitChart(series, {
     title: 'getToken cache hit vs tokens cached (keys in random order)',
-    subtitle: `${machine.cpu.replace(/\s+/g, ' ')}, Node ${machine.node}, ${machine.date.slice(0, 10)}`,
+    subtitle: `${machine.cpu.replace(/\s+/g, ' ')}, Node ${machine.node}, ${machine.date.slice(0, 10)}, load ${machine.load.split(' / ')[0]}`,
   })
 }
 
