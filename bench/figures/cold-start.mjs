@@ -5,9 +5,10 @@
  * process was spawned to the import done (`wallMs`), the import alone timed inside the process
  * (`importMs`), and `rss` and `heapUsed` after it (after a full GC). Every sample is paired with an
  * empty one (`node` running a script that imports nothing), run right before or after it, whose
- * figures are Node's own start-up. One discarded pair first (file cache).
+ * figures are Node's own start-up. `--warm` discarded pairs first (the file cache; 1 by default).
  *
  * Usage: node bench/figures/cold-start.mjs --lib ours|msal|identity [--entry main|verify] [--samples 9]
+ *        [--warm 1]
  */
 import { numberArg, parseArgs } from '../lib/args.mjs'
 import { emit } from '../lib/child.mjs'
@@ -18,6 +19,7 @@ const args = parseArgs(process.argv.slice(2))
 const lib = String(args.lib)
 const entry = String(args.entry ?? 'main')
 const samples = numberArg(args, 'samples', 9)
+const warm = numberArg(args, 'warm', 1)
 
 /** @type {Record<string, string>} */
 const SPECIFIERS = {
@@ -29,7 +31,7 @@ const SPECIFIERS = {
 const specifier = SPECIFIERS[`${lib} ${entry}`]
 if (specifier === undefined) throw new Error(`no entry '${entry}' for '${lib}'`)
 
-const { empty, work } = await pairedSamples(['import', specifier], samples)
+const { empty, work } = await pairedSamples(['import', specifier], samples, warm)
 emit({
   figure: 'cold-start',
   lib,

@@ -3,10 +3,10 @@
  * same client as every other figure: bench/lib/clients.mjs, a new client id each time) and awaits one
  * token from the bench's loopback fake authority. `wallMs` runs from just before the process was
  * spawned to the token in hand, `workMs` from the script's first line to the token; paired with empty
- * processes as in figure 8 (one discarded pair first). Checks that every sample got a 600-character
+ * processes as in figure 8 (`--warm` discarded pairs first). Checks that every sample got a 600-character
  * token from the fake authority (its request count for the sample's client id).
  *
- * Usage: node bench/figures/first-token.mjs --lib ours|msal|identity [--samples 9]
+ * Usage: node bench/figures/first-token.mjs --lib ours|msal|identity [--samples 9] [--warm 1]
  */
 import { numberArg, parseArgs } from '../lib/args.mjs'
 import { emit, endpointStats, scopeOf } from '../lib/child.mjs'
@@ -15,8 +15,9 @@ import { pairedSamples } from '../lib/fresh.mjs'
 const args = parseArgs(process.argv.slice(2))
 const lib = String(args.lib)
 const samples = numberArg(args, 'samples', 9)
+const warm = numberArg(args, 'warm', 1)
 
-const { empty, work } = await pairedSamples(['token', lib, scopeOf('first', 0)], samples)
+const { empty, work } = await pairedSamples(['token', lib, scopeOf('first', 0)], samples, warm)
 for (const sample of work) {
   const requests = (await endpointStats(String(sample.clientId))).token
   if (sample.tokenLength !== 600 || requests < 1) {

@@ -61,17 +61,20 @@ export function freshSample(args, timeoutS = 60) {
 }
 
 /**
- * `samples` pairs of (empty, `args`) samples, the order within a pair alternating, after one
- * discarded pair (it warms the file cache).
+ * `samples` pairs of (empty, `args`) samples, the order within a pair alternating, after `warm`
+ * discarded pairs (they warm the file cache).
  *
  * @param {string[]} args
  * @param {number} samples
+ * @param {number} [warm]
  * @returns {Promise<{ empty: Sample[], work: Sample[] }>}
  * @example const { empty, work } = await pairedSamples(['import', '@azure/msal-node'], 9)
  */
-export async function pairedSamples(args, samples) {
-  await freshSample(['empty'])
-  await freshSample(args)
+export async function pairedSamples(args, samples, warm = 1) {
+  for (let i = 0; i < warm; i++) {
+    await freshSample(['empty'])
+    await freshSample(args)
+  }
   /** @type {Sample[]} */
   const empty = []
   /** @type {Sample[]} */

@@ -39,7 +39,7 @@ export function settingsFor(quick) {
         expiry: { hours: 3, speedup: 3600, 'interval-ms': 1 },
         interceptor: { rounds: 2, slice: 0.2 },
         faultCapS: 3,
-        startupSamples: 3,
+        startup: { samples: 1, warm: 0 },
       }
     : {
         sizes: [1, 1000, 10_000, 100_000],
@@ -58,7 +58,7 @@ export function settingsFor(quick) {
         expiry: { hours: 24, speedup: 3600, 'interval-ms': 1 },
         interceptor: { rounds: 8, slice: 0.5 },
         faultCapS: 15,
-        startupSamples: 15,
+        startup: { samples: 15, warm: 1 },
       }
 }
 
@@ -180,18 +180,18 @@ export function planJobs(quick, figures) {
 function startupJobs(s, want) {
   /** @type {Job[]} */
   const jobs = []
-  const samples = s.startupSamples
+  const { samples, warm } = s.startup
   if (want('cold-start')) {
     for (const lib of LIBS) {
-      const args = { lib, entry: 'main', samples }
+      const args = { lib, entry: 'main', samples, warm }
       jobs.push({ figure: 'cold-start', lib, args, timeoutS: 60 + samples * 10 })
     }
-    const args = { lib: 'ours', entry: 'verify', samples }
+    const args = { lib: 'ours', entry: 'verify', samples, warm }
     jobs.push({ figure: 'cold-start', lib: 'ours', args, timeoutS: 60 + samples * 10 })
   }
   if (want('first-token')) {
     for (const lib of LIBS) {
-      jobs.push({ figure: 'first-token', lib, args: { lib, samples }, timeoutS: 60 + samples * 15 })
+      jobs.push({ figure: 'first-token', lib, args: { lib, samples, warm }, timeoutS: 60 + samples * 15 })
     }
   }
   if (want('footprint')) {
