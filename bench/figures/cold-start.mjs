@@ -3,7 +3,7 @@
  * the built `dist/index.js`, or `dist/verify.js` with `--entry verify`; the peers: `@azure/msal-node`,
  * `@azure/identity`, as a user's `import` resolves them) and reports: the time from just before the
  * process was spawned to the import done (`wallMs`), the import alone timed inside the process
- * (`importMs`), and `rss` and `heapUsed` after it (after a full GC). Every sample is paired with an
+ * (`importMs`; its CPU time `importCpuMs`), and `rss` and `heapUsed` after it (after a full GC). Every sample is paired with an
  * empty one (`node` running a script that imports nothing), run right before or after it, whose
  * figures are Node's own start-up. `--warm` discarded pairs first (the file cache; 1 by default).
  *
@@ -39,6 +39,7 @@ emit({
   samples,
   wallMs: work.map((s) => s.wallMs),
   importMs: work.map((s) => s.workMs),
+  importCpuMs: work.map((s) => s.workCpuMs),
   sinceOriginMs: work.map((s) => s.sinceOriginMs),
   rss: work.map((s) => s.rss),
   heapUsed: work.map((s) => s.heapUsed),

@@ -2,7 +2,8 @@
  * Figure 9: first token. A fresh `node` process per sample imports the library, makes a client (the
  * same client as every other figure: bench/lib/clients.mjs, a new client id each time) and awaits one
  * token from the bench's loopback fake authority. `wallMs` runs from just before the process was
- * spawned to the token in hand, `workMs` from the script's first line to the token; paired with empty
+ * spawned to the token in hand, `workMs` from the script's first line to the token, `processCpuMs` the
+ * process's CPU time from its start to the token; paired with empty
  * processes as in figure 8 (`--warm` discarded pairs first). Checks that every sample got a 600-character
  * token from the fake authority (its request count for the sample's client id).
  *
@@ -32,6 +33,7 @@ emit({
   samples,
   wallMs: work.map((s) => s.wallMs),
   workMs: work.map((s) => s.workMs),
+  processCpuMs: work.map((s) => s.processCpuMs),
   rss: work.map((s) => s.rss),
   emptyWallMs: empty.map((s) => s.wallMs),
 })

@@ -14,6 +14,8 @@ const SAMPLE = fileURLToPath(new URL('sample.mjs', import.meta.url))
  * @property {number} wallMs from just before spawn to the sample's line
  * @property {number} sinceOriginMs the work done, in ms since the process's `performance.timeOrigin`
  * @property {number} workMs the work alone, timed inside the process
+ * @property {number} workCpuMs the CPU time (user + system, every thread) of the work alone
+ * @property {number} processCpuMs the process's CPU time from its start to the work done
  * @property {number} rss bytes, after the work and a full GC
  * @property {number} heapUsed bytes, after the work and a full GC
  * @property {string} [clientId]

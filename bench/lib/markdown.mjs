@@ -107,13 +107,15 @@ client; @azure/identity is \`ClientSecretCredential\` / \`ClientCertificateCrede
    the built \`dist/index.js\`, and \`dist/verify.js\` on its own row; the peers by their package
    names, as a user's import resolves them), then runs a full GC and reads \`process.memoryUsage()\`.
    "Process start → import done" is timed by the orchestrating process from just before \`spawn\` to
-   the sample's output line; "the import alone" inside the sample around \`await import()\`. Every
+   the sample's output line; "the import alone" inside the sample around \`await import()\`, with
+   its CPU time (user + system of every thread of the process: other work on a busy machine inflates
+   it far less than the wall time, so compare it when the load average is high). Every
    sample is paired with an empty one (a script that imports nothing: Node's own start-up), run
    right before or after it; one discarded pair first warms the file cache (a warm-cache cold
    start: the files were read before, nothing else is reused). No compile cache.
 9. **First token**: as 8, but the sample imports the library, makes the same client as every other
    figure (a new client id each time) and awaits one token from the fake endpoint; the endpoint's
-   count for that client id shows that the token came from it.
+   count for that client id shows that the token came from it. CPU: the process's, from its start.
 10. **Install footprint**: the package (ours: what \`npm pack --dry-run\` lists for this build; the
     peers: their directory as npm installed it) and every package it needs at run time,
     transitively (\`dependencies\` and installed \`optionalDependencies\`; peer dependencies left out),

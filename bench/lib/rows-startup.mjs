@@ -33,7 +33,8 @@ export function coldStartRows(of) {
     const bad = failed(r)
     if (bad) return bad
     const s = summarize(r.importMs)
-    return { text: spread(s, ms), value: s.median }
+    const cpu = r.importCpuMs ? ` (CPU ${ms(median(r.importCpuMs))})` : ''
+    return { text: `${spread(s, ms)}${cpu}`, value: s.median }
   }
   const share = (peer) => median(main('ours')?.importMs) / median(main(peer)?.importMs)
   const shares = ['msal', 'identity'].map(share)
@@ -111,7 +112,8 @@ export function firstTokenRows(of) {
     const bad = failed(r)
     if (bad) return bad
     const s = summarize(r.wallMs)
-    return { text: `${spread(s, ms)} (in the process: ${ms(median(r.workMs))})`, value: s.median }
+    const cpu = r.processCpuMs ? `; CPU ${ms(median(r.processCpuMs))}` : ''
+    return { text: `${spread(s, ms)} (in the process: ${ms(median(r.workMs))}${cpu})`, value: s.median }
   }
   const ours = median(one('ours')?.wallMs)
   const peers = ['msal', 'identity'].map((lib) => median(one(lib)?.wallMs))

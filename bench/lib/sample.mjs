@@ -2,7 +2,8 @@
  * One sample of the start-up figures (8 and 9), run in a fresh `node --expose-gc` process by
  * bench/lib/fresh.mjs. It imports nothing before its work (so that an empty sample is the cost of
  * starting Node itself), then prints one JSON line: when its work was done in ms since the process's
- * time origin, how long the work took, and the memory after a full GC.
+ * time origin, how long the work took (wall time, and CPU time: user + system of all the process's
+ * threads, which other work on a busy machine inflates far less), and the memory after a full GC.
  *
  *   node --expose-gc bench/lib/sample.mjs empty
  *   node --expose-gc bench/lib/sample.mjs import <specifier or file URL>
@@ -10,6 +11,7 @@
  */
 const [mode, what, scope] = process.argv.slice(2)
 const start = performance.now()
+const cpuStart = process.cpuUsage()
 /** @type {Record<string, unknown>} */
 const extra = {}
 if (mode === 'import') {
@@ -24,11 +26,21 @@ if (mode === 'import') {
   throw new Error(`unknown mode '${mode}' (empty, import, token)`)
 }
 const done = performance.now()
+const cpu = process.cpuUsage()
+const cpuMs = (usage) => (usage.user + usage.system) / 1000
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc')
 globalThis.gc()
 const { rss, heapUsed } = process.memoryUsage()
 process.stdout.write(
-  `${JSON.stringify({ sinceOriginMs: done, workMs: done - start, rss, heapUsed, ...extra })}\n`,
+  `${JSON.stringify({
+    sinceOriginMs: done,
+    workMs: done - start,
+    workCpuMs: cpuMs(cpu) - cpuMs(cpuStart),
+    processCpuMs: cpuMs(cpu),
+    rss,
+    heapUsed,
+    ...extra,
+  })}\n`,
 )
 // a token client may hold sockets open: the sample is over
 process.exit(0)
