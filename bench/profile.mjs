@@ -98,18 +98,17 @@ async function coldStart(samples) {
   ]
   out(`Import alone, median of ${samples} fresh processes each (after one discarded), and memory after a GC:`)
   out()
-  out('| import | time | RSS | heapUsed |')
-  out('|---|---|---|---|')
+  out('| import | time | CPU time | RSS | heapUsed |')
+  out('|---|---|---|---|---|')
   const empty = await freshSample(['empty'])
-  out(`| (nothing: a bare node) | — | ${mib(empty.rss)} | ${mib(empty.heapUsed)} |`)
+  out(`| (nothing: a bare node) | — | — | ${mib(empty.rss)} | ${mib(empty.heapUsed)} |`)
   for (const [name, specifier] of specifiers) {
     await freshSample(['import', specifier])
     const runs = []
     for (let i = 0; i < samples; i++) runs.push(await freshSample(['import', specifier]))
     const median = (field) => summarize(runs.map((r) => r[field])).median
-    out(
-      `| ${name} | ${duration(median('workMs') * 1e6)} | ${mib(median('rss'))} | ${mib(median('heapUsed'))} |`,
-    )
+    const times = `${duration(median('workMs') * 1e6)} | ${duration(median('workCpuMs') * 1e6)}`
+    out(`| ${name} | ${times} | ${mib(median('rss'))} | ${mib(median('heapUsed'))} |`)
   }
 }
 
