@@ -11,9 +11,13 @@
  *   node --expose-gc bench/run.mjs --libs ours      some libraries only (writes to a temp dir)
  *   node --expose-gc bench/run.mjs --dist DIR       measure another build of ours (e.g. a worktree's dist/)
  *
- * Figures: cache-hit, stampede, heap, certificate, expiry, interceptor, faults.
+ * Figures: cache-hit, stampede, heap, certificate, expiry, interceptor, faults, cold-start,
+ * first-token, footprint. Profiles (where the time and bytes go): bench/profile.mjs.
+ *
+ * RESULTS.md is rewritten by every run that writes to it, except what follows the line
+ * `<!-- kept by npm run bench: … -->` in the file already there (hand-written notes, the profiles).
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,7 +25,7 @@ import { parseArgs } from './lib/args.mjs'
 import { cacheHitChart } from './lib/chart.mjs'
 import { LIB_NAMES, LIBS } from './lib/clients.mjs'
 import { describeMachine, loadAverage } from './lib/machine.mjs'
-import { renderResults, renderTable } from './lib/markdown.mjs'
+import { keptSection, renderResults, renderTable } from './lib/markdown.mjs'
 import { runChild, startEnvironment } from './lib/orchestrate.mjs'
 import { planJobs, settingsFor } from './lib/plan.mjs'
 import { buildRows } from './lib/rows.mjs'
@@ -81,9 +85,11 @@ const elapsedS = (performance.now() - started) / 1000
 mkdirSync(outDir, { recursive: true })
 const chartFile = 'results.svg'
 writeFileSync(join(outDir, chartFile), chart(results))
+const resultsFile = join(outDir, 'RESULTS.md')
+const kept = existsSync(resultsFile) ? keptSection(readFileSync(resultsFile, 'utf8')) : ''
 writeFileSync(
-  join(outDir, 'RESULTS.md'),
-  renderResults({ rows, machine, loadEnd: loadAverage(), elapsedS, quick, chartFile }),
+  resultsFile,
+  renderResults({ rows, machine, loadEnd: loadAverage(), elapsedS, quick, chartFile, kept }),
 )
 const note = quick ? 'Quick mode: small N, one repetition; a smoke run, not figures to quote.\n\n' : ''
 process.stdout.write(`\n${note}${renderTable(rows)}\n\n`)
@@ -95,20 +101,25 @@ if (failures.length > 0) {
   process.exitCode = 1
 }
 
-/** The cache-hit chart from the results: every library on keys in random order, ours on one key too. */
+/**
+ * The cache-hit chart from the results: every library on keys in random order, ours on one key too,
+ * and the bare `Map.get` of the same keys measured in ours' processes.
+ */
 function chart(all) {
-  const line = (lib, field, name, dashed) => {
+  const line = (lib, field, name, dashed, color = undefined) => {
     const mine = all.filter((r) => r.figure === 'cache-hit' && r.lib === lib).sort((a, b) => a.n - b.n)
     const points = mine.filter((r) => r[field]).map((r) => ({ ...summarize(r[field]), n: r.n }))
     const stopped = mine.find((r) => r.capped || r.skipped || r.timedOut)
     const note = stopped ? `not measured at ${stopped.n.toLocaleString('en-US')}+ keys` : undefined
-    return { lib, name, points, note, dashed }
+    return { lib, name, points, note, dashed, color }
   }
   const series = LIBS.map((lib) => line(lib, 'nsPerOp', LIB_NAMES[lib], false))
   series.splice(1, 0, line('ours', 'nsPerOpHot', `${LIB_NAMES.ours}, one key`, true))
+  const baseline = line('ours', 'nsPerOpMap', 'bare Map.get, same keys (floor)', true, '#777')
+  if (baseline.points.length > 0) series.splice(2, 0, { ...baseline, note: undefined })
   return cacheHitChart(series, {
     title: 'getToken cache hit vs tokens cached (keys in random order)',
-    subtitle: `${machine.cpu.replace(/\s+/g, ' ')}, Node ${machine.node}, ${machine.date.slice(0, 10)}`,
+    subtitle: `${machine.cpu.replace(/\s+/g, ' ')}, Node ${machine.node}, ${machine.date.slice(0, 10)}, load ${machine.load.split(' / ')[0]}`,
   })
 }
 

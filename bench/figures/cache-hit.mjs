@@ -8,15 +8,24 @@
  * first over all keys in a shuffled order (`nsPerOp`: every hit touches memory the CPU caches do not
  * hold, as a service with many tenants would), then on one key again and again (`nsPerOpHot`: the
  * cost of the lookup itself with N keys cached). Filling stops at `--fill-cap` seconds: the figure is
- * then "not measured". Prints `{ nsPerOp, nsPerOpHot (one per repetition), fillMs, fillRequests,
- * hitRequests }`.
+ * then "not measured".
+ *
+ * The baseline (`nsPerOpMap`, ours only): a bare `Map` from the same scope strings to the very promises the
+ * library's hits return, timed by the same loop over the same shuffled order, each repetition right
+ * after the library's (the machine's speed drifts: the ratio is taken within a repetition). It is
+ * the floor of "look a key up and await the answer" on this machine with N keys.
+ *
+ * Prints `{ nsPerOp, nsPerOpMap, nsPerOpHot (one per repetition), fillMs, fillRequests, hitRequests }`.
+ * `--cpu-profile FILE` writes a V8 CPU profile (`.cpuprofile`, Chrome DevTools) of the library's
+ * random-order hits only, sampled every 50 µs (bench/profile.mjs reads it).
  *
  * Usage: node --expose-gc bench/figures/cache-hit.mjs --lib ours|msal|identity --n 1000 [--reps 5]
- *        [--ms 500] [--warm-ms 300] [--fill-cap 60]
+ *        [--ms 500] [--warm-ms 300] [--fill-cap 60] [--cpu-profile FILE]
  */
 import { numberArg, parseArgs } from '../lib/args.mjs'
 import { emit, endpointStats, pool, scopeOf, yieldToLoop } from '../lib/child.mjs'
 import { createClient } from '../lib/clients.mjs'
+import { startCpuProfile } from '../lib/cpu-profile.mjs'
 
 const args = parseArgs(process.argv.slice(2))
 const lib = String(args.lib)
@@ -41,25 +50,48 @@ if (!filled.complete || performance.now() > fillStart + fillCapS * 1000) {
 
 const spread = shuffledIndices(n, Math.min(n, 65_536))
 const hot = new Uint32Array([n >> 1])
-await timeHits(warmMs, spread)
+const get = client.get
+// the baseline is measured in ours' processes only (the goal is ours ÷ Map.get)
+const withBaseline = lib === 'ours'
+/** @type {Map<string, unknown>} */
+const baseline = new Map()
+for (const scope of withBaseline ? scopes : []) {
+  const answer = get(scope)
+  await answer
+  baseline.set(scope, answer)
+}
+const mapGet = (/** @type {string} */ scope) => baseline.get(scope)
+await timeHits(warmMs, spread, get)
+if (withBaseline) await timeHits(warmMs, spread, mapGet)
+if (typeof args['cpu-profile'] === 'string') {
+  const profile = await startCpuProfile(50)
+  await timeHits(repMs, spread, get)
+  await profile.stop(args['cpu-profile'])
+}
 /** @type {number[]} */
 const nsPerOp = []
-for (let r = 0; r < reps; r++) nsPerOp.push(await timeHits(repMs, spread))
+/** @type {number[]} */
+const nsPerOpMap = []
+for (let r = 0; r < reps; r++) {
+  nsPerOp.push(await timeHits(repMs, spread, get))
+  if (withBaseline) nsPerOpMap.push(await timeHits(repMs, spread, mapGet))
+}
 /** @type {number[]} */
 const nsPerOpHot = []
-for (let r = 0; r < reps; r++) nsPerOpHot.push(await timeHits(repMs, hot))
+for (let r = 0; r < reps; r++) nsPerOpHot.push(await timeHits(repMs, hot, get))
 const hitRequests = (await endpointStats(client.clientId)).token - fillRequests
-emit({ figure: 'cache-hit', lib, n, nsPerOp, nsPerOpHot, fillMs, fillRequests, hitRequests })
+const map = withBaseline ? { nsPerOpMap } : {}
+emit({ figure: 'cache-hit', lib, n, nsPerOp, ...map, nsPerOpHot, fillMs, fillRequests, hitRequests })
 process.exit(0)
 
 /**
- * Awaited cache hits on the keys `order` lists, cycling, for about `ms` milliseconds; ns per hit.
+ * Awaited calls of `get` on the keys `order` lists, cycling, for about `ms` milliseconds; ns per call.
  *
  * @param {number} ms
  * @param {Uint32Array} order
+ * @param {(scope: string) => unknown} get
  */
-async function timeHits(ms, order) {
-  const get = client.get
+async function timeHits(ms, order, get) {
   const mask = order.length
   let i = 0
   let ops = 0

@@ -5,11 +5,15 @@
  * The figure is the least-squares slope of heapUsed over tokens cached, from the end of the first step
  * on (one-time growth falls in the first step). Run with `--no-flush-bytecode` (the orchestrator
  * does), else V8 drops unused bytecode during the run and the heap shrinks by about 1 MB at random.
- * Every token is 600 characters (the fake authority's).
+ * Every token is 600 characters (the fake authority's). `--snapshot DIR` writes V8 heap snapshots
+ * `DIR/before.heapsnapshot` (after the warm-up) and `DIR/after.heapsnapshot` (after the last step),
+ * which bench/profile.mjs compares.
  *
  * Usage: node --expose-gc --no-flush-bytecode bench/figures/heap.mjs --lib ours|msal|identity --n 2000
- *        [--steps 8]
+ *        [--steps 8] [--snapshot DIR]
  */
+import { join } from 'node:path'
+import { writeHeapSnapshot } from 'node:v8'
 import { numberArg, parseArgs } from '../lib/args.mjs'
 import { emit, endpointStats, fullGc, pool, scopeOf, sleep } from '../lib/child.mjs'
 import { createClient } from '../lib/clients.mjs'
@@ -19,6 +23,7 @@ const lib = String(args.lib)
 const n = numberArg(args, 'n', 2000)
 const steps = numberArg(args, 'steps', 8)
 const perStep = Math.floor(n / steps)
+const snapshotDir = typeof args.snapshot === 'string' ? args.snapshot : undefined
 
 const client = await createClient(lib)
 await pool(
@@ -28,11 +33,13 @@ await pool(
 )
 /** @type {Array<[number, number]>} tokens cached, heapUsed */
 const points = [[0, await settledHeap()]]
+if (snapshotDir) writeHeapSnapshot(join(snapshotDir, 'before.heapsnapshot'))
 for (let step = 1; step <= steps; step++) {
   const scopes = Array.from({ length: perStep }, (_, i) => scopeOf(`h${step}-`, i))
   await pool(scopes, 16, (scope) => client.get(scope))
   points.push([step * perStep, await settledHeap()])
 }
+if (snapshotDir) writeHeapSnapshot(join(snapshotDir, 'after.heapsnapshot'))
 const stats = await endpointStats(client.clientId)
 const [, first] = points[0]
 const [last, lastHeap] = points[points.length - 1]

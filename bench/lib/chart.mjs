@@ -16,7 +16,7 @@ const COLORS = { ours: '#0a7d2c', msal: '#1f5fbf', identity: '#c0392b' }
 /**
  * The SVG document.
  *
- * @param {Array<{ lib: string, name: string, points: Point[], note?: string, dashed?: boolean }>} series
+ * @param {Array<{ lib: string, name: string, points: Point[], note?: string, dashed?: boolean, color?: string }>} series
  * @param {{ title: string, subtitle: string }} text
  * @returns {string}
  */
@@ -64,7 +64,7 @@ export function cacheHitChart(series, text) {
     `<text transform="translate(18 ${PAD.top + plotH / 2}) rotate(-90)" text-anchor="middle">time per cache hit (log scale)</text>`,
   )
   series.forEach((s, i) => {
-    const color = COLORS[s.lib] ?? '#333'
+    const color = s.color ?? COLORS[s.lib] ?? '#333'
     const pts = s.points.filter((p) => p.median > 0)
     if (pts.length > 1) {
       const d = pts
