@@ -1,5 +1,5 @@
 /**
- * What Entra's AADSTS codes mean, as hints for the fix (ENTRA §8). Codes only refine a hint: the
+ * What Entra's AADSTS codes mean, as hints for the fix (docs/entra.md §8). Codes only refine a hint: the
  * library branches on the HTTP status and the OAuth `error`, since codes move between errors over time.
  */
 

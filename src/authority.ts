@@ -1,5 +1,5 @@
 /**
- * Clouds, tenant validation and token endpoint URLs (ENTRA §1-2). Nothing but a GUID or a DNS name
+ * Clouds, tenant validation and token endpoint URLs (docs/entra.md §1-2). Nothing but a GUID or a DNS name
  * reaches the URL, and the URL is built exactly.
  */
 

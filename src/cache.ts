@@ -1,5 +1,5 @@
 /**
- * The token cache (DESIGN §5): bounded LRU storage, one request in flight per key, early refresh in the
+ * The token cache (docs/design.md §5): bounded LRU storage, one request in flight per key, early refresh in the
  * background, stale-if-error. It knows nothing of HTTP: it calls the `fetch` function it was given.
  * With a shared store (store.ts), a request first looks there and goes through the fleet's lease.
  */

@@ -4,7 +4,7 @@
  */
 
 /**
- * The claims of an Entra app-only access token (ENTRA §7), v1.0 or v2.0. Other servers' JWTs decode
+ * The claims of an Entra app-only access token (docs/entra.md §7), v1.0 or v2.0. Other servers' JWTs decode
  * to the same shape with their own claims.
  *
  * @example

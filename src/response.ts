@@ -1,6 +1,6 @@
 /**
  * Token endpoint answers → a token response or one of our errors. Pure: no I/O, tested with literal
- * bodies (ENTRA §6 and §8).
+ * bodies (docs/entra.md §6 and §8).
  */
 import { type HintContext, hintFor } from './aadsts.js'
 import { decodeClaims } from './claims.js'

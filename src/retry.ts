@@ -1,5 +1,5 @@
 /**
- * Which failures are retried, how long to wait, and `Retry-After` parsing (ENTRA §9).
+ * Which failures are retried, how long to wait, and `Retry-After` parsing (docs/entra.md §9).
  */
 import { AuthorityError, ClientCredentialsError, TransportError } from './errors.js'
 

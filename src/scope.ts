@@ -1,5 +1,5 @@
 /**
- * `/.default` scopes for Entra's client-credentials grant (ENTRA §5).
+ * `/.default` scopes for Entra's client-credentials grant (docs/entra.md §5).
  */
 import { isGuid } from './authority.js'
 import { ConfigurationError } from './errors.js'

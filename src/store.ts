@@ -1,5 +1,5 @@
 /**
- * A token store shared by a fleet of processes (DESIGN §5: the cache's pluggable store), and the
+ * A token store shared by a fleet of processes (docs/design.md §5: the cache's pluggable store), and the
  * protocol by which the fleet sends one token request per key: read the store; else take the key's
  * lease and fetch; else wait for the leaseholder's token. The cache (cache.ts) decides which stored
  * token is usable; the store (e.g. `oauth-client-credentials/redis`) only keeps entries, leases and

@@ -1,5 +1,5 @@
 /**
- * The client assertion (RFC 7523, ENTRA §4): a JWT signed for one token request, with a fresh `jti`,
+ * The client assertion (RFC 7523, docs/entra.md §4): a JWT signed for one token request, with a fresh `jti`,
  * `aud` = the token endpoint being called (or a configured audience), `iss` = `sub` = the client id,
  * `nbf` = `iat` = now and a 10-minute `exp`.
  */
@@ -18,7 +18,7 @@ import type { LoadedCertificate } from './certificate-material.js'
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
 /**
- * An assertion's lifetime: the most Entra (and DESIGN §6) allows.
+ * An assertion's lifetime: the most Entra (and docs/design.md §6) allows.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * The workload-identity credential: a federated token (Kubernetes service account token, …) read from
- * a file for every token request, because kubelet rewrites it before it expires (ENTRA §4).
+ * a file for every token request, because kubelet rewrites it before it expires (docs/entra.md §4).
  */
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'

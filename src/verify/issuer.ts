@@ -1,5 +1,5 @@
 /**
- * Which issuer (`iss`) a token must carry, by token version, cloud and tenant (ENTRA.md §1), and
+ * Which issuer (`iss`) a token must carry, by token version, cloud and tenant (docs/entra.md §1), and
  * where the signing keys are published.
  */
 

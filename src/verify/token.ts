@@ -12,7 +12,7 @@ import type { GenericVerifiedToken } from './rfc9068.js'
 /** Tokens longer than this are refused unread (Entra's are ~1-2 KB; a header line is rarely above 16 KB). */
 export const MAX_TOKEN_CHARS = 32 * 1024
 
-/** The claims of a verified Entra access token (ENTRA.md §7); other claims are kept as they came. */
+/** The claims of a verified Entra access token (docs/entra.md §7); other claims are kept as they came. */
 export interface AccessTokenClaims {
   readonly [claim: string]: unknown
   readonly aud: string | readonly string[]

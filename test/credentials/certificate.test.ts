@@ -32,7 +32,7 @@ function newCredential(options: CertificateCredentialOptions) {
 const main = { privateKey: fixtureText('rsa.key.pem'), certificate: fixtureText('rsa.cert.pem') }
 
 describe('the client assertion', () => {
-  it('is a PS256 JWT that verifies with the certificate, with the exact header and claims of ENTRA §4', async () => {
+  it('is a PS256 JWT that verifies with the certificate, with the exact header and claims of docs/entra.md §4', async () => {
     const { form, jwt, now } = await assertionFrom(newCredential(main))
     expect(form.get('client_assertion_type')).toBe(JWT_BEARER)
     const { header, payload } = await verifyAssertion(jwt, 'rsa.cert.pem', 'PS256', now)

@@ -52,7 +52,7 @@ export async function startFakeAuthority(): Promise<FakeAuthority> {
   }
 }
 
-/** An Entra-shaped error body (ENTRA §8). */
+/** An Entra-shaped error body (docs/entra.md §8). */
 export function entraErrorBody(error: string, code: number, message: string): string {
   return JSON.stringify({
     error,

@@ -1,5 +1,5 @@
 /**
- * Properties of tenant and authority validation (ENTRA §1-2, DESIGN §6): nothing but a GUID or a DNS
+ * Properties of tenant and authority validation (docs/entra.md §1-2, docs/design.md §6): nothing but a GUID or a DNS
  * name reaches the token endpoint URL, the URL is built exactly, and credentials go over https or to
  * loopback hosts only.
  */

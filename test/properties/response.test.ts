@@ -1,5 +1,5 @@
 /**
- * Properties of the token response parser (ENTRA §6, §8): whatever the authority (or a proxy in its
+ * Properties of the token response parser (docs/entra.md §6, §8): whatever the authority (or a proxy in its
  * place) answers, the parser returns a usable token or raises one of our two errors.
  */
 import fc from 'fast-check'

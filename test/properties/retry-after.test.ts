@@ -1,5 +1,5 @@
 /**
- * Properties of the `Retry-After` parser (RFC 9110 §10.2.3, ENTRA §9): a wait in ms that is a
+ * Properties of the `Retry-After` parser (RFC 9110 §10.2.3, docs/entra.md §9): a wait in ms that is a
  * non-negative safe integer, or nothing.
  */
 import fc from 'fast-check'

@@ -1,5 +1,5 @@
 /**
- * Properties of `scopeFor` (ENTRA §5): the one `/.default` scope, built from an App ID URI or an
+ * Properties of `scopeFor` (docs/entra.md §5): the one `/.default` scope, built from an App ID URI or an
  * application id, and nothing else.
  */
 import fc from 'fast-check'

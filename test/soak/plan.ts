@@ -1,6 +1,6 @@
 /**
  * The soak's call plan and its expected token requests, computed from the documented refresh rules
- * (README "How caching and refresh work", DESIGN §5) — independently of src/cache.ts:
+ * (README "How caching and refresh work", docs/design.md §5) — independently of src/cache.ts:
  * - `expiresAt` = when the request was sent + `expires_in`;
  * - `refreshAt` = the earlier of sent + `refresh_in` and `expiresAt` − 5 min; under 10 min of life,
  *   sent + half the lifetime;

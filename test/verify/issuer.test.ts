@@ -10,7 +10,7 @@ const issuers = (
   return [resolve({ tenantId: TID, version: '1.0' }), resolve({ tenantId: TID, version: '2.0' })]
 }
 
-describe('default issuers per cloud (ENTRA.md §1)', () => {
+describe('default issuers per cloud (docs/entra.md §1)', () => {
   it.each([
     [{}, `https://sts.windows.net/${TID}/`, `https://login.microsoftonline.com/${TID}/v2.0`],
     [

@@ -1,6 +1,6 @@
 /**
  * Test support for verify/: RSA keys made in the test, a loopback JWKS server that counts its
- * requests, and tokens shaped like Entra's v1 and v2 app-only access tokens (ENTRA.md §7).
+ * requests, and tokens shaped like Entra's v1 and v2 app-only access tokens (docs/entra.md §7).
  */
 
 import { once } from 'node:events'

@@ -1,5 +1,5 @@
 /**
- * The discovery documents (ENTRA §1): OpenID configuration v1 and v2 (endpoints on the local
+ * The discovery documents (docs/entra.md §1): OpenID configuration v1 and v2 (endpoints on the local
  * authority, issuer of the impersonated cloud) and the instance-discovery answer MSAL asks for.
  */
 import { cloudProfile, type IssuerSettings, issuerFor, TENANT_PLACEHOLDER } from '../entra/clouds.js'

@@ -6,7 +6,7 @@
  * docs/architecture.md), so a mistake on one side is caught by the other.
  *
  * The AADSTS codes the local authority answers with: for each, the OAuth `error` value, the HTTP
- * status and the message text, as the real service words them (ENTRA §8).
+ * status and the message text, as the real service words them (docs/entra.md §8).
  */
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The clouds the local authority can impersonate: which host its error URIs name and which
- * issuers its tokens carry (ENTRA §1).
+ * issuers its tokens carry (docs/entra.md §1).
  */
 
 /**

@@ -1,5 +1,5 @@
 /**
- * AADSTS error values and the JSON bodies the real service sends for them (ENTRA §8): keys in the
+ * AADSTS error values and the JSON bodies the real service sends for them (docs/entra.md §8): keys in the
  * order `error`, `error_description`, `error_codes`, `timestamp`, `trace_id`, `correlation_id`,
  * `error_uri`; the description ends with the trace id, correlation id and timestamp.
  */

@@ -1,6 +1,6 @@
 /**
  * The tenant segment of a URL → a registered tenant, or the refusal the real service gives
- * (ENTRA §2): AADSTS90002 for an unknown GUID or domain, AADSTS900023 for something that is no
+ * (docs/entra.md §2): AADSTS90002 for an unknown GUID or domain, AADSTS900023 for something that is no
  * tenant at all (`common`, `organizations`, `consumers`, a stray path word).
  */
 

@@ -1,5 +1,5 @@
 /**
- * The URL map of the local authority (ENTRA §1), matched case-insensitively as the real service
+ * The URL map of the local authority (docs/entra.md §1), matched case-insensitively as the real service
  * does. The tenant segment is returned decoded and as sent. {@link TENANT_ROUTE_PATHS} is the one
  * table of endpoint paths: the matcher, the handle's URL helpers, the metadata documents and the
  * assertion audiences all read it.

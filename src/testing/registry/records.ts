@@ -52,7 +52,7 @@ export interface ApiRecord {
   tenants: string[]
   appIdUris: string[]
   appRoles: AppRoleRecord[]
-  /** `null`/1 → v1 tokens, 2 → v2 tokens (ENTRA §7). */
+  /** `null`/1 → v1 tokens, 2 → v2 tokens (docs/entra.md §7). */
   accessTokenAcceptedVersion: 1 | 2 | null
   /** `expires_in` of issued tokens. */
   tokenLifetimeSeconds: number

@@ -1,5 +1,5 @@
 /**
- * Access tokens as Entra issues them for client credentials (ENTRA §7): RS256 JWTs whose version
+ * Access tokens as Entra issues them for client credentials (docs/entra.md §7): RS256 JWTs whose version
  * (v1 or v2 claims) follows the API's `accessTokenAcceptedVersion`, back-dated by five minutes.
  */
 import { SignJWT } from 'jose'

@@ -1,5 +1,5 @@
 /**
- * Certificate client assertions (ENTRA §4): algorithm RS256 or PS256, the key found by `x5t`
+ * Certificate client assertions (docs/entra.md §4): algorithm RS256 or PS256, the key found by `x5t`
  * (SHA-1) or `x5t#S256` (SHA-256), base64url or standard base64, or by the `x5c` leaf for
  * subject-name apps; signature; `aud` = this token endpoint (a string); `iss` = `sub` = client id;
  * time range with a small skew.

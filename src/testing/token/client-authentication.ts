@@ -1,5 +1,5 @@
 /**
- * Proving who the client is (ENTRA §3): a secret (form field or HTTP Basic), a certificate
+ * Proving who the client is (docs/entra.md §3): a secret (form field or HTTP Basic), a certificate
  * assertion (`iss` = client id) or a federated assertion (any other issuer).
  */
 import { timingSafeEqual } from 'node:crypto'

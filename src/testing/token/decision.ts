@@ -1,5 +1,5 @@
 /**
- * The token endpoint's decision (ENTRA §2-7): tenant, grant type, client, scope or resource,
+ * The token endpoint's decision (docs/entra.md §2-7): tenant, grant type, client, scope or resource,
  * credential, resource look-up, roles; then a minted token and the version's success body.
  */
 import { MESSAGES } from '../entra/aadsts.js'

@@ -1,5 +1,5 @@
 /**
- * Federated client assertions (workload identity, ENTRA §4): a JWT from another issuer, matched
+ * Federated client assertions (workload identity, docs/entra.md §4): a JWT from another issuer, matched
  * against the app's federated credentials by issuer, subject and audience (AADSTS70021 when none
  * matches) and verified against that issuer's JWKS.
  */

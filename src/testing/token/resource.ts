@@ -1,5 +1,5 @@
 /**
- * Which API a token request names (ENTRA §5): `scope` (v2, exactly one `{resource}/.default`) or
+ * Which API a token request names (docs/entra.md §5): `scope` (v2, exactly one `{resource}/.default`) or
  * `resource` (v1, the bare resource), looked up in the tenant.
  */
 import { MESSAGES } from '../entra/aadsts.js'

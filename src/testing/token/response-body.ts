@@ -1,5 +1,5 @@
 /**
- * Success bodies of the token endpoint (ENTRA §6): numbers on v2, every number a string on v1 with
+ * Success bodies of the token endpoint (docs/entra.md §6): numbers on v2, every number a string on v1 with
  * `expires_on`, `not_before` and `resource`; `refresh_in` when the API registration asks for it.
  */
 import type { MintedToken } from './access-token.js'

@@ -165,7 +165,7 @@ export const FAULT_ROWS: readonly FaultRow[] = [
     answer: badExpiresIn,
   },
   {
-    // A lifetime inside the 30 s clock-skew margin: the cache never hands such a token out (DESIGN §5,
+    // A lifetime inside the 30 s clock-skew margin: the cache never hands such a token out (docs/design.md §5,
     // README "How caching and refresh work"), so it is no usable token and must not be cached.
     // FAILS TODAY — a bug, reported with issue 7's fault matrix: the client hands the 20 s token to the
     // waiting callers and caches it; a background refresh puts it in place of a cached token that still

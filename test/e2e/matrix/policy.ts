@@ -1,6 +1,6 @@
 /**
  * The documented failure policy, as a function of what one attempt that meets a fault ends in
- * (README "How caching and refresh work", DESIGN §5, ENTRA §9, decisions 0001 and 0003):
+ * (README "How caching and refresh work", docs/design.md §5, docs/entra.md §9, decisions 0001 and 0003):
  * - a caller who waits gets `http.retries` (2) retries of network errors, timeouts, 429 and 5xx, after
  *   exactly the server's `Retry-After`, else after 0.25–0.5 s, then 0.5–1 s (500 ms doubled, ×0.5–1);
  *   a `Retry-After` over `http.maxRetryDelayMs` (60 s) is thrown at once with `retryAfterMs`;
