@@ -206,7 +206,9 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
       (token) => {
         this.#settle(flightKey, flight)
         this.#store(target.key, token, generation)
-        if (diagnosticsActive()) report(event, target, startedAt, this.#settings.clock.now())
+        if (diagnosticsActive()) {
+          report(event, target, startedAt, this.#settings.clock.now(), undefined, ctx.background)
+        }
         return token
       },
       (error: unknown) => {

@@ -10,8 +10,8 @@ export const TOKEN_CHANNEL = 'oauth-client-credentials:token'
 /**
  * How a lookup was served: `hit` fresh from the cache; `stale` from the cache while one background
  * refresh runs; `miss` nothing usable cached, a request was sent; `inflight` joined a request already
- * under way; `refresh` a forced refresh; `error` the request failed (`background` tells whether a
- * caller was waiting on it).
+ * under way; `refresh` a forced refresh, or a background refresh that succeeded (`background: true`);
+ * `error` the request failed (`background` tells whether a caller was waiting on it).
  */
 export type TokenLookupEvent = 'hit' | 'stale' | 'miss' | 'inflight' | 'refresh' | 'error'
 
@@ -36,7 +36,10 @@ export interface TokenLookupMessage {
   durationMs: number
   /** For `error`: the error's code. */
   errorCode?: string | undefined
-  /** For `error`: whether it was a background refresh (no caller saw the error). */
+  /**
+   * For `miss`, `refresh` and `error` (the lookups that sent a request): whether it was a background
+   * refresh, which no caller waits on (a failure is seen by no caller; a `refresh` was not forced).
+   */
   background?: boolean | undefined
 }
 
