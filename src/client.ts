@@ -10,6 +10,7 @@ import { DEFAULT_REFRESH_WINDOW_MS, type FetchContext, TokenCache, tokenTimes } 
 import { type Clock, systemClock } from './clock.js'
 import { createCredential } from './credentials/create.js'
 import type { Credential } from './credentials/credential.js'
+import { noteTokenRequestAttempt } from './diagnostics.js'
 import { type Environment, optionsFromEnvironment } from './env.js'
 import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './fetch.js'
 import { checkGetTokenOptions, checkResourceArgument } from './get-token-arguments.js'
@@ -242,6 +243,7 @@ export class TokenClient {
   async #fetch(target: Target, ctx: FetchContext): Promise<AccessToken> {
     const attempts = ctx.background ? 1 : 1 + this.#http.retries
     for (let attempt = 0; ; attempt++) {
+      noteTokenRequestAttempt()
       try {
         return await this.#attempt(target, ctx.claims)
       } catch (error) {
