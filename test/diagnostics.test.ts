@@ -287,6 +287,20 @@ describe('the token-request tracing channel', () => {
     }
   })
 
+  it.each([
+    ['https://login.microsoftonline.com/t/oauth2/v2.0/token', 'login.microsoftonline.com', 443],
+    ['http://127.0.0.1/token', '127.0.0.1', 80],
+    ['http://[::1]:8080/token', '::1', 8080],
+    [undefined, undefined, undefined],
+    ['not a url', undefined, undefined],
+  ])('names the server of %s as %s, port %s', async (tokenEndpoint, serverAddress, serverPort) => {
+    const start = { target: { tokenEndpoint }, background: false, replacing: undefined, clock: manualClock() }
+    const seen = await trace(async () => {
+      await traceTokenRequest(start, () => Promise.resolve('token'))
+    })
+    expect(seen[0]?.context).toMatchObject({ serverAddress, serverPort })
+  })
+
   it('costs nothing when nobody subscribes: the request itself is returned, and no context is built', () => {
     const clock = { now: () => expect.unreachable('the clock is read only to build a context') }
     const request = Promise.resolve('token')
