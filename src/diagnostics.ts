@@ -58,7 +58,15 @@ export function publishLookup(message: TokenLookupMessage): void {
   tokenChannel.publish(message)
 }
 
-/** The tracing channel's name: `diagnostics_channel.tracingChannel(TOKEN_REQUEST_CHANNEL).subscribe(…)`. */
+/**
+ * The token-request tracing channel's name.
+ *
+ * @example
+ * ```ts
+ * import { tracingChannel } from 'node:diagnostics_channel'
+ * const requests = tracingChannel<unknown, TokenRequestContext>(TOKEN_REQUEST_CHANNEL)
+ * ```
+ */
 export const TOKEN_REQUEST_CHANNEL = 'oauth-client-credentials:token-request'
 
 /**
@@ -106,7 +114,14 @@ export interface TokenRequestContext {
   readonly error?: unknown
 }
 
-/** What the cache knows of a request it starts. */
+/**
+ * What the cache knows of a request it starts.
+ *
+ * @example
+ * ```ts
+ * const start: TokenRequestStart = { target, background: true, replacing: cachedToken, clock }
+ * ```
+ */
 export interface TokenRequestStart {
   readonly target: {
     readonly tokenEndpoint?: string | undefined

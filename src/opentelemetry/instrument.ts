@@ -15,7 +15,14 @@ import { createTokenMetrics } from './metrics.js'
 import { SCOPE_NAME } from './names.js'
 import { createTokenSpans } from './spans.js'
 
-/** Where {@link instrument} records. */
+/**
+ * Where {@link instrument} records.
+ *
+ * @example
+ * ```ts
+ * const options: InstrumentOptions = { meterProvider: sdk.meterProvider, tracerProvider: sdk.tracerProvider }
+ * ```
+ */
 export interface InstrumentOptions {
   /**
    * The meter provider for the metrics.

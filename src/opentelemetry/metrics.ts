@@ -7,7 +7,15 @@ import type { TokenLookupMessage, TokenRequestContext } from '../diagnostics.js'
 import { requestAttributes, serverAttributes } from './attributes.js'
 import { ATTRIBUTES, DURATION_BUCKETS, LIFETIME_BUCKETS, METRICS, type MetricName } from './names.js'
 
-/** What the channels' messages record. */
+/**
+ * What the channels' messages record.
+ *
+ * @example
+ * ```ts
+ * const recorded: TokenMetrics = createTokenMetrics(meter)
+ * subscribe(TOKEN_CHANNEL, (message) => recorded.lookup(message as TokenLookupMessage))
+ * ```
+ */
 export interface TokenMetrics {
   /** A message on the lookup channel. */
   lookup(message: TokenLookupMessage): void

@@ -6,13 +6,27 @@
  * lists the same (a test compares them).
  */
 
-/** The instrumentation scope: the meter's and the tracer's name. */
+/**
+ * The instrumentation scope: the meter's and the tracer's name.
+ *
+ * @example
+ * ```ts
+ * meterProvider.getMeter(SCOPE_NAME, VERSION)
+ * ```
+ */
 export const SCOPE_NAME = 'oauth-client-credentials'
 
 /** This library's namespace for its own metric and attribute names. */
 const NS = 'oauth_client_credentials'
 
-/** Attribute names. */
+/**
+ * Attribute names.
+ *
+ * @example
+ * ```ts
+ * counter.add(1, { [ATTRIBUTES.cacheResult]: 'hit' })
+ * ```
+ */
 export const ATTRIBUTES = {
   /** How a lookup was served: `hit`, `stale`, `miss`, `inflight`, `refresh`, `error`. */
   cacheResult: `${NS}.cache.result`,
@@ -34,7 +48,14 @@ export const ATTRIBUTES = {
   errorType: 'error.type',
 } as const
 
-/** One metric instrument: its name, kind, unit and description. */
+/**
+ * One metric instrument: its name, kind, unit and description.
+ *
+ * @example
+ * ```ts
+ * const lookups: MetricName = METRICS.lookups // { name: 'oauth_client_credentials.cache.lookups', kind: 'counter', … }
+ * ```
+ */
 export interface MetricName {
   readonly name: string
   readonly kind: 'counter' | 'histogram'
@@ -42,7 +63,14 @@ export interface MetricName {
   readonly description: string
 }
 
-/** Metric instruments. */
+/**
+ * Metric instruments.
+ *
+ * @example
+ * ```ts
+ * meter.createCounter(METRICS.lookups.name, { unit: METRICS.lookups.unit })
+ * ```
+ */
 export const METRICS = {
   lookups: {
     name: `${NS}.cache.lookups`,
@@ -76,11 +104,32 @@ export const METRICS = {
   },
 } as const satisfies Record<string, MetricName>
 
-/** The span of a token request. */
+/**
+ * The span of a token request.
+ *
+ * @example
+ * ```ts
+ * tracer.startSpan(SPAN_NAME, { kind: SpanKind.CLIENT })
+ * ```
+ */
 export const SPAN_NAME = 'oauth token request'
 
-/** Histogram buckets for request durations, in seconds (retries with their waits reach a minute). */
+/**
+ * Histogram buckets for request durations, in seconds (retries with their waits reach a minute).
+ *
+ * @example
+ * ```ts
+ * meter.createHistogram(name, { unit: 's', advice: { explicitBucketBoundaries: DURATION_BUCKETS } })
+ * ```
+ */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
-/** Histogram buckets for remaining lifetimes, in seconds (refreshes start 5 min before expiry by default). */
+/**
+ * Histogram buckets for remaining lifetimes, in seconds (refreshes start 5 min before expiry by default).
+ *
+ * @example
+ * ```ts
+ * meter.createHistogram(name, { unit: 's', advice: { explicitBucketBoundaries: LIFETIME_BUCKETS } })
+ * ```
+ */
 export const LIFETIME_BUCKETS = [0, 30, 60, 120, 180, 240, 300, 600, 1800, 3600, 7200, 43200]

@@ -9,7 +9,14 @@ import type { TokenRequestContext } from '../diagnostics.js'
 import { spanEndAttributes, spanStartAttributes } from './attributes.js'
 import { SPAN_NAME } from './names.js'
 
-/** The spans of the requests under way. */
+/**
+ * The spans of the requests under way.
+ *
+ * @example
+ * ```ts
+ * const spans: TokenSpans = createTokenSpans(tracer)
+ * ```
+ */
 export interface TokenSpans {
   /** A request started: its span starts. */
   start(request: TokenRequestContext): void
