@@ -27,7 +27,15 @@ try {
   )
   // with the optional peer the /opentelemetry entry needs (redis' entry loads no redis of its own)
   const peers = ['@opentelemetry/api']
-  run('npm', ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball), ...peers])
+  run('npm', [
+    'install',
+    '--silent',
+    '--no-audit',
+    '--no-fund',
+    '--prefer-offline',
+    join(work, tarball),
+    ...peers,
+  ])
   console.log(`installed ${tarball} into ${work}`)
 
   // ESM: every entry imports, and its named exports are there.
