@@ -46,6 +46,7 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       redis: 'src/redis/index.ts',
+      opentelemetry: 'src/opentelemetry/index.ts',
       testing: 'src/testing/index.ts',
       verify: 'src/verify/index.ts',
     },

@@ -25,7 +25,17 @@ try {
     join(work, 'package.json'),
     JSON.stringify({ name: 'proof', private: true, type: 'commonjs' }),
   )
-  run('npm', ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)])
+  // with the optional peer the /opentelemetry entry needs (redis' entry loads no redis of its own)
+  const peers = ['@opentelemetry/api']
+  run('npm', [
+    'install',
+    '--silent',
+    '--no-audit',
+    '--no-fund',
+    '--prefer-offline',
+    join(work, tarball),
+    ...peers,
+  ])
   console.log(`installed ${tarball} into ${work}`)
 
   // ESM: every entry imports, and its named exports are there.

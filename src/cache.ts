@@ -5,7 +5,7 @@
  */
 import { LRUCache } from 'lru-cache'
 import type { Clock } from './clock.js'
-import { diagnosticsActive, publishLookup, type TokenLookupEvent } from './diagnostics.js'
+import { diagnosticsActive, publishLookup, type TokenLookupEvent, traceTokenRequest } from './diagnostics.js'
 import { type CacheStoreSettings, fetchShared, type StoredToken } from './store.js'
 
 /** A token is never handed out within this margin of its expiry (clock skew). */
@@ -39,6 +39,8 @@ export interface CacheTarget {
   readonly scope?: string | undefined
   /** The tenant a token for this target names (`undefined` for a generic authority). */
   readonly tenant?: string | undefined
+  /** Where requests for it go: named on the token-request tracing channel (never fetched by the cache). */
+  readonly tokenEndpoint?: string | undefined
 }
 
 /** How a fetch was started. */
@@ -204,7 +206,9 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
       (token) => {
         this.#settle(flightKey, flight)
         this.#store(target.key, token, generation)
-        if (diagnosticsActive()) report(event, target, startedAt, this.#settings.clock.now())
+        if (diagnosticsActive()) {
+          report(event, target, startedAt, this.#settings.clock.now(), undefined, ctx.background)
+        }
         return token
       },
       (error: unknown) => {
@@ -221,15 +225,19 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
   /** A request for `target`: to the authority, or through the shared store when there is one. */
   #fetch(target: Target, ctx: FetchContext, read: boolean): Promise<Token> {
     const { store: shared, clock } = this.#settings
-    if (shared === undefined) return this.#settings.fetch(target, ctx)
     const held = this.#slots.peek(target.key)?.token
+    const request = () =>
+      traceTokenRequest({ target, background: ctx.background, replacing: held, clock }, () =>
+        this.#settings.fetch(target, ctx),
+      )
+    if (shared === undefined) return request()
     return fetchShared({
       shared,
       key: `${shared.keyPrefix}\u0000${target.key}`,
       read,
       accept: (stored) => usable(stored, held, ctx.background, clock.now()),
       belongs: (stored) => belongsTo(stored, target),
-      fetch: () => this.#settings.fetch(target, ctx),
+      fetch: request,
       ttlMs: (token) => token.expiresAt - clock.now(),
     })
   }

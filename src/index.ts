@@ -11,7 +11,13 @@ export type { ClientAssertionCallback, ClientAssertionContext } from './credenti
 export type { AssertionAlgorithm } from './credentials/certificate-material.js'
 export type { AuthMethod } from './credentials/create.js'
 export type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
-export { TOKEN_CHANNEL, type TokenLookupEvent, type TokenLookupMessage } from './diagnostics.js'
+export {
+  TOKEN_CHANNEL,
+  TOKEN_REQUEST_CHANNEL,
+  type TokenLookupEvent,
+  type TokenLookupMessage,
+  type TokenRequestContext,
+} from './diagnostics.js'
 export { type Environment, optionsFromEnvironment } from './env.js'
 export type { ClientCredentialsErrorUnion } from './error-union.js'
 export {

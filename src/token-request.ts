@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici'
 import { type FetchContext, tokenTimes } from './cache.js'
 import type { Clock } from './clock.js'
 import type { Credential } from './credentials/credential.js'
+import { noteTokenRequestAttempt } from './diagnostics.js'
 import type { Logger } from './options.js'
 import { parseTokenResponse } from './response.js'
 import { isRetryable, retryAfterOf, retryDelayMs, sleep } from './retry.js'
@@ -47,6 +48,7 @@ export function createTokenRequest(settings: TokenRequestSettings): RequestToken
   return async (target, ctx) => {
     const attempts = ctx.background ? 1 : 1 + settings.http.retries
     for (let attempt = 0; ; attempt++) {
+      noteTokenRequestAttempt()
       try {
         return await requestOnce(settings, target, ctx.claims)
       } catch (error) {

@@ -14,6 +14,7 @@ const ENTRIES = {
   'oauth-client-credentials/verify': 'src/verify/index.ts',
   'oauth-client-credentials/redis': 'src/redis/index.ts',
   'oauth-client-credentials/testing': 'src/testing/index.ts',
+  'oauth-client-credentials/opentelemetry': 'src/opentelemetry/index.ts',
 } as const
 type Entry = keyof typeof ENTRIES
 
@@ -27,6 +28,7 @@ const VALUES: Record<Entry, readonly string[]> = {
     'CredentialError',
     'ResponseFormatError',
     'TOKEN_CHANNEL',
+    'TOKEN_REQUEST_CHANNEL',
     'TokenClient',
     'TokenVerificationError',
     'TransportError',
@@ -58,6 +60,7 @@ const VALUES: Record<Entry, readonly string[]> = {
     'generateCertificate',
     'startLocalAuthority',
   ],
+  'oauth-client-credentials/opentelemetry': ['instrument'],
 }
 
 /** What each entry exports for the type checker only. */
@@ -98,6 +101,7 @@ const TYPES: Record<Entry, readonly string[]> = {
     'TokenLookupEvent',
     'TokenLookupMessage',
     'TokenRejection',
+    'TokenRequestContext',
     'TokenRequest',
     'TokenStore',
     'TokenTarget',
@@ -203,6 +207,7 @@ const TYPES: Record<Entry, readonly string[]> = {
     'TenantInput',
     'TenantRecord',
   ],
+  'oauth-client-credentials/opentelemetry': ['InstrumentOptions'],
 }
 
 const loaders: Record<Entry, () => Promise<Record<string, unknown>>> = {
@@ -210,6 +215,7 @@ const loaders: Record<Entry, () => Promise<Record<string, unknown>>> = {
   'oauth-client-credentials/verify': () => import('../src/verify/index.js'),
   'oauth-client-credentials/redis': () => import('../src/redis/index.js'),
   'oauth-client-credentials/testing': () => import('../src/testing/index.js'),
+  'oauth-client-credentials/opentelemetry': () => import('../src/opentelemetry/index.js'),
 }
 
 /** Every name an entry's source exports (values and types), as the type checker sees them. */

@@ -21,6 +21,7 @@ const fakeVersion = `data:text/javascript,${encodeURIComponent(
 const SPECIFIERS = [
   'oauth-client-credentials',
   'oauth-client-credentials/redis',
+  'oauth-client-credentials/opentelemetry',
   'oauth-client-credentials/testing',
   'oauth-client-credentials/verify',
 ]
