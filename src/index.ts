@@ -17,6 +17,7 @@ export type { ClientCredentialsErrorUnion } from './error-union.js'
 export {
   AuthorityError,
   type AuthorityErrorInfo,
+  ClientClosedError,
   ClientCredentialsError,
   ConfigurationError,
   CredentialError,

@@ -22,6 +22,7 @@ const VALUES: Record<Entry, readonly string[]> = {
   'oauth-client-credentials': [
     'AccessToken',
     'AuthorityError',
+    'ClientClosedError',
     'ClientCredentialsError',
     'ConfigurationError',
     'CredentialError',
