@@ -45,6 +45,7 @@ export type {
   TokenClientOptions,
   TokenRequest,
 } from './options.js'
+export type { PrewarmResult } from './prewarm.js'
 export { scopeFor } from './scope.js'
 export type { StoredToken, StoreLease, TokenStore } from './store.js'
 export { AccessToken } from './token.js'

@@ -31,7 +31,12 @@ const HOUR = 3_600_000
 const never = () => new Promise<Response>(() => {})
 
 function newClient(extra: Partial<TokenClientOptions> = {}) {
-  return new TokenClient({ tenant: TENANT, clientId: CLIENT_ID, credential: { clientSecret: SECRET }, ...extra })
+  return new TokenClient({
+    tenant: TENANT,
+    clientId: CLIENT_ID,
+    credential: { clientSecret: SECRET },
+    ...extra,
+  })
 }
 
 /** Collects unhandled rejections while the test runs. */
@@ -65,7 +70,10 @@ describe('client.close()', () => {
 
   it('rejects a caller waiting between retries at once', async () => {
     const busy = () =>
-      HttpResponse.json({ error: 'temporarily_unavailable' }, { status: 503, headers: { 'retry-after': '20' } })
+      HttpResponse.json(
+        { error: 'temporarily_unavailable' },
+        { status: 503, headers: { 'retry-after': '20' } },
+      )
     const endpoint = scriptedEndpoint(V2_URL, [busy])
     network.use(endpoint.handler)
     const client = newClient({ http: { maxRetryDelayMs: 60_000 } })

@@ -90,6 +90,7 @@ const TYPES: Record<Entry, readonly string[]> = {
     'GetTokenOptions',
     'HttpOptions',
     'Logger',
+    'PrewarmResult',
     'PrivateKeyInput',
     'RefreshOptions',
     'StoreLease',

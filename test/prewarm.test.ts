@@ -98,4 +98,3 @@ describe('client.prewarm', () => {
     await expect(newClient().prewarm([])).resolves.toEqual({ ok: [], failed: [] })
   })
 })
-
