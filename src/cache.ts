@@ -3,9 +3,12 @@
  * background, stale-if-error. It knows nothing of HTTP: it calls the `fetch` function it was given.
  * With a shared store (store.ts), a request first looks there and goes through the fleet's lease.
  */
+import { setMaxListeners } from 'node:events'
 import { LRUCache } from 'lru-cache'
+import { abandonable } from './abandonable.js'
 import type { Clock } from './clock.js'
 import { diagnosticsActive, publishLookup, type TokenLookupEvent, traceTokenRequest } from './diagnostics.js'
+import { ClientClosedError } from './errors.js'
 import { type CacheStoreSettings, fetchShared, type StoredToken } from './store.js'
 
 /** A token is never handed out within this margin of its expiry (clock skew). */
@@ -49,6 +52,11 @@ export interface FetchContext {
   readonly background: boolean
   /** A claims challenge to send (the fetch bypassed the cache). */
   readonly claims: string | undefined
+  /**
+   * Aborted, with a `ClientClosedError` as its reason, when the cache closes: the fetch should stop
+   * its request and its waits then (nobody takes its answer any more).
+   */
+  readonly signal?: AbortSignal | undefined
 }
 
 /** Per-lookup options. */
@@ -125,11 +133,20 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
   readonly #slots: LRUCache<string, Slot<Token>>
   readonly #flights = new Map<string, Promise<Token>>()
   readonly #settings: TokenCacheSettings<Target, Token>
+  /** Aborted by `close()`: every fetch is given its signal, every flight is abandoned on it. */
+  readonly #closer = new AbortController()
+  #closing: Promise<void> | undefined
   #generation = 0
 
   constructor(settings: TokenCacheSettings<Target, Token>) {
     this.#settings = settings
     this.#slots = new LRUCache({ max: settings.maxEntries })
+    setMaxListeners(0, this.#closer.signal) // one listener per flight in progress, however many
+  }
+
+  /** Whether {@link TokenCache.close} was called. */
+  get closed(): boolean {
+    return this.#closer.signal.aborted
   }
 
   /** How many tokens are cached. */
@@ -161,6 +178,21 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
     this.#flights.clear()
   }
 
+  /**
+   * Closes the cache: every token is forgotten; every fetch in flight has its signal aborted, its callers
+   * reject with `ClientClosedError` at once (whether or not the fetch stops), and a background refresh
+   * settles without a report; every later lookup rejects with `ClientClosedError`. Resolves once the
+   * flights have settled; idempotent.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing
+    const flights = [...this.#flights.values()]
+    this.clear()
+    this.#closer.abort(new ClientClosedError())
+    this.#closing = Promise.allSettled(flights).then(noop)
+    return this.#closing
+  }
+
   #stale(target: Target, slot: Slot<Token>, now: number): Promise<Token> {
     if (now >= slot.retryAt && !this.#flights.has(target.key)) {
       this.#startFlight(target, target.key, { background: true, claims: undefined }, now)
@@ -175,6 +207,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
     now: number,
     options: LookupOptions,
   ): Promise<Token> {
+    if (this.closed) return Promise.reject(new ClientClosedError())
     const { claims, forceRefresh, signal } = options
     if (slot !== undefined && !forceRefresh && claims === undefined) {
       if (now < slot.token.refreshAt) {
@@ -202,7 +235,10 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
     event: TokenLookupEvent = 'refresh',
   ): Promise<Token> {
     const generation = this.#generation
-    const flight = this.#fetch(target, ctx, ctx.background || event === 'miss').then(
+    const closer = this.#closer.signal
+    const fetched = this.#fetch(target, { ...ctx, signal: closer }, ctx.background || event === 'miss')
+    // on close, callers are answered at once, whether or not the fetch heeds its signal
+    const flight = abandonable(fetched, closer).then(
       (token) => {
         this.#settle(flightKey, flight)
         this.#store(target.key, token, generation)
@@ -213,7 +249,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
       },
       (error: unknown) => {
         this.#settle(flightKey, flight)
-        this.#failed(target, error, ctx.background, startedAt)
+        if (!closer.aborted) this.#failed(target, error, ctx.background, startedAt)
         throw error
       },
     )
@@ -302,24 +338,5 @@ function report(
     durationMs: endedAt - startedAt,
     errorCode: error === undefined ? undefined : typeof code === 'string' ? code : 'UNKNOWN',
     background,
-  })
-}
-
-/** `promise`, or the signal's reason as soon as `signal` aborts (the promise itself goes on). */
-function abandonable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
   })
 }

@@ -21,6 +21,7 @@ import {
   type TokenRequest,
   type ValidTokenClientOptions,
 } from './options.js'
+import { type PrewarmResult, prewarmTokens } from './prewarm.js'
 import { redactInstances } from './redact.js'
 import { type AuthorityConfig, type Target, Targets } from './target.js'
 import { AccessToken, storedToken } from './token.js'
@@ -137,6 +138,58 @@ export class TokenClient {
    */
   clearCache(): void {
     this.#cache.clear()
+  }
+
+  /**
+   * Requests the tokens for `resources` at once (each as `getToken(resource, options)` would), so that a
+   * service does not take its first requests cold. Never rejects: it reports the resources whose token
+   * is now cached, and those that failed with their error.
+   *
+   * @example
+   * ```ts
+   * const { failed } = await client.prewarm(['api://myapis/mywebapi', 'https://graph.microsoft.com'])
+   * for (const { resource, error } of failed) logger.warn('no token at start-up', { resource, error })
+   * ```
+   */
+  prewarm<Resource extends string | TokenRequest>(
+    resources: readonly Resource[],
+    options?: GetTokenOptions,
+  ): Promise<PrewarmResult<Resource>> {
+    return prewarmTokens(resources, (resource) => this.getToken(resource, options))
+  }
+
+  /**
+   * Closes the client: callers still waiting for a token, and every later call, reject with
+   * `ClientClosedError`; a background refresh in flight is stopped and settles quietly; the cache is
+   * emptied. Nothing of the client then keeps the process alive. A `dispatcher` or a shared store
+   * (Redis) you passed in is yours: it is left open. Idempotent; `await using` calls it.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGTERM', () => void client.close())
+   * ```
+   */
+  close(): Promise<void> {
+    return this.#cache.close()
+  }
+
+  /**
+   * Closes the client at the end of an `await using` block (see {@link TokenClient.close}).
+   *
+   * @example
+   * ```ts
+   * await using client = new TokenClient(options)
+   * await client.getToken('api://myapis/mywebapi')
+   * // closed here
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
+  /** Whether {@link TokenClient.close} was called. */
+  get closed(): boolean {
+    return this.#cache.closed
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import type {
   AuthorityError,
+  ClientClosedError,
   ConfigurationError,
   CredentialError,
   ResponseFormatError,
@@ -46,3 +47,4 @@ export type ClientCredentialsErrorUnion =
   | ResponseFormatError
   | TokenVerificationError
   | ManagedIdentityUnavailableError
+  | ClientClosedError

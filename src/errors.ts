@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'ERR_TOKEN_RESPONSE_INVALID'
   | 'ERR_TOKEN_REJECTED'
   | 'ERR_MANAGED_IDENTITY_UNAVAILABLE'
+  | 'ERR_CLIENT_CLOSED'
 
 /** Options common to every error of ours. */
 export interface ErrorDetails {
@@ -296,6 +297,25 @@ export class TokenVerificationError extends ClientCredentialsError {
   }
 }
 
+/**
+ * The client was closed (`client.close()`, or the end of an `await using` block): a call made after,
+ * or a caller still waiting for a token when it closed, gets this. Not retryable on this client.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof ClientClosedError) return // shutting down: nothing to send
+ * ```
+ */
+export class ClientClosedError extends ClientCredentialsError {
+  declare readonly code: 'ERR_CLIENT_CLOSED'
+
+  constructor(message = 'The token client is closed.') {
+    super('ERR_CLIENT_CLOSED', message, {
+      hint: 'Call getToken before client.close() (or inside the `await using` block), or create a new TokenClient.',
+    })
+  }
+}
+
 // Names are set on the prototypes (not read from `constructor.name`, which minifiers rename), so that
 // `instanceof` across the ESM and CJS copies and `err.name` stay stable.
 const names: ReadonlyArray<readonly [{ prototype: Error }, string]> = [
@@ -306,6 +326,7 @@ const names: ReadonlyArray<readonly [{ prototype: Error }, string]> = [
   [AuthorityError, 'AuthorityError'],
   [ResponseFormatError, 'ResponseFormatError'],
   [TokenVerificationError, 'TokenVerificationError'],
+  [ClientClosedError, 'ClientClosedError'],
 ]
 for (const [ErrorClass, name] of names) {
   Object.defineProperty(ErrorClass.prototype, 'name', { value: name, writable: true, configurable: true })

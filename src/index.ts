@@ -23,6 +23,7 @@ export type { ClientCredentialsErrorUnion } from './error-union.js'
 export {
   AuthorityError,
   type AuthorityErrorInfo,
+  ClientClosedError,
   ClientCredentialsError,
   ConfigurationError,
   CredentialError,
@@ -50,6 +51,7 @@ export type {
   TokenClientOptions,
   TokenRequest,
 } from './options.js'
+export type { PrewarmResult } from './prewarm.js'
 export { scopeFor } from './scope.js'
 export type { StoredToken, StoreLease, TokenStore } from './store.js'
 export { AccessToken } from './token.js'

@@ -67,10 +67,22 @@ export function retryAfterOf(error: unknown): number | undefined {
   return error instanceof AuthorityError ? error.retryAfterMs : undefined
 }
 
-/** Resolves after `ms`; the timer does not keep the process alive unless `keepAlive`. */
-export function sleep(ms: number, keepAlive = true): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms)
+/**
+ * Resolves after `ms`; the timer does not keep the process alive unless `keepAlive`. When `signal`
+ * aborts, the timer is cleared and the promise rejects with the signal's reason.
+ */
+export function sleep(ms: number, keepAlive = true, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason)
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal?.reason)
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
     if (!keepAlive) timer.unref()
+    signal?.addEventListener('abort', onAbort, { once: true })
   })
 }

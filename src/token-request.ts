@@ -47,11 +47,13 @@ export type RequestToken = (target: Target, ctx: FetchContext) => Promise<Access
 export function createTokenRequest(settings: TokenRequestSettings): RequestToken {
   return async (target, ctx) => {
     const attempts = ctx.background ? 1 : 1 + settings.http.retries
+    const { signal } = ctx
     for (let attempt = 0; ; attempt++) {
       noteTokenRequestAttempt()
       try {
-        return await requestOnce(settings, target, ctx.claims)
+        return await requestOnce(settings, target, ctx.claims, signal)
       } catch (error) {
+        if (signal?.aborted) throw signal.reason // closed: no retry, and the reason, not the abort's symptom
         const delayMs =
           attempt + 1 < attempts && isRetryable(error) ? retryDelay(settings, attempt, error) : undefined
         if (delayMs === undefined) throw error
@@ -60,7 +62,7 @@ export function createTokenRequest(settings: TokenRequestSettings): RequestToken
           attempt: attempt + 1,
           delayMs,
         })
-        await sleep(delayMs)
+        await sleep(delayMs, true, signal)
       }
     }
   }
@@ -72,7 +74,12 @@ function retryDelay(settings: TokenRequestSettings, attempt: number, error: unkn
 }
 
 /** The form and headers of one attempt, the credential applied (a fresh assertion each time). */
-async function buildRequest(settings: TokenRequestSettings, target: Target, claims: string | undefined) {
+async function buildRequest(
+  settings: TokenRequestSettings,
+  target: Target,
+  claims: string | undefined,
+  stop: AbortSignal | undefined,
+) {
   const clientRequestId = randomUUID()
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: settings.clientId })
   for (const [name, value] of target.params) form.append(name, value)
@@ -95,7 +102,7 @@ async function buildRequest(settings: TokenRequestSettings, target: Target, clai
       clientId: settings.clientId,
       tokenEndpoint: target.tokenEndpoint,
       clock: settings.clock,
-      signal: controller.signal,
+      signal: stop === undefined ? controller.signal : AbortSignal.any([controller.signal, stop]),
     }
     await settings.credential.authenticate({ form, headers }, context)
   } finally {
@@ -108,8 +115,9 @@ async function requestOnce(
   settings: TokenRequestSettings,
   target: Target,
   claims: string | undefined,
+  stop: AbortSignal | undefined,
 ): Promise<AccessToken> {
-  const { form, headers, clientRequestId } = await buildRequest(settings, target, claims)
+  const { form, headers, clientRequestId } = await buildRequest(settings, target, claims, stop)
   const { http, authority } = settings
   const raw = await postForm(
     { url: target.tokenEndpoint, body: form.toString(), headers, clientRequestId },
@@ -118,6 +126,7 @@ async function requestOnce(
       timeoutMs: http.timeoutMs,
       maxResponseBytes: http.maxResponseBytes,
       clock: settings.clock,
+      signal: stop,
     },
   )
   const parsed = parseTokenResponse(raw, {

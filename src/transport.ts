@@ -36,6 +36,8 @@ export interface TransportSettings {
   timeoutMs: number
   maxResponseBytes: number
   clock: Clock
+  /** Stops the request when it aborts (the client closed); the caller reads the signal's reason. */
+  signal?: AbortSignal | undefined
 }
 
 type RequestInfo = { url: string; clientRequestId: string }
@@ -72,7 +74,10 @@ export async function postForm(post: FormPost, settings: TransportSettings): Pro
       dispatcher: guard.dispatcher,
       headers: { ...post.headers, [WATCH_HEADER]: post.clientRequestId },
       body: post.body,
-      signal: controller.signal,
+      signal:
+        settings.signal === undefined
+          ? controller.signal
+          : AbortSignal.any([controller.signal, settings.signal]),
     })
     if (response.statusCode >= 300 && response.statusCode < 400) {
       discard(response.body)

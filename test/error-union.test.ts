@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { ClientCredentialsErrorUnion } from '../src/error-union.js'
 import {
   AuthorityError,
+  ClientClosedError,
   ConfigurationError,
   CredentialError,
   type ErrorCode,
@@ -30,6 +31,8 @@ function detail(err: ClientCredentialsErrorUnion): string {
       return err.reason
     case 'ERR_MANAGED_IDENTITY_UNAVAILABLE':
       return err.tried.map((t) => t.url).join(' ')
+    case 'ERR_CLIENT_CLOSED':
+      return err.name
     default: {
       const unhandled: never = err
       return unhandled
@@ -53,6 +56,7 @@ describe('ClientCredentialsErrorUnion', () => {
       new ManagedIdentityUnavailableError([
         { source: 'imds', url: 'http://127.0.0.1:1/token', outcome: 'refused' },
       ]),
+      new ClientClosedError(),
     ]
     expect(errors.map(detail)).toEqual([
       'tenant',
@@ -62,6 +66,7 @@ describe('ClientCredentialsErrorUnion', () => {
       'expires_in',
       'audience',
       'http://127.0.0.1:1/token',
+      'ClientClosedError',
     ])
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   AuthorityError,
+  ClientClosedError,
   ClientCredentialsError,
   ConfigurationError,
   CredentialError,
@@ -27,6 +28,7 @@ describe('errors', () => {
       'ERR_TOKEN_REJECTED',
       'TokenVerificationError',
     ],
+    [new ClientClosedError(), 'ERR_CLIENT_CLOSED', 'ClientClosedError'],
   ])('%s has a stable code and name and is a ClientCredentialsError', (error, code, name) => {
     expect(error.code).toBe(code)
     expect(error.name).toBe(name)

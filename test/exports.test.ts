@@ -23,6 +23,7 @@ const VALUES: Record<Entry, readonly string[]> = {
   'oauth-client-credentials': [
     'AccessToken',
     'AuthorityError',
+    'ClientClosedError',
     'ClientCredentialsError',
     'ConfigurationError',
     'CredentialError',
@@ -92,6 +93,7 @@ const TYPES: Record<Entry, readonly string[]> = {
     'GetTokenOptions',
     'HttpOptions',
     'Logger',
+    'PrewarmResult',
     'PrivateKeyInput',
     'RefreshOptions',
     'StoreLease',

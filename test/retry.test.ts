@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AuthorityError, ConfigurationError, TransportError } from '../src/errors.js'
-import { isRetryable, parseRetryAfter, retryDelayMs } from '../src/retry.js'
+import { isRetryable, parseRetryAfter, retryDelayMs, sleep } from '../src/retry.js'
 
 const NOW = Date.parse('2026-11-24T10:00:00Z')
 
@@ -48,5 +48,37 @@ describe('retry policy', () => {
     expect(isRetryable(new AuthorityError('401', { status: 401, error: 'invalid_client' }))).toBe(false)
     expect(isRetryable(new ConfigurationError('tenant', 'bad'))).toBe(false)
     expect(isRetryable(new Error('other'))).toBe(false)
+  })
+})
+
+describe('sleep', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('resolves after the wait', async () => {
+    vi.useFakeTimers()
+    const slept = sleep(1000)
+    expect(vi.getTimerCount()).toBe(1)
+    await vi.advanceTimersByTimeAsync(1000)
+    await expect(slept).resolves.toBeUndefined()
+  })
+
+  it("stops its timer and rejects with the signal's reason when the signal aborts", async () => {
+    vi.useFakeTimers()
+    const controller = new AbortController()
+    const slept = sleep(30_000, true, controller.signal)
+    expect(vi.getTimerCount()).toBe(1)
+    const reason = new Error('closed')
+    controller.abort(reason)
+    await expect(slept).rejects.toBe(reason)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('rejects at once, setting no timer, when the signal has already aborted', async () => {
+    vi.useFakeTimers()
+    const reason = new Error('closed')
+    await expect(sleep(30_000, true, AbortSignal.abort(reason))).rejects.toBe(reason)
+    expect(vi.getTimerCount()).toBe(0)
   })
 })
