@@ -109,6 +109,16 @@ describe('the Redis token store', () => {
     expect(logs.join('\n')).not.toMatch(/unavailable/) // an error reply is not an outage
   })
 
+  it('reads an entry of a newer format as a miss, and logs it once per format (a rolling deploy)', async () => {
+    const { store, client, logs } = await storeWith()
+    const { key, token, entry } = keyAndToken()
+    const newer = JSON.stringify({ v: 3, key: entry, token, addedLater: { anything: true } })
+    await client.set(entry, newer)
+    for (let i = 0; i < 3; i++) await expect(store.get(key)).resolves.toBeUndefined()
+    expect(logs).toHaveLength(1)
+    expect(logs[0]).toMatch(/newer format.*"format":3/)
+  })
+
   it('never rejects a read (issue 13 finding 8): an entry whose fields are objects, or a logger that throws', async () => {
     const { store, client, logs } = await storeWith()
     for (const value of ['{"v":{"toString":1}}', '{"v":[{"toString":1}]}', '{"v":1,"kid":{"toString":1}}']) {
