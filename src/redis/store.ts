@@ -25,6 +25,9 @@ return 0`
 /** The lease granted when Redis cannot be asked: nobody to coordinate with, so fetch. */
 const UNCOORDINATED: StoreLease = { release: () => Promise.resolve() }
 
+/** How many newer format versions a store remembers having logged (entries are data: bounded). */
+const NEWER_FORMATS_LOGGED = 8
+
 /**
  * A {@link TokenStore} on Redis. Create it with {@link createRedisStore}.
  *
@@ -42,6 +45,7 @@ export class RedisTokenStore implements TokenStore {
   readonly #connection: RedisConnection
   readonly #notifier: Notifier | undefined
   readonly #channel: string
+  readonly #newerFormats = new Set<number>()
 
   constructor(redis: RedisClientLike, options?: RedisStoreOptions) {
     const settings = parseRedisStoreOptions(options)
@@ -57,8 +61,9 @@ export class RedisTokenStore implements TokenStore {
     const keys = this.#keys(key)
     const value = textOf(await this.#connection.run(['GET', keys.entry]))
     if (value === undefined) return undefined
-    const { token, problem } = openEntry(value, this.#settings.keyring, keys.entry)
-    if (problem !== undefined) {
+    const { token, problem, newerFormat } = openEntry(value, this.#settings.keyring, keys.entry)
+    if (newerFormat !== undefined) this.#newerFormat(newerFormat)
+    else if (problem !== undefined) {
       this.#settings.logger?.warn?.('Unreadable token in the Redis token store, treated as a miss.', {
         key: keys.entry,
         problem: `the entry ${problem}`,
@@ -120,6 +125,15 @@ export class RedisTokenStore implements TokenStore {
 
   async #release(keys: RedisTokenKeys, owner: string): Promise<void> {
     await this.#connection.run(['EVAL', RELEASE_SCRIPT, '1', keys.lease, owner, this.#channel, keys.digest])
+  }
+
+  #newerFormat(version: number): void {
+    if (this.#newerFormats.has(version) || this.#newerFormats.size >= NEWER_FORMATS_LOGGED) return
+    this.#newerFormats.add(version)
+    this.#settings.logger?.warn?.(
+      'A token in the Redis token store is in a newer format, written by a newer release of oauth-client-credentials: read as a miss (logged once per format).',
+      { format: version },
+    )
   }
 
   #keys(key: string): RedisTokenKeys {
