@@ -10,9 +10,16 @@
 import '../node-guard.js' // first: refuses Node.js < 22.19 before any dependency loads
 
 export type { StoredToken, StoreLease, TokenStore } from '../store.js'
-export type { RedisClientLike, RedisSubscriberLike } from './client.js'
-export { keyIdOf } from './envelope.js'
-export { DEFAULT_PREFIX, redisTokenKeys } from './keys.js'
+export type {
+  NodeRedisListener,
+  RedisClientLike,
+  RedisClusterLike,
+  RedisLike,
+  RedisSubscriberLike,
+} from './client.js'
+export { ENTRY_FORMAT, keyIdOf } from './envelope.js'
+export type { IoRedisClusterLike, IoRedisLike, IoRedisSubscriberLike } from './ioredis-client.js'
+export { DEFAULT_PREFIX, type RedisTokenKeys, redisTokenKeys } from './keys.js'
 export {
   DEFAULT_LEASE_MS,
   DEFAULT_OPERATION_TIMEOUT_MS,

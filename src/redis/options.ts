@@ -54,8 +54,16 @@ const loggerSchema = z.custom<Logger>(
  */
 export const redisStoreOptionsSchema = z
   .strictObject({
-    /** Prepended to every Redis key and channel of the store. @defaultValue 'oauth-client-credentials:' */
-    prefix: z.string().min(1, 'is empty').optional(),
+    /**
+     * Prepended to every Redis key and channel of the store; without braces (the store adds a hash tag of
+     * its own, so that a token's keys and channel share a Redis Cluster slot).
+     * @defaultValue 'oauth-client-credentials:'
+     */
+    prefix: z
+      .string()
+      .min(1, 'is empty')
+      .regex(/^[^{}]*$/, 'must not contain { or }: the store adds its own hash tag to every key')
+      .optional(),
     /**
      * Encrypts tokens at rest (AES-256-GCM): 32 bytes, as a Buffer or base64. Every process of the fleet
      * needs it; entries not encrypted with a known key read as misses. @defaultValue none: plain JSON

@@ -278,6 +278,8 @@ describe('createRedisStore options', () => {
     [{ encryptionKey: KEY, decryptionKeys: [Buffer.alloc(31)] }, 'decryptionKeys.0'],
     [{ operationTimeoutMs: 0 }, 'operationTimeoutMs'],
     [{ prefix: '' }, 'prefix'],
+    [{ prefix: 'orders-{api}:' }, 'prefix'],
+    [{ prefix: 'a}' }, 'prefix'],
     [{ logger: {} }, 'logger'],
     [{ leaseMS: 5 }, 'leaseMS'],
   ])('refuses %o, naming %s, never echoing a key', (options, path) => {
