@@ -17,7 +17,14 @@ beforeAll(async () => {
   fleet = await startWorkers(8, {
     redisUrl: redis.url,
     authorityUrl: authority.url,
-    store: { leaseMs: 1_000, waitMs: 5_000, encryptionKey: Buffer.alloc(32, 7).toString('base64') },
+    store: {
+      // generous for a busy machine: a command or a request that is slow must not pass for a lost Redis
+      // or a dead leaseholder, which would make a second request (that is what the other tests are for)
+      operationTimeoutMs: 2_000,
+      leaseMs: 5_000,
+      waitMs: 10_000,
+      encryptionKey: Buffer.alloc(32, 7).toString('base64'),
+    },
   })
 }, 30_000)
 
