@@ -101,3 +101,27 @@ export async function connectCluster(
     close: () => cluster.disconnect(),
   }
 }
+
+/**
+ * A client of `kind` that connects in the background and retries every `retryMs`, as the README tells
+ * a process to start one: the store works without Redis until it is ready.
+ */
+export function backgroundClient(kind: ClientKind, url: string, retryMs = 50): Connected {
+  if (kind === 'node-redis') {
+    const client = createClient({ url, socket: { reconnectStrategy: () => retryMs } })
+    client.connect().catch(() => {})
+    return {
+      client,
+      command: (args) => client.sendCommand(args),
+      ready: () => client.isReady,
+      close: () => client.destroy(),
+    }
+  }
+  const client = new Redis(url, { retryStrategy: () => retryMs })
+  return {
+    client,
+    command: ([name = '', ...args]) => client.call(name, args),
+    ready: () => client.status === 'ready',
+    close: () => client.disconnect(),
+  }
+}
