@@ -1,8 +1,8 @@
 /**
  * Drops the entries whose names match a pattern, on every primary: SCAN each (a cluster keeps each key
  * on one of them), and DEL what matches, one command per hash tag, through the routed connection (a key
- * that moved since is still found). Leases are left to expire. Never rejects: a primary that cannot be scanned is logged and
- * skipped, and what could be deleted is counted.
+ * that moved since is still found). Leases are left to expire. Never rejects: a primary that cannot be
+ * scanned is logged and skipped, and what could be deleted is counted.
  */
 import type { Logger } from '../options.js'
 import type { RedisConnection } from './connection.js'

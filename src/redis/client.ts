@@ -6,7 +6,14 @@
  */
 import type { IoRedisClusterLike, IoRedisLike } from './ioredis-client.js'
 
-/** A pub/sub listener of node-redis: the message, then its channel (strings, or Buffers in buffer mode). */
+/**
+ * A pub/sub listener of node-redis: the message, then its channel (strings, or Buffers in buffer mode).
+ *
+ * @example
+ * ```ts
+ * const listener: NodeRedisListener = (message) => wake(String(message))
+ * ```
+ */
 export type NodeRedisListener = (message: string | Uint8Array, channel: string | Uint8Array) => unknown
 
 /**

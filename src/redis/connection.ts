@@ -9,10 +9,24 @@ import type { Logger } from '../options.js'
 import type { RedisDriver } from './driver.js'
 import { isRefusal, Refused, reasonOf } from './replies.js'
 
-/** What a command answers when Redis did not: unreachable, too slow, or an error reply. */
+/**
+ * What a command answers when Redis did not: unreachable, too slow, or an error reply.
+ *
+ * @example
+ * ```ts
+ * if ((await connection.run(['GET', entry], entry)) === FAILED) return undefined // a miss
+ * ```
+ */
 export const FAILED: unique symbol = Symbol('redis command failed')
 
-/** After a command timed out, commands are not sent for this long (one slow probe, not one per call), ms. */
+/**
+ * After a command timed out, commands are not sent for this long (one slow probe, not one per call), ms.
+ *
+ * @example
+ * ```ts
+ * vi.advanceTimersByTime(OUTAGE_PROBE_MS) // the next command probes Redis again
+ * ```
+ */
 export const OUTAGE_PROBE_MS = 1_000
 
 /** The route of every command to a single server. */

@@ -9,7 +9,14 @@ import type { IoRedisClusterLike, IoRedisLike } from './ioredis-client.js'
 import { ioRedisClusterDriver, ioRedisDriver } from './ioredis-driver.js'
 import { nodeRedisClusterDriver, nodeRedisDriver } from './node-redis-driver.js'
 
-/** A pub/sub listener: the message only (the store listens to its own channels). */
+/**
+ * A pub/sub listener: the message only (the store listens to its own channels).
+ *
+ * @example
+ * ```ts
+ * const listener: MessageListener = (digest) => notifier.wake(digest)
+ * ```
+ */
 export type MessageListener = (message: string) => void
 
 /**

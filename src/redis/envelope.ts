@@ -18,7 +18,14 @@
 import { createCipheriv, createDecipheriv, createHash, type KeyObject, randomBytes } from 'node:crypto'
 import type { StoredToken } from '../store.js'
 
-/** The format version this release writes. */
+/**
+ * The format version this release writes.
+ *
+ * @example
+ * ```ts
+ * JSON.parse(sealEntry(token, keyring, entryKey)).v === ENTRY_FORMAT // true
+ * ```
+ */
 export const ENTRY_FORMAT = 2
 /** The oldest format version this release reads. */
 const OLDEST_READ = 1

@@ -14,10 +14,24 @@
  */
 import { createHash } from 'node:crypto'
 
-/** The prefix of every Redis key and channel of the store, unless given. */
+/**
+ * The prefix of every Redis key and channel of the store, unless given.
+ *
+ * @example
+ * ```ts
+ * redisTokenKeys(DEFAULT_PREFIX, storeKey).entry.startsWith('oauth-client-credentials:token:') // true
+ * ```
+ */
 export const DEFAULT_PREFIX = 'oauth-client-credentials:'
 
-/** How many hash tags (and wake-up channels) a store spreads its tokens over. */
+/**
+ * How many hash tags (and wake-up channels) a store spreads its tokens over.
+ *
+ * @example
+ * ```ts
+ * eventsChannels(DEFAULT_PREFIX).length === TAG_COUNT // true
+ * ```
+ */
 export const TAG_COUNT = 16
 
 /** How many NUL-separated fields of a store key name its client: the authority and the client id. */

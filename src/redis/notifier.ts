@@ -9,9 +9,23 @@ import type { Logger } from '../options.js'
 import type { PubSubConnection, RedisDriver } from './driver.js'
 import { reasonOf } from './replies.js'
 
-/** How long after a failed subscription it is tried again, ms. */
+/**
+ * How long after a failed subscription it is tried again, ms.
+ *
+ * @example
+ * ```ts
+ * await vi.advanceTimersByTimeAsync(RESUBSCRIBE_MS) // the failed subscriptions are tried again
+ * ```
+ */
 export const RESUBSCRIBE_MS = 5_000
-/** What a server without sharded pub/sub answers to SSUBSCRIBE and SPUBLISH. */
+/**
+ * What a server without sharded pub/sub (Redis 6) answers to SSUBSCRIBE and SPUBLISH.
+ *
+ * @example
+ * ```ts
+ * UNKNOWN_COMMAND.test("ERR unknown command 'SPUBLISH', with args beginning with: ") // true
+ * ```
+ */
 export const UNKNOWN_COMMAND = /unknown command/i
 
 /**
