@@ -219,7 +219,7 @@ describe('entries that cannot be trusted (issue 13 finding 8)', () => {
     )
     const stored = fc.oneof(
       envelope.map((value) => JSON.stringify(value)),
-      fc.jsonValue().map(String),
+      fc.jsonValue().map((value) => `${JSON.stringify(value)}`), // not String(): `{"toString":0}` throws in the generator
       fc.string(),
     )
     fc.assert(
