@@ -9,7 +9,7 @@ import { abandonable } from './abandonable.js'
 import type { Clock } from './clock.js'
 import { diagnosticsActive, publishLookup, type TokenLookupEvent, traceTokenRequest } from './diagnostics.js'
 import { ClientClosedError } from './errors.js'
-import { type CacheStoreSettings, fetchShared, type StoredToken } from './store.js'
+import { type CacheStoreSettings, clearShared, fetchShared, type StoredToken } from './store.js'
 
 /** A token is never handed out within this margin of its expiry (clock skew). */
 export const EXPIRY_SKEW_MS = 30_000
@@ -176,6 +176,12 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
     this.#generation++
     this.#slots.clear()
     this.#flights.clear()
+  }
+
+  /** Drops this cache's entries from its shared store (if any) first, so no read puts one back, then clears. */
+  async clearWithStore(): Promise<void> {
+    if (this.#settings.store !== undefined) await clearShared(this.#settings.store)
+    this.clear()
   }
 
   /**

@@ -3,6 +3,7 @@
  * of HTTP and the transport nothing of caching; this file joins them.
  */
 import type { Dispatcher } from 'undici'
+import { z } from 'zod'
 import { type AzureTokenCredential, type TokenCredentialOptions, toTokenCredential } from './attach/azure.js'
 import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './attach/fetch.js'
 import { type AuthRoutes, createAuthInterceptor } from './attach/interceptor.js'
@@ -26,6 +27,12 @@ import { redactInstances } from './redact.js'
 import { type AuthorityConfig, type Target, Targets } from './target.js'
 import { AccessToken, storedToken } from './token.js'
 import { createTokenRequest } from './token-request.js'
+import { parseWith } from './validation/parse.js'
+
+const clearCacheOptionsSchema = z.strictObject({
+  /** Also delete this client's entries from the shared token store. @defaultValue false */
+  shared: z.boolean().optional(),
+})
 
 /**
  * Gets OAuth 2.0 client-credentials tokens, caches them until they expire and refreshes them early in
@@ -129,15 +136,22 @@ export class TokenClient {
   }
 
   /**
-   * Forgets every cached token. Requests in flight still answer their callers but cache nothing.
+   * Forgets every cached token. Requests in flight still answer their callers but cache nothing. With
+   * `{ shared: true }` it also deletes this client's entries (and only this client's) from the shared
+   * token store first, e.g. after a credential rotation; that promise never rejects.
    *
    * @example
    * ```ts
    * client.clearCache()
+   * await client.clearCache({ shared: true }) // the fleet's Redis entries of this client too
    * ```
    */
-  clearCache(): void {
-    this.#cache.clear()
+  clearCache(): void
+  clearCache(options: { shared: boolean }): Promise<void>
+  clearCache(options?: { shared?: boolean }): void | Promise<void> {
+    const { shared } = parseWith(clearCacheOptionsSchema, options ?? {}, 'clearCache options')
+    if (!shared) return this.#cache.clear()
+    return this.#cache.clearWithStore()
   }
 
   /**

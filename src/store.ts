@@ -70,6 +70,11 @@ export interface TokenStore {
   lease?(key: string): Promise<StoreLease | undefined>
   /** Resolves when `key` is set or its lease released, or after `timeoutMs`, whichever comes first. */
   waitForChange?(key: string, timeoutMs: number): Promise<void>
+  /**
+   * Deletes the tokens of one client: every key that is `keyPrefix` ({@link CacheStoreSettings.keyPrefix},
+   * which names the authority and client id), a NUL, then a cache key; the other clients' stay.
+   */
+  clear?(keyPrefix: string): Promise<unknown>
   /** How long a process waits for another's request before sending its own, ms. @defaultValue 10000 */
   readonly waitMs?: number | undefined
 }
@@ -122,6 +127,22 @@ export interface SharedFetch<Token extends CacheableToken> {
   fetch(): Promise<Token>
   /** How long `token` should be kept in the store, ms (`<= 0`: not worth storing). */
   ttlMs(token: Token): number
+}
+
+/**
+ * Deletes this cache's tokens from its store (for `clearCache({ shared: true })`, e.g. after a credential
+ * rotation): the tokens of this client only, never another's. Never rejects; a store without `clear`
+ * deletes nothing.
+ *
+ * @example
+ * ```ts
+ * await clearShared(shared) // then forget the in-process tokens too
+ * ```
+ */
+export async function clearShared<Token>(shared: CacheStoreSettings<Token>): Promise<void> {
+  const { store } = shared
+  const clear = store.clear
+  if (clear !== undefined) await attempt({ shared }, () => clear.call(store, shared.keyPrefix), undefined)
 }
 
 type Reporter = { readonly shared: { readonly logger?: Logger | undefined } }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import type { CacheableToken } from '../src/cache.js'
 import {
   type CacheStoreSettings,
+  clearShared,
   fetchShared,
   type SharedFetch,
   type StoredToken,
@@ -137,4 +138,41 @@ describe('fetchShared', () => {
       error: 'a non-Error object',
     })
   })
+})
+
+describe('clearShared', () => {
+  function sharedOn(store: TokenStore, warnings: string[] = []): CacheStoreSettings<Token> {
+    return {
+      store,
+      keyPrefix: 'authority\u0000client',
+      toStored: () => ({}) as StoredToken,
+      revive,
+      logger: { warn: (m) => warnings.push(m) },
+    }
+  }
+
+  it('deletes the tokens of this client from the store, and no other client’s', async () => {
+    const memory = new MemoryStore()
+    memory.entries.set(KEY, memory.token('ours'))
+    memory.entries.set(KEY.replace('client', 'another-client'), memory.token('theirs'))
+    await clearShared(sharedOn(memory))
+    expect([...memory.entries.values()].map((t) => t.accessToken)).toEqual(['theirs'])
+  })
+
+  it('does nothing with a store that cannot clear', async () => {
+    const memory = new MemoryStore()
+    await expect(clearShared(sharedOn(memory.withLease()))).resolves.toBeUndefined()
+    expect(memory.calls.clear).toBe(0)
+  })
+
+  it.each(['sync', 'async'] as const)(
+    'never rejects when the store fails (%s), and reports it',
+    async (mode) => {
+      const memory = new MemoryStore()
+      memory.failing = mode
+      const warnings: string[] = []
+      await expect(clearShared(sharedOn(memory, warnings))).resolves.toBeUndefined()
+      expect(warnings).toEqual(['The token store failed; going on without it.'])
+    },
+  )
 })

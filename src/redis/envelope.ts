@@ -1,18 +1,34 @@
 /**
  * How a token is written in Redis: JSON, and with an encryption key AES-256-GCM. A bearer token in a
  * shared store is a credential, so an encrypted entry names its key id (keys can be rotated), and its
- * Redis key is the associated data (an entry copied to another key does not decrypt). A plain entry
- * names its Redis key, so that one copied under another key is refused too (a copy, not a forgery:
- * whoever can write plain entries can write any token). Reading never throws: an entry that cannot be
- * read is a problem to log and a miss.
+ * format version and Redis key are the associated data (an entry copied to another key, or relabelled
+ * with another version, does not decrypt). A plain entry names its Redis key, so that one copied under
+ * another key is refused too (a copy, not a forgery: whoever can write plain entries can write any
+ * token). Reading never throws: an entry that cannot be read is a problem to log and a miss.
  *
- * - plain: `{"v":1,"key":"{prefix}token:{digest}","token":{"accessToken":…,"requestedAt":…,…}}`
- * - sealed: `{"v":1,"kid":"…","iv":"…","data":"…","tag":"…"}` (base64url; `data` is the plain token JSON)
+ * - plain: `{"v":2,"key":"{prefix}token:{t}:…","token":{"accessToken":…,"requestedAt":…,…}}`
+ * - sealed: `{"v":2,"kid":"…","iv":"…","data":"…","tag":"…"}` (base64url; `data` is the plain token JSON)
+ *
+ * Versions, for fleets that run two releases side by side during a rolling deploy: a release writes
+ * {@link ENTRY_FORMAT} and reads it and the format before it (1: the Redis key alone as associated
+ * data); an entry in a newer format is a miss that names its version (the store logs it once), never an
+ * error. Fields added to a format are ignored by the readers that do not know them; the version changes
+ * only when an older reader would misread an entry.
  */
 import { createCipheriv, createDecipheriv, createHash, type KeyObject, randomBytes } from 'node:crypto'
 import type { StoredToken } from '../store.js'
 
-const VERSION = 1
+/**
+ * The format version this release writes.
+ *
+ * @example
+ * ```ts
+ * JSON.parse(sealEntry(token, keyring, entryKey)).v === ENTRY_FORMAT // true
+ * ```
+ */
+export const ENTRY_FORMAT = 2
+/** The oldest format version this release reads. */
+const OLDEST_READ = 1
 const CIPHER = 'aes-256-gcm'
 const IV_BYTES = 12
 const TAG_BYTES = 16
@@ -38,9 +54,12 @@ export interface Keyring {
  * @example
  * ```ts
  * const opened: OpenedEntry = openEntry(value, keyring, entryKey) // { token } or { problem: 'is not JSON' }
+ * if (opened.newerFormat !== undefined) logOnce(opened.newerFormat) // written by a newer release
  * ```
  */
-export type OpenedEntry = { token: StoredToken; problem?: undefined } | { token?: undefined; problem: string }
+export type OpenedEntry =
+  | { token: StoredToken; problem?: undefined; newerFormat?: undefined }
+  | { token?: undefined; problem: string; newerFormat?: number | undefined }
 
 /**
  * The default id of an encryption key: a short fingerprint of it (48 bits of a SHA-256 digest).
@@ -76,13 +95,13 @@ export function sealEntry(token: StoredToken, keyring: Keyring, entryKey: string
     tenant: token.tenant,
   }
   const { current } = keyring
-  if (current === undefined) return JSON.stringify({ v: VERSION, key: entryKey, token: fields })
+  if (current === undefined) return JSON.stringify({ v: ENTRY_FORMAT, key: entryKey, token: fields })
   const iv = randomBytes(IV_BYTES)
   const cipher = createCipheriv(CIPHER, current.key, iv, { authTagLength: TAG_BYTES })
-  cipher.setAAD(Buffer.from(entryKey))
+  cipher.setAAD(associatedData(ENTRY_FORMAT, entryKey))
   const data = Buffer.concat([cipher.update(JSON.stringify(fields)), cipher.final()])
   return JSON.stringify({
-    v: VERSION,
+    v: ENTRY_FORMAT,
     kid: current.id,
     iv: iv.toString('base64url'),
     data: data.toString('base64url'),
@@ -108,15 +127,25 @@ export function openEntry(value: string, keyring: Keyring, entryKey: string): Op
   } catch {
     return { problem: 'is not JSON' }
   }
-  if (envelope.v !== VERSION) return { problem: `has an unknown format version (${quote(envelope.v)})` }
+  const { v } = envelope
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v > ENTRY_FORMAT) {
+    return { problem: `is in format version ${v}, newer than this release reads`, newerFormat: v }
+  }
+  if (v !== ENTRY_FORMAT && v !== OLDEST_READ)
+    return { problem: `has an unknown format version (${quote(v)})` }
   if (envelope.kid === undefined) {
     if (keyring.current !== undefined) return { problem: 'is not encrypted while encryption is on' }
     return bound(checked(envelope.token), envelope.key, entryKey)
   }
-  return decrypt(envelope, keyring, entryKey)
+  return decrypt(envelope, keyring, associatedData(v, entryKey))
 }
 
-function decrypt(envelope: Record<string, unknown>, keyring: Keyring, entryKey: string): OpenedEntry {
+/** What an entry's encryption is bound to: its Redis key, and from format 2 on its version. */
+function associatedData(version: number, entryKey: string): Buffer {
+  return Buffer.from(version === OLDEST_READ ? entryKey : `v${version}\u0000${entryKey}`)
+}
+
+function decrypt(envelope: Record<string, unknown>, keyring: Keyring, aad: Buffer): OpenedEntry {
   const { kid, iv, data, tag } = envelope
   if (
     typeof kid !== 'string' ||
@@ -132,7 +161,7 @@ function decrypt(envelope: Record<string, unknown>, keyring: Keyring, entryKey: 
   let plain: string
   try {
     const decipher = createDecipheriv(CIPHER, key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES })
-    decipher.setAAD(Buffer.from(entryKey))
+    decipher.setAAD(aad)
     decipher.setAuthTag(Buffer.from(tag, 'base64url'))
     plain = Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString()
   } catch {

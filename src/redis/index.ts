@@ -10,6 +10,14 @@
 import '../node-guard.js' // first: refuses Node.js < 22.19 before any dependency loads
 
 export type { StoredToken, StoreLease, TokenStore } from '../store.js'
-export type { RedisClientLike, RedisSubscriberLike } from './client.js'
+export type {
+  NodeRedisListener,
+  RedisClientLike,
+  RedisClusterLike,
+  RedisLike,
+  RedisSubscriberLike,
+} from './client.js'
+export { ENTRY_FORMAT } from './envelope.js'
+export type { IoRedisClusterLike, IoRedisLike, IoRedisSubscriberLike } from './ioredis-client.js'
 export type { EncryptionKeyInput, RedisStoreOptions } from './options.js'
 export { createRedisStore, RedisTokenStore } from './store.js'

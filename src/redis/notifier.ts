@@ -1,48 +1,62 @@
 /**
  * Wakes the processes waiting for a token as soon as its leaseholder stores it or gives the lease up:
- * one pub/sub subscription per store, on its own connection (a duplicate of the caller's client, which
- * the store owns, closes, and never lets keep the process alive). Messages are token digests; polling
- * by the waiters covers lost messages and a subscription that could not be made.
+ * one subscription per wake-up channel of the store, on the store's pub/sub connection (see
+ * `driver.ts`), sharded (SSUBSCRIBE) where the server has it, classic (SUBSCRIBE) where it answers
+ * that it does not know the command (Redis 6). Messages are token digests; polling by the waiters covers
+ * lost messages and subscriptions not made yet, which are tried again every {@link RESUBSCRIBE_MS}.
  */
 import type { Logger } from '../options.js'
-import type { RedisClientLike, RedisSubscriberLike } from './client.js'
+import type { PubSubConnection, RedisDriver } from './driver.js'
+import { reasonOf } from './replies.js'
 
 /**
- * Waiters by token digest, woken by the store's events channel.
+ * How long after a failed subscription it is tried again, ms.
  *
  * @example
  * ```ts
- * const notifier = new Notifier(redis, 'oauth-client-credentials:token-events', console)
+ * await vi.advanceTimersByTimeAsync(RESUBSCRIBE_MS) // the failed subscriptions are tried again
+ * ```
+ */
+export const RESUBSCRIBE_MS = 5_000
+/**
+ * What a server without sharded pub/sub (Redis 6) answers to SSUBSCRIBE and SPUBLISH.
+ *
+ * @example
+ * ```ts
+ * UNKNOWN_COMMAND.test("ERR unknown command 'SPUBLISH', with args beginning with: ") // true
+ * ```
+ */
+export const UNKNOWN_COMMAND = /unknown command/i
+
+/**
+ * Waiters by token digest, woken by the store's wake-up channels.
+ *
+ * @example
+ * ```ts
+ * const notifier = new Notifier(driverFor(redis), eventsChannels('app:'), console)
  * await notifier.wait(digest, 100) // woken early if the token is set or its lease released
  * ```
  */
 export class Notifier {
   readonly #waiters = new Map<string, Set<() => void>>()
-  readonly #subscriber: RedisSubscriberLike | undefined
+  readonly #pubSub: PubSubConnection | undefined
+  readonly #logger: Logger | undefined
   #closed = false
+  #sharded = true
+  #failing = false
+  #retry: ReturnType<typeof setTimeout> | undefined
 
-  constructor(client: RedisClientLike, channel: string, logger: Logger | undefined) {
-    let subscriber: RedisSubscriberLike
+  constructor(driver: RedisDriver, channels: readonly string[], logger: Logger | undefined) {
+    this.#logger = logger
     try {
-      subscriber = client.duplicate()
-      subscriber.on('error', noop) // outages are reported by the main connection
-      subscriber.unref()
+      this.#pubSub = driver.pubSub()
     } catch (error) {
       logger?.warn?.('Redis token store: no pub/sub connection; waiting processes poll.', {
-        error: error instanceof Error ? error.message : String(error),
+        error: reasonOf(error),
       })
       return
     }
-    this.#subscriber = subscriber
-    subscriber
-      .connect()
-      .then(() => subscriber.subscribe(channel, (digest) => this.#wake(digest)))
-      .catch((error: unknown) => {
-        if (this.#closed) return
-        logger?.warn?.('Redis token store: pub/sub subscription failed; waiting processes poll.', {
-          error: error instanceof Error ? error.message : String(error),
-        })
-      })
+    void this.#subscribe(this.#pubSub, [...channels])
   }
 
   /** Resolves when the token `digest` is set or its lease released, or after `timeoutMs`. */
@@ -66,12 +80,35 @@ export class Notifier {
   /** Wakes every waiter and closes the pub/sub connection. */
   close(): void {
     this.#closed = true
+    clearTimeout(this.#retry)
     for (const digest of [...this.#waiters.keys()]) this.#wake(digest)
-    try {
-      this.#subscriber?.destroy()
-    } catch {
-      // already closed
+    this.#pubSub?.close()
+  }
+
+  /** Subscribes to `pending` one by one; on a failure, logs (once a streak) and tries the rest later. */
+  async #subscribe(pubSub: PubSubConnection, pending: string[]): Promise<void> {
+    for (let [channel] = pending; channel !== undefined && !this.#closed; [channel] = pending) {
+      try {
+        await pubSub.subscribe(channel, this.#sharded, (digest) => this.#wake(digest))
+        pending.shift()
+      } catch (error) {
+        if (this.#closed) return
+        if (this.#sharded && UNKNOWN_COMMAND.test(reasonOf(error))) {
+          this.#sharded = false // Redis 6: classic pub/sub, as the publishers find too
+          continue
+        }
+        if (!this.#failing) {
+          this.#logger?.warn?.('Redis token store: pub/sub subscription failed; waiting processes poll.', {
+            error: reasonOf(error),
+          })
+        }
+        this.#failing = true
+        this.#retry = setTimeout(() => void this.#subscribe(pubSub, pending), RESUBSCRIBE_MS)
+        this.#retry.unref?.()
+        return
+      }
     }
+    this.#failing = false
   }
 
   #wake(digest: string): void {
@@ -79,5 +116,3 @@ export class Notifier {
     if (waiters !== undefined) for (const done of [...waiters]) done()
   }
 }
-
-function noop(): void {}

@@ -12,11 +12,32 @@ import { type Keyring, keyIdOf } from './envelope.js'
 import { DEFAULT_PREFIX } from './keys.js'
 import { guardLogger } from './logger.js'
 
-/** Default: the longest a Redis command may take before the store goes on without Redis, ms. */
+/**
+ * Default: the longest a Redis command may take before the store goes on without Redis, ms.
+ *
+ * @example
+ * ```ts
+ * createRedisStore(redis, { operationTimeoutMs: 2 * DEFAULT_OPERATION_TIMEOUT_MS }) // a Redis far away
+ * ```
+ */
 export const DEFAULT_OPERATION_TIMEOUT_MS = 200
-/** Default: how long a process may hold a key's lease (fetch its token for the fleet), ms. */
+/**
+ * Default: how long a process may hold a key's lease (fetch its token for the fleet), ms.
+ *
+ * @example
+ * ```ts
+ * createRedisStore(redis, { leaseMs: DEFAULT_LEASE_MS * 3 }) // an authority that answers slowly
+ * ```
+ */
 export const DEFAULT_LEASE_MS = 10_000
-/** Default: how long a process waits for another's token before requesting its own, ms. */
+/**
+ * Default: how long a process waits for another's token before requesting its own, ms.
+ *
+ * @example
+ * ```ts
+ * createRedisStore(redis, { waitMs: DEFAULT_WAIT_MS / 3 })
+ * ```
+ */
 export const DEFAULT_WAIT_MS = 15_000
 
 const KEY_BYTES = 32
@@ -55,8 +76,16 @@ const loggerSchema = z.custom<Logger>(
  */
 export const redisStoreOptionsSchema = z
   .strictObject({
-    /** Prepended to every Redis key and channel of the store. @defaultValue 'oauth-client-credentials:' */
-    prefix: z.string().min(1, 'is empty').optional(),
+    /**
+     * Prepended to every Redis key and channel of the store; without braces (the store adds a hash tag of
+     * its own, so that a token's keys and channel share a Redis Cluster slot).
+     * @defaultValue 'oauth-client-credentials:'
+     */
+    prefix: z
+      .string()
+      .min(1, 'is empty')
+      .regex(/^[^{}]*$/, 'must not contain { or }: the store adds its own hash tag to every key')
+      .optional(),
     /**
      * Encrypts tokens at rest (AES-256-GCM): 32 bytes, as a Buffer or base64. Every process of the fleet
      * needs it; entries not encrypted with a known key read as misses. @defaultValue none: plain JSON

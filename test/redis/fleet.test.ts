@@ -17,9 +17,14 @@ beforeAll(async () => {
   fleet = await startWorkers(8, {
     redisUrl: redis.url,
     authorityUrl: authority.url,
-    // a lease far longer than a token request on a loaded machine: these tests count requests, and a
-    // lease that ran out mid-request would let a second process fetch (the crash test sets its own)
-    store: { leaseMs: 15_000, waitMs: 20_000, encryptionKey: Buffer.alloc(32, 7).toString('base64') },
+    store: {
+      // generous for a busy machine: a command or a request that is slow must not pass for a lost Redis
+      // or a dead leaseholder, which would make a second request (that is what the other tests are for)
+      operationTimeoutMs: 2_000,
+      leaseMs: 5_000,
+      waitMs: 10_000,
+      encryptionKey: Buffer.alloc(32, 7).toString('base64'),
+    },
   })
 }, 90_000)
 

@@ -1,43 +1,46 @@
 /**
- * The pub/sub wake-ups of the Redis store, on fake clients: which waiters a message wakes, closing, and
- * the failures that leave the waiters polling (the real server is in store.test.ts and fleet.test.ts).
+ * The pub/sub wake-ups of the Redis store, on a fake driver: which waiters a message wakes, sharded
+ * channels and the fall-back to classic ones, closing, and the failures that leave the waiters polling
+ * (the real servers are in store.test.ts, cluster.test.ts and fleet.test.ts).
  */
-import { describe, expect, it } from 'vitest'
-import type { RedisClientLike, RedisSubscriberLike } from '../../src/redis/client.js'
-import { Notifier } from '../../src/redis/notifier.js'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import type { MessageListener, PubSubConnection, RedisDriver } from '../../src/redis/driver.js'
+import { Notifier, RESUBSCRIBE_MS } from '../../src/redis/notifier.js'
 
-const CHANNEL = 'oauth-client-credentials:token-events'
+const CHANNELS = ['app:token-events:{0}', 'app:token-events:{1}']
 /** Longer than any test: a wait that ends, ends because it was woken. */
 const NEVER_MS = 60_000
 
-/** A fake client whose duplicate is a controllable subscriber. */
-function fakeRedis(subscriber: Partial<RedisSubscriberLike> | (() => never)) {
-  const state: { publish?: (message: string, channel: string) => unknown; destroyed: number } = {
-    destroyed: 0,
+/** node-redis's class of error replies, by name. */
+class ErrorReply extends Error {}
+
+/** A driver whose pub/sub connection records subscriptions; `subscribe` may be replaced. */
+function fakeDriver(pubSub: Partial<PubSubConnection> | (() => never) = {}) {
+  const state = {
+    subscriptions: [] as Array<{ channel: string; sharded: boolean }>,
+    listeners: new Map<string, MessageListener>(),
+    closed: 0,
   }
-  const duplicate =
-    typeof subscriber === 'function'
-      ? subscriber
-      : (): RedisSubscriberLike => ({
-          connect: async () => undefined,
-          subscribe: async (_channel, listener) => {
-            state.publish = listener
-          },
-          destroy: () => {
-            state.destroyed++
-          },
-          unref: () => undefined,
-          on: () => undefined,
-          ...subscriber,
-        })
-  const client: RedisClientLike = {
-    isReady: true,
-    sendCommand: async () => null,
-    duplicate,
-    on: () => undefined,
-    off: () => undefined,
+  const connection: PubSubConnection = {
+    subscribe: async (channel, sharded, listener) => {
+      state.subscriptions.push({ channel, sharded })
+      state.listeners.set(channel, listener)
+    },
+    close: () => {
+      state.closed++
+    },
+    ...(typeof pubSub === 'function' ? {} : pubSub),
   }
-  return { client, state }
+  const driver: RedisDriver = {
+    ready: true,
+    clustered: false,
+    send: async () => null,
+    primaries: async () => [],
+    listen: () => () => undefined,
+    pubSub: typeof pubSub === 'function' ? pubSub : () => connection,
+  }
+  const publish = (channel: string, message: string) => state.listeners.get(channel)?.(message)
+  return { driver, state, publish }
 }
 
 function recordingLogger() {
@@ -54,29 +57,46 @@ function recordingLogger() {
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 describe('Notifier', () => {
-  it('wakes the waiters of the published digest only', async () => {
-    const { client, state } = fakeRedis({})
-    const notifier = new Notifier(client, CHANNEL, undefined)
+  it('subscribes to every channel, sharded, and wakes the waiters of the published digest only', async () => {
+    const { driver, state, publish } = fakeDriver()
+    const notifier = new Notifier(driver, CHANNELS, undefined)
     await flush()
+    expect(state.subscriptions).toEqual(CHANNELS.map((channel) => ({ channel, sharded: true })))
     const woken: string[] = []
     const first = notifier.wait('digest-a', NEVER_MS).then(() => woken.push('a1'))
     const second = notifier.wait('digest-a', NEVER_MS).then(() => woken.push('a2'))
     void notifier.wait('digest-b', NEVER_MS).then(() => woken.push('b'))
-    state.publish?.('digest-a', CHANNEL)
+    publish(CHANNELS[1] ?? '', 'digest-a')
     await Promise.all([first, second])
     await flush()
     expect(woken).toEqual(['a1', 'a2'])
     notifier.close()
   })
 
-  it('wakes every waiter on close, destroys the subscriber, and answers later waits at once', async () => {
-    const { client, state } = fakeRedis({})
-    const notifier = new Notifier(client, CHANNEL, undefined)
+  it('subscribes to classic channels when the server knows no SSUBSCRIBE (Redis 6), without a log line', async () => {
+    const { warnings, logger } = recordingLogger()
+    const subscribed: Array<{ channel: string; sharded: boolean }> = []
+    const { driver } = fakeDriver({
+      subscribe: async (channel, sharded) => {
+        if (sharded) throw new ErrorReply("ERR unknown command 'SSUBSCRIBE', with args beginning with: ")
+        subscribed.push({ channel, sharded })
+      },
+    })
+    const notifier = new Notifier(driver, CHANNELS, logger)
+    await flush()
+    expect(subscribed).toEqual(CHANNELS.map((channel) => ({ channel, sharded: false })))
+    expect(warnings).toEqual([])
+    notifier.close()
+  })
+
+  it('wakes every waiter on close, closes the pub/sub connection, and answers later waits at once', async () => {
+    const { driver, state } = fakeDriver()
+    const notifier = new Notifier(driver, CHANNELS, undefined)
     const waiting = Promise.all([notifier.wait('digest-a', NEVER_MS), notifier.wait('digest-b', NEVER_MS)])
     notifier.close()
     await waiting
     await notifier.wait('digest-c', NEVER_MS)
-    expect(state.destroyed).toBe(1)
+    expect(state.closed).toBe(1)
   })
 
   it('logs once and lets waiters poll when the pub/sub connection cannot be made (Error or not)', async () => {
@@ -85,10 +105,10 @@ describe('Notifier', () => {
       ['duplicate unsupported', 'duplicate unsupported'],
     ] as const) {
       const { warnings, logger } = recordingLogger()
-      const { client } = fakeRedis(() => {
+      const { driver } = fakeDriver(() => {
         throw thrown
       })
-      const notifier = new Notifier(client, CHANNEL, logger)
+      const notifier = new Notifier(driver, CHANNELS, logger)
       expect(warnings).toEqual([
         { message: 'Redis token store: no pub/sub connection; waiting processes poll.', error: expected },
       ])
@@ -97,14 +117,17 @@ describe('Notifier', () => {
     }
   })
 
-  it('logs a failed subscription (Error or not), but not one that fails because the store was closed', async () => {
+  it('logs a failed subscription once (Error or not), but not one that fails because the store was closed', async () => {
     for (const [rejection, expected] of [
       [new Error('NOPERM'), 'NOPERM'],
       ['connection refused', 'connection refused'],
     ] as const) {
       const { warnings, logger } = recordingLogger()
-      const { client } = fakeRedis({ connect: () => Promise.reject(rejection) })
-      new Notifier(client, CHANNEL, logger)
+      const { driver } = fakeDriver({ subscribe: () => Promise.reject(rejection) })
+      new Notifier(driver, CHANNELS, logger).close()
+      await flush()
+      expect(warnings).toEqual([]) // closed before the rejection
+      const notifier = new Notifier(driver, CHANNELS, logger)
       await flush()
       expect(warnings).toEqual([
         {
@@ -112,23 +135,30 @@ describe('Notifier', () => {
           error: expected,
         },
       ])
+      notifier.close()
     }
-    const { warnings, logger } = recordingLogger()
-    let fail!: (error: Error) => void
-    const { client } = fakeRedis({ connect: () => new Promise((_, reject) => (fail = reject)) })
-    const closing = new Notifier(client, CHANNEL, logger)
-    closing.close()
-    fail(new Error('disconnected'))
-    await flush()
-    expect(warnings).toEqual([])
   })
 
-  it('closes quietly when the subscriber is already gone', () => {
-    const { client } = fakeRedis({
-      destroy: () => {
-        throw new Error('The client is closed')
+  it('tries a failed subscription again later, and logs nothing more while it keeps failing', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    onTestFinished(() => void vi.useRealTimers())
+    const { warnings, logger } = recordingLogger()
+    let failures = 2
+    const subscribed: string[] = []
+    const { driver } = fakeDriver({
+      subscribe: async (channel) => {
+        if (failures-- > 0) throw new Error('The client is closed')
+        subscribed.push(channel)
       },
     })
-    expect(() => new Notifier(client, CHANNEL, undefined).close()).not.toThrow()
+    const notifier = new Notifier(driver, CHANNELS, logger)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(subscribed).toEqual([])
+    await vi.advanceTimersByTimeAsync(RESUBSCRIBE_MS)
+    expect(subscribed).toEqual([])
+    await vi.advanceTimersByTimeAsync(RESUBSCRIBE_MS)
+    expect(subscribed).toEqual(CHANNELS)
+    expect(warnings).toHaveLength(1)
+    notifier.close()
   })
 })

@@ -10,7 +10,7 @@ export class MemoryStore implements TokenStore {
   readonly entries = new Map<string, StoredToken>()
   readonly ttls = new Map<string, number>()
   readonly leases = new Map<string, string>()
-  readonly calls = { get: 0, set: 0, lease: 0, release: 0 }
+  readonly calls = { get: 0, set: 0, lease: 0, release: 0, clear: 0 }
   /** Makes every method throw (`'sync'`) or reject (`'async'`). */
   failing: false | 'sync' | 'async' = false
   waitMs = 1_000
@@ -32,6 +32,16 @@ export class MemoryStore implements TokenStore {
     this.ttls.set(key, ttlMs)
     this.#wake()
     return Promise.resolve()
+  }
+
+  /** Deletes the entries of the client named by `keyPrefix`; resolves how many. */
+  clear(keyPrefix: string): Promise<number> {
+    this.calls.clear++
+    const failed = this.#failed()
+    if (failed) return failed
+    const ours = [...this.entries.keys()].filter((key) => key.startsWith(`${keyPrefix}\u0000`))
+    for (const key of ours) this.entries.delete(key)
+    return Promise.resolve(ours.length)
   }
 
   /** This store with leases and waits: what a fleet store offers. */
