@@ -36,6 +36,7 @@ export type {
   ClientSecretOptions,
   CredentialOptions,
   FederatedTokenFileOptions,
+  ManagedIdentityCredentialOptions,
 } from './credential-options.js'
 export type {
   CacheOptions,
