@@ -7,11 +7,9 @@ import { z } from 'zod'
 import { type AzureTokenCredential, type TokenCredentialOptions, toTokenCredential } from './attach/azure.js'
 import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './attach/fetch.js'
 import { type AuthRoutes, createAuthInterceptor } from './attach/interceptor.js'
-import { CLOUD_HOSTS, normalizeAuthorityHost } from './authority.js'
 import { TokenCache } from './cache.js'
+import { wireClient } from './client-wiring.js'
 import type { Clock } from './clock.js'
-import { createCredential } from './credentials/create.js'
-import type { Credential } from './credentials/credential.js'
 import { type Environment, optionsFromEnvironment } from './env.js'
 import { checkGetTokenOptions, checkResourceArgument } from './get-token-arguments.js'
 import {
@@ -20,13 +18,11 @@ import {
   parseTokenClientOptions,
   type TokenClientOptions,
   type TokenRequest,
-  type ValidTokenClientOptions,
 } from './options.js'
 import { type PrewarmResult, prewarmTokens } from './prewarm.js'
 import { redactInstances } from './redact.js'
 import { type AuthorityConfig, type Target, Targets } from './target.js'
 import { AccessToken, storedToken } from './token.js'
-import { createTokenRequest } from './token-request.js'
 import { parseWith } from './validation/parse.js'
 
 const clearCacheOptionsSchema = z.strictObject({
@@ -55,7 +51,7 @@ export class TokenClient {
   /** The application (client) id. */
   readonly clientId: string
   readonly #authority: AuthorityConfig
-  readonly #credential: Credential
+  readonly #description: Readonly<Record<string, unknown>>
   readonly #targets: Targets
   readonly #cache: TokenCache<Target, AccessToken>
   readonly #clock: Clock
@@ -64,28 +60,20 @@ export class TokenClient {
   constructor(options: TokenClientOptions) {
     const o = parseTokenClientOptions(options)
     const { clock, logger } = o
-    this.clientId = o.clientId
+    const wiring = wireClient(o)
+    this.clientId = wiring.clientId
     this.#clock = clock
-    this.#authority = authorityOf(o)
-    this.#credential = createCredential(o.credential, { authMethod: o.authMethod, logger, clock })
+    this.#authority = wiring.authority
+    this.#description = wiring.description
     this.#targets = new Targets(this.#authority, o.cache.maxEntries)
-    const request = createTokenRequest({
-      clientId: o.clientId,
-      authority: this.#authority,
-      credential: this.#credential,
-      clock,
-      logger,
-      http: o.http,
-      refreshWindowMs: o.refresh.windowMs,
-    })
     this.#cache = new TokenCache({
       maxEntries: o.cache.maxEntries,
       clock,
-      fetch: request,
+      fetch: wiring.request,
       onBackgroundError: (label, error, info) => logBackgroundError(logger, label, error, info),
       store: o.cache.store && {
         store: o.cache.store,
-        keyPrefix: storeKeyPrefix(this.#authority, this.clientId),
+        keyPrefix: wiring.storeKeyPrefix,
         toStored: storedToken,
         revive: (stored) => new AccessToken(stored),
         logger,
@@ -125,7 +113,7 @@ export class TokenClient {
    */
   getToken(resource: string | TokenRequest, options?: GetTokenOptions): Promise<AccessToken> {
     try {
-      checkResourceArgument(resource, this.#authority.kind)
+      checkResourceArgument(resource, this.#authority.kind === 'generic' ? 'generic' : 'entra')
       if (options === undefined) return this.#cache.lookup(this.#targets.resolve(resource, undefined))
       const checked = checkGetTokenOptions(options)
       const target = this.#targets.resolve(resource, checked.tenant)
@@ -255,39 +243,10 @@ export class TokenClient {
 
   /** The credential kind and authority, for logs (never the secret). */
   describe(): Record<string, unknown> {
-    const authority = this.#authority
-    return {
-      clientId: this.clientId,
-      credential: this.#credential.kind,
-      ...(authority.kind === 'entra'
-        ? {
-            authorityHost: authority.authorityHost,
-            tenant: authority.tenant,
-            endpointVersion: authority.version,
-          }
-        : { tokenEndpoint: authority.tokenEndpoint }),
-      cachedTokens: this.#cache.size,
-    }
+    return { ...this.#description, cachedTokens: this.#cache.size }
   }
 }
 redactInstances(TokenClient, (client) => client.describe())
-
-function authorityOf(o: ValidTokenClientOptions): AuthorityConfig {
-  if (o.tokenEndpoint !== undefined) return { kind: 'generic', tokenEndpoint: o.tokenEndpoint }
-  const host = o.authorityHost ?? CLOUD_HOSTS[o.cloud ?? 'AzurePublic']
-  return {
-    kind: 'entra',
-    authorityHost: normalizeAuthorityHost(host),
-    tenant: o.tenant as string,
-    version: o.endpointVersion ?? 'v2',
-  }
-}
-
-/** Names the client in a shared store's keys: its authority (host, or generic token endpoint) and client id. */
-function storeKeyPrefix(authority: AuthorityConfig, clientId: string): string {
-  const where = authority.kind === 'entra' ? authority.authorityHost : authority.tokenEndpoint
-  return `${where}\u0000${clientId}`
-}
 
 function logBackgroundError(
   logger: Logger | undefined,

@@ -5,6 +5,7 @@
  */
 import type { ClientAssertionCallback } from './credentials/assertion.js'
 import type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
+import type { ManagedIdentityOptions } from './managed-identity/identity.js'
 
 /**
  * A client secret.
@@ -130,6 +131,26 @@ export interface FederatedTokenFileOptions {
 }
 
 /**
+ * A managed identity as the app's credential (no secret anywhere): its token for the token exchange
+ * audience is the client assertion, trusted by a federated credential on the app registration (issuer
+ * `https://login.microsoftonline.com/{tenant}/v2.0`, subject the identity's object id).
+ *
+ * @example
+ * ```ts
+ * const credential: ManagedIdentityCredentialOptions = { managedIdentity: { clientId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' } }
+ * ```
+ */
+export interface ManagedIdentityCredentialOptions {
+  /** `{}` for the system-assigned identity, or one of `clientId`, `objectId`, `resourceId` for a user-assigned one. */
+  managedIdentity: ManagedIdentityOptions
+  /**
+   * The audience of the identity's token, as the federated credential names it.
+   * @defaultValue the cloud's exchange audience: api://AzureADTokenExchange (…USGov, …China)
+   */
+  audience?: string | undefined
+}
+
+/**
  * The client's credential: exactly one kind.
  *
  * @example
@@ -139,6 +160,7 @@ export interface FederatedTokenFileOptions {
  * const file: CredentialOptions = { certificatePath: '/etc/app/client.pem' }
  * const assertion: CredentialOptions = { clientAssertion: async ({ signal }) => getJwt(signal) }
  * const workload: CredentialOptions = { federatedTokenFile: process.env.AZURE_FEDERATED_TOKEN_FILE! }
+ * const secretless: CredentialOptions = { managedIdentity: {} }
  * ```
  */
 export type CredentialOptions =
@@ -147,3 +169,4 @@ export type CredentialOptions =
   | CertificateFileOptions
   | ClientAssertionOptions
   | FederatedTokenFileOptions
+  | ManagedIdentityCredentialOptions

@@ -8,6 +8,7 @@ import { z } from 'zod'
 import type { CredentialOptions } from './credential-options.js'
 import type { ClientAssertionCallback } from './credentials/assertion.js'
 import type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
+import { managedIdentitySchema } from './managed-identity-schema.js'
 import { type OptionIssue, unknownKeysIssue } from './option-problems.js'
 import { textOption, WHITESPACE_PROBLEM } from './option-values.js'
 import { keysAt } from './schema-keys.js'
@@ -83,11 +84,18 @@ export const KIND_SCHEMAS = {
   federatedTokenFile: z.strictObject({
     federatedTokenFile: textOption('is empty: give the path of the federated token file'),
   }),
+  managedIdentity: z.strictObject({
+    managedIdentity: managedIdentitySchema,
+    audience: textOption(
+      "is empty: omit it to use the cloud's api://AzureADTokenExchange audience",
+    ).optional(),
+  }),
 } as const
 
 type Kind = keyof typeof KIND_SCHEMAS
 const KINDS = Object.keys(KIND_SCHEMAS) as Kind[]
-const KIND_LIST = 'clientSecret, certificate, certificatePath, clientAssertion or federatedTokenFile'
+const KIND_LIST =
+  'clientSecret, certificate, certificatePath, clientAssertion, federatedTokenFile or managedIdentity'
 const ALL_KEYS = [...new Set(Object.values(KIND_SCHEMAS).flatMap((schema) => Object.keys(schema.shape)))]
 
 /**
@@ -135,8 +143,18 @@ function credentialIssues(value: unknown): OptionIssue[] {
   )
 }
 
+/**
+ * What a missing `credential` is told.
+ *
+ * @example
+ * ```ts
+ * issues.push({ code: 'custom', input: undefined, path: ['credential'], message: CREDENTIAL_MISSING })
+ * ```
+ */
+export const CREDENTIAL_MISSING = `is missing: give exactly one of ${KIND_LIST}`
+
 function shapeProblem(value: unknown): string | undefined {
-  if (value === undefined) return `is missing: give exactly one of ${KIND_LIST}`
+  if (value === undefined) return CREDENTIAL_MISSING
   if (typeof value === 'string') {
     return `is a string: put it in the kind it is, e.g. { clientSecret: … }: one of ${KIND_LIST}`
   }

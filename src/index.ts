@@ -34,6 +34,12 @@ export {
   TransportError,
   type TransportFailure,
 } from './errors.js'
+export {
+  ManagedIdentityUnavailableError,
+  type TriedEndpoint,
+  type UnreachableOutcome,
+} from './managed-identity/errors.js'
+export type { ManagedIdentityOptions } from './managed-identity/identity.js'
 export type {
   CacheOptions,
   CertificateFileOptions,
@@ -47,6 +53,7 @@ export type {
   GetTokenOptions,
   HttpOptions,
   Logger,
+  ManagedIdentityCredentialOptions,
   RefreshOptions,
   TokenClientOptions,
   TokenRequest,

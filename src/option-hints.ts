@@ -17,7 +17,7 @@ function signingHints(prefix: string): Record<string, string> {
 }
 
 const CREDENTIAL_KINDS =
-  'Give exactly one: { clientSecret }, { certificate: { privateKey, certificate } }, { certificatePath }, { clientAssertion } or { federatedTokenFile }, e.g. credential: { clientSecret: process.env.CLIENT_SECRET }.'
+  'Give exactly one: { clientSecret }, { certificate: { privateKey, certificate } }, { certificatePath }, { clientAssertion }, { federatedTokenFile } or { managedIdentity: {} } (no secret: the app trusts a managed identity), e.g. credential: { clientSecret: process.env.CLIENT_SECRET }.'
 
 /**
  * What the `TokenClient` options' errors say to do.
@@ -33,6 +33,9 @@ export const CLIENT_HINTS: Readonly<Record<string, string>> = {
   clientId:
     "Use the Application (client) ID from the app registration's Overview page (a GUID); a generic server takes its own client id.",
   credential: CREDENTIAL_KINDS,
+  managedIdentity:
+    'Write managedIdentity: {} for the system-assigned identity, or { clientId }, { objectId } or { resourceId } for a user-assigned one (az identity show).',
+  imdsBaseUrl: 'Give the base URL only, e.g. http://127.0.0.1:8080 for a local stand-in; omit it on Azure.',
   'credential.clientSecret':
     'Give the secret Value (shown once, when it was created under Certificates & secrets), not its Secret ID; read from a file or variable, trim it.',
   'credential.certificate':

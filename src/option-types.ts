@@ -6,6 +6,7 @@
 import type { Dispatcher } from 'undici'
 import type { Clock } from './clock.js'
 import type { CredentialOptions } from './credential-options.js'
+import type { ManagedIdentityOptions } from './managed-identity/identity.js'
 import type { TokenStore } from './store.js'
 
 /**
@@ -103,10 +104,29 @@ export interface TokenClientOptions {
    * inconsistently. @defaultValue none: required for Entra, refused with tokenEndpoint
    */
   tenant?: string | undefined
-  /** The application (client) id: a GUID for Entra (the app registration's Overview page). */
-  clientId: string
-  /** The credential: exactly one of `clientSecret`, `certificate`, `certificatePath`, `clientAssertion`, `federatedTokenFile`. */
-  credential: CredentialOptions
+  /**
+   * The application (client) id: a GUID for Entra (the app registration's Overview page).
+   * @defaultValue none: required, unless `managedIdentity` is given (then refused)
+   */
+  clientId?: string | undefined
+  /**
+   * The credential: exactly one of `clientSecret`, `certificate`, `certificatePath`, `clientAssertion`,
+   * `federatedTokenFile`, `managedIdentity`. @defaultValue none: required, unless `managedIdentity` is given (then refused)
+   */
+  credential?: CredentialOptions | undefined
+  /**
+   * A managed identity as the client's identity, instead of `tenant`, `clientId` and `credential`: `{}` for
+   * the system-assigned identity, or one of `clientId`, `objectId`, `resourceId` for a user-assigned one.
+   * Tokens come from the platform's endpoint (IMDS, App Service, Arc, …), through the same cache.
+   * @defaultValue none: the client is an app registration
+   */
+  managedIdentity?: ManagedIdentityOptions | undefined
+  /**
+   * The IMDS base URL (http, a loopback host or the link-local address), for `managedIdentity` and
+   * `credential: { managedIdentity }`; wins over `AZURE_POD_IDENTITY_AUTHORITY_HOST`.
+   * @defaultValue http://169.254.169.254
+   */
+  imdsBaseUrl?: string | undefined
   /** The Azure cloud, which gives the authority host. @defaultValue 'AzurePublic' */
   cloud?: 'AzurePublic' | 'AzureUSGovernment' | 'AzureChina' | undefined
   /**

@@ -8,7 +8,8 @@ import type { Dispatcher } from 'undici'
 import { z } from 'zod'
 import { authorityHostProblem, isGuid, tenantProblem, tokenEndpointProblem } from './authority.js'
 import { systemClock } from './clock.js'
-import { credentialSchema } from './credential-schema.js'
+import { CREDENTIAL_MISSING, credentialSchema } from './credential-schema.js'
+import { managedIdentitySchema } from './managed-identity-schema.js'
 import { CLIENT_ALIASES, GET_TOKEN_ALIASES, TOKEN_REQUEST_ALIASES } from './option-aliases.js'
 import { CLIENT_EXAMPLE, CLIENT_HINTS, GET_TOKEN_EXAMPLE, GET_TOKEN_HINTS } from './option-hints.js'
 import type { OptionGuide } from './option-problems.js'
@@ -35,6 +36,7 @@ export type {
   ClientSecretOptions,
   CredentialOptions,
   FederatedTokenFileOptions,
+  ManagedIdentityCredentialOptions,
 } from './credential-options.js'
 export type {
   CacheOptions,
@@ -132,8 +134,10 @@ export const httpSchema = z.strictObject({
 export const tokenClientOptionsSchema = z
   .strictObject({
     tenant: textOption('is empty: give the tenant id or a verified domain').optional(),
-    clientId: textOption('is empty: give the application (client) id'),
-    credential: credentialSchema,
+    clientId: textOption('is empty: give the application (client) id').optional(),
+    credential: credentialSchema.optional(),
+    managedIdentity: managedIdentitySchema.optional(),
+    imdsBaseUrl: textOption('is empty: omit it to use IMDS at http://169.254.169.254').optional(),
     cloud: z.enum(CLOUDS).optional(),
     authorityHost: urlOption(authorityHostProblem).optional(),
     endpointVersion: z.enum(['v1', 'v2']).optional(),
@@ -162,6 +166,11 @@ type Issues = { code: 'custom'; input: unknown; message: string; path: PropertyK
 function crossChecks(o: ValidTokenClientOptions, issues: unknown[]): void {
   const add = (path: string, message: string) =>
     (issues as Issues).push({ code: 'custom', input: undefined, message, path: [path] })
+  if (o.managedIdentity !== undefined) {
+    managedIdentityChecks(o, add)
+    return
+  }
+  if (!appIdentityChecks(o, add)) return
   if (o.tokenEndpoint !== undefined) {
     for (const key of ['tenant', 'cloud', 'authorityHost', 'endpointVersion'] as const) {
       if (o[key] !== undefined)
@@ -180,7 +189,38 @@ function crossChecks(o: ValidTokenClientOptions, issues: unknown[]): void {
   }
   if (o.cloud !== undefined && o.authorityHost !== undefined)
     add('authorityHost', 'give cloud or authorityHost, not both')
-  if (!isGuid(o.clientId)) add('clientId', 'must be the application (client) id, a GUID, for Entra')
+  if (!isGuid(o.clientId ?? '')) add('clientId', 'must be the application (client) id, a GUID, for Entra')
+}
+
+/** An app registration needs its client id and a credential; `imdsBaseUrl` only with a managed identity. */
+function appIdentityChecks(
+  o: ValidTokenClientOptions,
+  add: (path: string, message: string) => void,
+): boolean {
+  if (o.imdsBaseUrl !== undefined && !('managedIdentity' in (o.credential ?? {})))
+    add('imdsBaseUrl', 'is for a managed identity: give managedIdentity, or credential: { managedIdentity }')
+  if (o.credential === undefined) add('credential', CREDENTIAL_MISSING)
+  if (o.clientId !== undefined) return true
+  add('clientId', 'is required: give the application (client) id, or managedIdentity for a managed identity')
+  return false
+}
+
+/** The identity is the managed identity: no app, no credential, no authority of ours. */
+function managedIdentityChecks(
+  o: ValidTokenClientOptions,
+  add: (path: string, message: string) => void,
+): void {
+  const exclusive = ['tenant', 'clientId', 'credential', 'tokenEndpoint', 'cloud', 'authorityHost'] as const
+  for (const key of exclusive) {
+    if (o[key] !== undefined)
+      add(
+        key,
+        "cannot be combined with managedIdentity: the managed identity is the identity (to use it as an app's credential, write credential: { managedIdentity })",
+      )
+  }
+  for (const key of ['endpointVersion', 'authMethod'] as const) {
+    if (o[key] !== undefined) add(key, 'does not apply to a managed identity: remove it')
+  }
 }
 
 const CLIENT_GUIDE: OptionGuide = { aliases: CLIENT_ALIASES, hints: CLIENT_HINTS, example: CLIENT_EXAMPLE }

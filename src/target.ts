@@ -23,6 +23,7 @@ export interface Target extends CacheTarget {
 export type AuthorityConfig =
   | { kind: 'entra'; authorityHost: string; tenant: string; version: EndpointVersion }
   | { kind: 'generic'; tokenEndpoint: string }
+  | { kind: 'managed-identity'; endpoint: string }
 
 /**
  * Resolves and memoises targets for one client.
@@ -84,6 +85,7 @@ export class Targets {
   #build(what: string | TokenRequest, tenantOverride: string | undefined): Target {
     const authority = this.#authority
     if (authority.kind === 'generic') return genericTarget(authority.tokenEndpoint, what)
+    if (authority.kind === 'managed-identity') return managedIdentityTarget(authority.endpoint, what)
     const tenant = tenantOverride ?? authority.tenant
     const resource = entraResource(what)
     const tokenEndpoint = tokenEndpointUrl(authority.authorityHost, tenant, authority.version)
@@ -109,6 +111,12 @@ function checkTenant(authority: AuthorityConfig, tenant: string): void {
       'a per-call tenant needs an Entra client (tenant option), not tokenEndpoint',
     )
   }
+  if (authority.kind === 'managed-identity') {
+    throw new ConfigurationError(
+      'tenant',
+      'a managed identity gets tokens in its own tenant only: remove tenant (for another tenant, use an app with credential: { managedIdentity })',
+    )
+  }
   const problem = tenantProblem(tenant)
   if (problem) throw new ConfigurationError('tenant', problem)
 }
@@ -128,6 +136,19 @@ function entraResource(what: string | TokenRequest): string {
     )
   }
   return list[0]
+}
+
+/** A managed identity's target: the resource, its `/.default` suffix dropped (MI endpoints take a resource). */
+function managedIdentityTarget(endpoint: string, what: string | TokenRequest): Target {
+  const resource = resourceFor(entraResource(what))
+  return {
+    key: `mi\u0000${resource}`,
+    label: resource,
+    tokenEndpoint: endpoint,
+    params: [['resource', resource]],
+    scope: resource,
+    tenant: undefined,
+  }
 }
 
 function genericTarget(tokenEndpoint: string, what: string | TokenRequest): Target {

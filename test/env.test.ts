@@ -102,7 +102,7 @@ describe('optionsFromEnvironment precedence', () => {
   })
 
   it.each(table)('picks what @azure/identity picks: %s', (_name, env) => {
-    const kind = Object.keys(optionsFromEnvironment(env).credential)[0] ?? ''
+    const kind = Object.keys(optionsFromEnvironment(env).credential ?? {})[0] ?? ''
     expect(AZURE_NAMES[kind]).toBe(azureIdentityChoice(env))
   })
 })

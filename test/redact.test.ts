@@ -5,10 +5,12 @@ import { REDACTED, redactInstances } from '../src/redact.js'
 
 it('makes instances print and serialise as their summary', () => {
   class Holder {
-    constructor(
-      readonly id: string,
-      readonly secret: string,
-    ) {}
+    readonly id: string
+    readonly secret: string
+    constructor(id: string, secret: string) {
+      this.id = id
+      this.secret = secret
+    }
   }
   redactInstances(Holder, (h) => ({ id: h.id, secret: REDACTED }))
   const holder = new Holder('id-1', 'hunter2')

@@ -11,6 +11,10 @@ import { CertificateCredential } from './certificate.js'
 import { CertificateFileCredential } from './certificate-file.js'
 import type { Credential } from './credential.js'
 import { FederatedTokenFileCredential } from './federated-file.js'
+import {
+  type ManagedIdentityCredentialSettings,
+  managedIdentityCredential,
+} from './managed-identity-credential.js'
 import { ClientSecretCredential, type SecretAuthMethod } from './secret.js'
 
 /**
@@ -35,6 +39,10 @@ export interface CredentialSettings {
   authMethod: AuthMethod | undefined
   logger: Logger | undefined
   clock: Clock
+  /** The client's cloud: the default exchange audience of `credential: { managedIdentity }`. */
+  cloud?: 'AzurePublic' | 'AzureUSGovernment' | 'AzureChina' | undefined
+  /** How `credential: { managedIdentity }` reaches its endpoint. */
+  managedIdentity?: ManagedIdentityCredentialSettings | undefined
 }
 
 /**
@@ -56,6 +64,7 @@ export function createCredential(options: CredentialOptions, settings: Credentia
   if ('certificate' in options) return new CertificateCredential(options.certificate, environment)
   if ('certificatePath' in options) return new CertificateFileCredential(options, environment)
   if ('clientAssertion' in options) return new ClientAssertionCredential(options.clientAssertion)
+  if ('managedIdentity' in options) return managedIdentityCredential(options, settings)
   return new FederatedTokenFileCredential(options.federatedTokenFile)
 }
 
@@ -78,5 +87,6 @@ function assertionMethod(authMethod: AuthMethod | undefined, kind: string): void
 function kindName(options: Exclude<CredentialOptions, { clientSecret: string }>): string {
   if ('certificate' in options || 'certificatePath' in options) return 'a certificate'
   if ('clientAssertion' in options) return 'a client assertion'
+  if ('managedIdentity' in options) return 'a managed identity'
   return 'a federated token file'
 }

@@ -56,11 +56,10 @@ export type ArcDetection = 'environment' | 'himds'
 export class AzureArcSource implements ManagedIdentitySource {
   readonly kind = 'azure-arc' as const
   readonly endpoint: string
+  readonly detectedBy: ArcDetection
 
-  constructor(
-    endpoint: string,
-    readonly detectedBy: ArcDetection,
-  ) {
+  constructor(endpoint: string, detectedBy: ArcDetection) {
+    this.detectedBy = detectedBy
     const url = new URL(endpoint)
     if (url.hostname === 'localhost') url.hostname = '127.0.0.1'
     this.endpoint = url.toString()

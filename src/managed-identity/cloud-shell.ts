@@ -22,7 +22,11 @@ import {
 export class CloudShellSource implements ManagedIdentitySource {
   readonly kind = 'cloud-shell' as const
 
-  constructor(readonly endpoint: string) {}
+  readonly endpoint: string
+
+  constructor(endpoint: string) {
+    this.endpoint = endpoint
+  }
 
   buildRequest(parameters: SourceRequestParameters): IdentityRequest {
     identityParameter(parameters.identity, this.kind) // throws for a user-assigned identity

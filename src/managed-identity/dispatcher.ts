@@ -23,8 +23,11 @@ const KEEP_ALIVE_MS = 10_000
 export class CertificatePinMismatch extends Error {
   readonly code = 'ERR_PIN_MISMATCH'
 
-  constructor(readonly presented: string | undefined) {
+  readonly presented: string | undefined
+
+  constructor(presented: string | undefined) {
     super(`The server certificate's SHA-1 thumbprint is ${presented ?? 'absent'}, not the pinned one.`)
+    this.presented = presented
     this.name = 'CertificatePinMismatch'
   }
 }

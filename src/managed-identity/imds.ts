@@ -63,11 +63,10 @@ export class ImdsSource implements ManagedIdentitySource {
   readonly kind = 'imds' as const
   /** The token URL. */
   readonly endpoint: string
+  readonly baseOrigin: ImdsBaseOrigin
 
-  constructor(
-    baseUrl: string,
-    readonly baseOrigin: ImdsBaseOrigin,
-  ) {
+  constructor(baseUrl: string, baseOrigin: ImdsBaseOrigin) {
+    this.baseOrigin = baseOrigin
     this.endpoint = `${baseUrl.replace(/\/+$/, '')}${IMDS_TOKEN_PATH}`
   }
 

@@ -55,12 +55,13 @@ const NETWORK = new Set([
  * ```
  */
 export class EndpointUnreachable extends Error {
-  constructor(
-    readonly outcome: UnreachableOutcome,
-    readonly url: string,
-    options?: ErrorOptions,
-  ) {
+  readonly outcome: UnreachableOutcome
+  readonly url: string
+
+  constructor(outcome: UnreachableOutcome, url: string, options?: ErrorOptions) {
     super(`${url}: ${outcome}`, options)
+    this.outcome = outcome
+    this.url = url
     this.name = 'EndpointUnreachable'
   }
 }

@@ -50,12 +50,16 @@ export interface SourceRequestParameters {
  * ```
  */
 export class IdentityRequest {
-  constructor(
-    readonly method: 'GET' | 'POST',
-    readonly url: string,
-    readonly headers: Readonly<Record<string, string>>,
-    readonly body?: string,
-  ) {
+  readonly method: 'GET' | 'POST'
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string | undefined
+
+  constructor(method: 'GET' | 'POST', url: string, headers: Readonly<Record<string, string>>, body?: string) {
+    this.method = method
+    this.url = url
+    this.headers = headers
+    this.body = body
     Object.freeze(this)
   }
 
