@@ -54,7 +54,7 @@ const VALUES: Record<Entry, readonly string[]> = {
     'parseAuthorizationHeader',
     'parseTokenAuthorization',
   ],
-  'oauth-client-credentials/redis': ['RedisTokenStore', 'createRedisStore'],
+  'oauth-client-credentials/redis': ['ENTRY_FORMAT', 'RedisTokenStore', 'createRedisStore'],
   'oauth-client-credentials/testing': [
     'EXAMPLE',
     'RegistryError',
@@ -161,7 +161,13 @@ const TYPES: Record<Entry, readonly string[]> = {
   ],
   'oauth-client-credentials/redis': [
     'EncryptionKeyInput',
+    'IoRedisClusterLike',
+    'IoRedisLike',
+    'IoRedisSubscriberLike',
+    'NodeRedisListener',
     'RedisClientLike',
+    'RedisClusterLike',
+    'RedisLike',
     'RedisStoreOptions',
     'RedisSubscriberLike',
     'StoreLease',
