@@ -68,16 +68,20 @@ export async function postForm(post: FormPost, settings: TransportSettings): Pro
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), settings.timeoutMs)
   const sentAt = settings.clock.now()
+  // the request stops on the timeout or on the caller's signal (close()); a listener removed afterwards,
+  // not AbortSignal.any, whose dependent signals a long-lived signal keeps alive on Node 22
+  const sending = new AbortController()
+  const stopSending = () => sending.abort()
+  controller.signal.addEventListener('abort', stopSending, { once: true })
+  if (settings.signal?.aborted) stopSending()
+  else settings.signal?.addEventListener('abort', stopSending, { once: true })
   try {
     const response = await request(post.url, {
       method: 'POST',
       dispatcher: guard.dispatcher,
       headers: { ...post.headers, [WATCH_HEADER]: post.clientRequestId },
       body: post.body,
-      signal:
-        settings.signal === undefined
-          ? controller.signal
-          : AbortSignal.any([controller.signal, settings.signal]),
+      signal: sending.signal,
     })
     if (response.statusCode >= 300 && response.statusCode < 400) {
       discard(response.body)
@@ -95,6 +99,7 @@ export async function postForm(post: FormPost, settings: TransportSettings): Pro
     throw asTransportError(error, controller.signal.aborted, settings.timeoutMs, info)
   } finally {
     clearTimeout(timer)
+    settings.signal?.removeEventListener('abort', stopSending)
     guard.close()
   }
 }
