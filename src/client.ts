@@ -12,10 +12,11 @@ import type { Clock } from './clock.js'
 import { createCredential } from './credentials/create.js'
 import type { Credential } from './credentials/credential.js'
 import { type Environment, optionsFromEnvironment } from './env.js'
-import { checkGetTokenOptions, checkResourceArgument } from './get-token-arguments.js'
+import { checkResourceArgument } from './get-token-arguments.js'
 import {
   type GetTokenOptions,
   type Logger,
+  parseGetTokenOptions,
   parseTokenClientOptions,
   type TokenClientOptions,
   type TokenRequest,
@@ -119,7 +120,7 @@ export class TokenClient {
     try {
       checkResourceArgument(resource, this.#authority.kind)
       if (options === undefined) return this.#cache.lookup(this.#targets.resolve(resource, undefined))
-      const checked = checkGetTokenOptions(options)
+      const checked = parseGetTokenOptions(options)
       const target = this.#targets.resolve(resource, checked.tenant)
       return this.#cache.lookup(target, checked)
     } catch (error) {
