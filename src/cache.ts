@@ -142,14 +142,11 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
   lookup(target: Target, options?: LookupOptions): Promise<Token> {
     const now = this.#settings.clock.now()
     const slot = this.#slots.get(target.key)
-    if (slot !== undefined && options === undefined) {
-      if (now < slot.token.refreshAt) {
-        if (diagnosticsActive()) report('hit', target, now, now)
-        return slot.promise
-      }
-      if (now < slot.token.expiresAt - EXPIRY_SKEW_MS) return this.#stale(target, slot, now)
-    }
-    return this.#slowLookup(target, slot, now, options ?? {})
+    const served =
+      slot !== undefined && (options === undefined || bypassesNothing(options))
+        ? this.#served(target, slot, now)
+        : undefined
+    return served ?? this.#slowLookup(target, now, options ?? {})
   }
 
   /** Forgets every token; requests in flight still answer their callers but store nothing. */
@@ -157,6 +154,19 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
     this.#generation++
     this.#slots.clear()
     this.#flights.clear()
+  }
+
+  /**
+   * The cached token while it may be served (the one place hit and stale are decided): a hit before
+   * `refreshAt`, stale (plus one background refresh) until the expiry margin; `undefined` after that.
+   */
+  #served(target: Target, slot: Slot<Token>, now: number): Promise<Token> | undefined {
+    if (now < slot.token.refreshAt) {
+      if (diagnosticsActive()) report('hit', target, now, now)
+      return slot.promise
+    }
+    if (now < slot.token.expiresAt - EXPIRY_SKEW_MS) return this.#stale(target, slot, now)
+    return undefined
   }
 
   #stale(target: Target, slot: Slot<Token>, now: number): Promise<Token> {
@@ -167,20 +177,9 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
     return slot.promise
   }
 
-  #slowLookup(
-    target: Target,
-    slot: Slot<Token> | undefined,
-    now: number,
-    options: LookupOptions,
-  ): Promise<Token> {
+  /** No token to serve (or the options bypass it): the one request in flight for the key. */
+  #slowLookup(target: Target, now: number, options: LookupOptions): Promise<Token> {
     const { claims, forceRefresh, signal } = options
-    if (slot !== undefined && !forceRefresh && claims === undefined) {
-      if (now < slot.token.refreshAt) {
-        if (diagnosticsActive()) report('hit', target, now, now)
-        return slot.promise
-      }
-      if (now < slot.token.expiresAt - EXPIRY_SKEW_MS) return this.#stale(target, slot, now)
-    }
     const flightKey = claims === undefined ? target.key : `${target.key}\u0000${claims}`
     let flight = this.#flights.get(flightKey)
     if (flight !== undefined) {
@@ -264,12 +263,19 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
 
 function noop(): void {}
 
+/** Whether a lookup with `options` may be answered from memory: no forced refresh, no claims challenge. */
+function bypassesNothing(options: LookupOptions): boolean {
+  return !options.forceRefresh && options.claims === undefined
+}
+
 /**
  * Whether a stored token may answer a request: newer than the token held (if any), and fresh for a
  * background refresh, or outside the expiry margin for a caller who waits.
  */
 function usable(stored: StoredToken, held: CacheableToken | undefined, background: boolean, now: number) {
   if (held !== undefined && stored.requestedAt <= held.requestedAt) return false
+  // not the memory rule (#served): a caller who waits takes a stored token until the expiry margin even
+  // when its refreshAt has passed, and never within the margin even when refreshAt is later (managed identity)
   return now < (background ? stored.refreshAt : stored.expiresAt - EXPIRY_SKEW_MS)
 }
 
