@@ -28,12 +28,12 @@ export interface CacheableToken {
 }
 
 /** What the cache needs of a request for a token: a key, and a label for diagnostics and logs. */
-export interface CacheTarget {
+export interface CacheKey {
   readonly key: string
   readonly label: string
   /**
    * The scope (or v1 resource) a token for this target names. With it, a token read from a shared
-   * store must name this scope and {@link CacheTarget.tenant} (in any case), or it is refused: a store
+   * store must name this scope and {@link CacheKey.tenant} (in any case), or it is refused: a store
    * entry copied under another key never answers. Without it, stored tokens are not checked.
    */
   readonly scope?: string | undefined
@@ -64,10 +64,10 @@ export type BackgroundErrorHandler = (
 ) => void
 
 /** How a {@link TokenCache} is set up. */
-export interface TokenCacheSettings<Target extends CacheTarget, Token extends CacheableToken> {
+export interface TokenCacheSettings<Key extends CacheKey, Token extends CacheableToken> {
   maxEntries: number
   clock: Clock
-  fetch: (target: Target, ctx: FetchContext) => Promise<Token>
+  fetch: (target: Key, ctx: FetchContext) => Promise<Token>
   onBackgroundError?: BackgroundErrorHandler | undefined
   random?: (() => number) | undefined
   /**
@@ -119,13 +119,13 @@ export function tokenTimes(
  * const token = await cache.lookup({ key: 'tenant\u0000scope', label: 'scope' })
  * ```
  */
-export class TokenCache<Target extends CacheTarget, Token extends CacheableToken> {
+export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
   readonly #slots: LRUCache<string, Slot<Token>>
   readonly #flights = new Map<string, Promise<Token>>()
-  readonly #settings: TokenCacheSettings<Target, Token>
+  readonly #settings: TokenCacheSettings<Key, Token>
   #generation = 0
 
-  constructor(settings: TokenCacheSettings<Target, Token>) {
+  constructor(settings: TokenCacheSettings<Key, Token>) {
     this.#settings = settings
     this.#slots = new LRUCache({ max: settings.maxEntries })
   }
@@ -139,7 +139,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
    * The token for `target`: from memory when fresh (no I/O, nothing awaited), from memory plus one
    * background refresh when due for refresh, or from the one request in flight for its key.
    */
-  lookup(target: Target, options?: LookupOptions): Promise<Token> {
+  lookup(target: Key, options?: LookupOptions): Promise<Token> {
     const now = this.#settings.clock.now()
     const slot = this.#slots.get(target.key)
     const served =
@@ -160,7 +160,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
    * The cached token while it may be served (the one place hit and stale are decided): a hit before
    * `refreshAt`, stale (plus one background refresh) until the expiry margin; `undefined` after that.
    */
-  #served(target: Target, slot: Slot<Token>, now: number): Promise<Token> | undefined {
+  #served(target: Key, slot: Slot<Token>, now: number): Promise<Token> | undefined {
     if (now < slot.token.refreshAt) {
       if (diagnosticsActive()) report('hit', target, now, now)
       return slot.promise
@@ -169,7 +169,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
     return undefined
   }
 
-  #stale(target: Target, slot: Slot<Token>, now: number): Promise<Token> {
+  #stale(target: Key, slot: Slot<Token>, now: number): Promise<Token> {
     if (now >= slot.retryAt && !this.#flights.has(target.key)) {
       this.#startFlight(target, target.key, { background: true, claims: undefined }, now)
     }
@@ -178,7 +178,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
   }
 
   /** No token to serve (or the options bypass it): the one request in flight for the key. */
-  #slowLookup(target: Target, now: number, options: LookupOptions): Promise<Token> {
+  #slowLookup(target: Key, now: number, options: LookupOptions): Promise<Token> {
     const { claims, forceRefresh, signal } = options
     const flightKey = claims === undefined ? target.key : `${target.key}\u0000${claims}`
     let flight = this.#flights.get(flightKey)
@@ -192,7 +192,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
   }
 
   #startFlight(
-    target: Target,
+    target: Key,
     flightKey: string,
     ctx: FetchContext,
     startedAt: number,
@@ -218,7 +218,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
   }
 
   /** A request for `target`: to the authority, or through the shared store when there is one. */
-  #fetch(target: Target, ctx: FetchContext, read: boolean): Promise<Token> {
+  #fetch(target: Key, ctx: FetchContext, read: boolean): Promise<Token> {
     const { store: shared, clock } = this.#settings
     if (shared === undefined) return this.#settings.fetch(target, ctx)
     const held = this.#slots.peek(target.key)?.token
@@ -244,7 +244,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
     this.#slots.set(key, { token, promise: Promise.resolve(token), failures: 0, retryAt: 0 })
   }
 
-  #failed(target: Target, error: unknown, background: boolean, startedAt: number): void {
+  #failed(target: Key, error: unknown, background: boolean, startedAt: number): void {
     const now = this.#settings.clock.now()
     if (diagnosticsActive()) report('error', target, startedAt, now, error, background)
     const slot = this.#slots.peek(target.key)
@@ -280,14 +280,14 @@ function usable(stored: StoredToken, held: CacheableToken | undefined, backgroun
 }
 
 /** Whether a stored token names the scope and tenant `target` asks for (a target without a scope: yes). */
-function belongsTo(stored: StoredToken, target: CacheTarget): boolean {
+function belongsTo(stored: StoredToken, target: CacheKey): boolean {
   if (target.scope === undefined) return true
   return stored.scope === target.scope && stored.tenant?.toLowerCase() === target.tenant?.toLowerCase()
 }
 
 function report(
   event: TokenLookupEvent,
-  target: CacheTarget,
+  target: CacheKey,
   startedAt: number,
   endedAt: number,
   error?: unknown,

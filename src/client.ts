@@ -23,7 +23,7 @@ import {
   type ValidTokenClientOptions,
 } from './options.js'
 import { redactInstances } from './redact.js'
-import { type AuthorityConfig, type Target, Targets } from './target.js'
+import { type AuthorityConfig, RequestResolver, type ResolvedRequest } from './target.js'
 import { AccessToken, storedToken } from './token.js'
 import { createTokenRequest } from './token-request.js'
 
@@ -49,8 +49,8 @@ export class TokenClient {
   readonly clientId: string
   readonly #authority: AuthorityConfig
   readonly #credential: Credential
-  readonly #targets: Targets
-  readonly #cache: TokenCache<Target, AccessToken>
+  readonly #requests: RequestResolver
+  readonly #cache: TokenCache<ResolvedRequest, AccessToken>
   readonly #clock: Clock
 
   /** Validates `options` (throwing one `ConfigurationError` naming the option) and sets the client up. */
@@ -61,7 +61,7 @@ export class TokenClient {
     this.#clock = clock
     this.#authority = authorityOf(o)
     this.#credential = createCredential(o.credential, { authMethod: o.authMethod, logger, clock })
-    this.#targets = new Targets(this.#authority, o.cache.maxEntries)
+    this.#requests = new RequestResolver(this.#authority, o.cache.maxEntries)
     const request = createTokenRequest({
       clientId: o.clientId,
       authority: this.#authority,
@@ -119,9 +119,9 @@ export class TokenClient {
   getToken(resource: string | TokenRequest, options?: GetTokenOptions): Promise<AccessToken> {
     try {
       checkResourceArgument(resource, this.#authority.kind)
-      if (options === undefined) return this.#cache.lookup(this.#targets.resolve(resource, undefined))
+      if (options === undefined) return this.#cache.lookup(this.#requests.resolve(resource, undefined))
       const checked = parseGetTokenOptions(options)
-      const target = this.#targets.resolve(resource, checked.tenant)
+      const target = this.#requests.resolve(resource, checked.tenant)
       return this.#cache.lookup(target, checked)
     } catch (error) {
       return Promise.reject(error)

@@ -11,7 +11,7 @@ import type { Credential } from './credentials/credential.js'
 import type { Logger } from './options.js'
 import { parseTokenResponse } from './response.js'
 import { isRetryable, retryAfterOf, retryDelayMs, sleep } from './retry.js'
-import type { AuthorityConfig, Target } from './target.js'
+import type { AuthorityConfig, ResolvedRequest } from './target.js'
 import { AccessToken } from './token.js'
 import { defaultDispatcher, postForm } from './transport.js'
 import { VERSION } from './version.js'
@@ -40,7 +40,7 @@ export interface TokenRequestSettings {
 }
 
 /** Gets one token for `target` from the authority: what the cache calls on a miss or a refresh. */
-export type RequestToken = (target: Target, ctx: FetchContext) => Promise<AccessToken>
+export type RequestToken = (target: ResolvedRequest, ctx: FetchContext) => Promise<AccessToken>
 
 /** The token request of a client: attempts, retried while retryable (once only in the background). */
 export function createTokenRequest(settings: TokenRequestSettings): RequestToken {
@@ -70,7 +70,11 @@ function retryDelay(settings: TokenRequestSettings, attempt: number, error: unkn
 }
 
 /** The form and headers of one attempt, the credential applied (a fresh assertion each time). */
-async function buildRequest(settings: TokenRequestSettings, target: Target, claims: string | undefined) {
+async function buildRequest(
+  settings: TokenRequestSettings,
+  target: ResolvedRequest,
+  claims: string | undefined,
+) {
   const clientRequestId = randomUUID()
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: settings.clientId })
   for (const [name, value] of target.params) form.append(name, value)
@@ -104,7 +108,7 @@ async function buildRequest(settings: TokenRequestSettings, target: Target, clai
 
 async function requestOnce(
   settings: TokenRequestSettings,
-  target: Target,
+  target: ResolvedRequest,
   claims: string | undefined,
 ): Promise<AccessToken> {
   const { form, headers, clientRequestId } = await buildRequest(settings, target, claims)
