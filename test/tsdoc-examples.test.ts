@@ -6,18 +6,9 @@
  * NOT_YET_COMPILING (file and name): the list only shrinks, a listed example that compiles fails the test
  * until it is struck off.
  */
-import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { expect, it } from 'vitest'
-
-const root = fileURLToPath(new URL('../', import.meta.url))
-
-const ENTRIES = {
-  'oauth-client-credentials': 'src/index.ts',
-  'oauth-client-credentials/verify': 'src/verify/index.ts',
-  'oauth-client-credentials/redis': 'src/redis/index.ts',
-  'oauth-client-credentials/testing': 'src/testing/index.ts',
-} as const
+import { compilerOptions, ENTRIES, inMemoryProgram, root } from './helpers/type-check.js'
 
 /** The reader's names, as the examples use them. */
 const PREAMBLE = `
@@ -105,11 +96,6 @@ interface Example {
   code: string
 }
 
-function compilerOptions(): ts.CompilerOptions {
-  const config = ts.readConfigFile(`${root}tsconfig.json`, ts.sys.readFile)
-  return { ...ts.parseJsonConfigFileContent(config.config, ts.sys, root).options, noEmit: true }
-}
-
 function tsBlocks(text: string): string[] {
   return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '')
 }
@@ -179,17 +165,7 @@ it('type-checks every ```ts block in the @example of each exported name', () => 
     files.set(name, `${imports}\n${example.code}\nexport {}\n`)
     where.set(name, example)
   })
-  const host = ts.createCompilerHost(options)
-  const { getSourceFile, fileExists, readFile } = host
-  host.fileExists = (name) => files.has(name) || fileExists.call(host, name)
-  host.readFile = (name) => files.get(name) ?? readFile.call(host, name)
-  host.getSourceFile = (name, language, ...rest) => {
-    const text = files.get(name)
-    return text === undefined
-      ? getSourceFile.call(host, name, language, ...rest)
-      : ts.createSourceFile(name, text, language, true)
-  }
-  const program = ts.createProgram([...files.keys()], options, host, entries)
+  const program = inMemoryProgram(files, options, entries)
   const failing = new Set<string>()
   const problems = [...where].flatMap(([name, example]) => {
     const source = program.getSourceFile(name)
