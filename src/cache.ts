@@ -31,12 +31,12 @@ export interface CacheableToken {
 }
 
 /** What the cache needs of a request for a token: a key, and a label for diagnostics and logs. */
-export interface CacheTarget {
+export interface CacheKey {
   readonly key: string
   readonly label: string
   /**
    * The scope (or v1 resource) a token for this target names. With it, a token read from a shared
-   * store must name this scope and {@link CacheTarget.tenant} (in any case), or it is refused: a store
+   * store must name this scope and {@link CacheKey.tenant} (in any case), or it is refused: a store
    * entry copied under another key never answers. Without it, stored tokens are not checked.
    */
   readonly scope?: string | undefined
@@ -74,10 +74,10 @@ export type BackgroundErrorHandler = (
 ) => void
 
 /** How a {@link TokenCache} is set up. */
-export interface TokenCacheSettings<Target extends CacheTarget, Token extends CacheableToken> {
+export interface TokenCacheSettings<Key extends CacheKey, Token extends CacheableToken> {
   maxEntries: number
   clock: Clock
-  fetch: (target: Target, ctx: FetchContext) => Promise<Token>
+  fetch: (target: Key, ctx: FetchContext) => Promise<Token>
   onBackgroundError?: BackgroundErrorHandler | undefined
   random?: (() => number) | undefined
   /**
@@ -129,16 +129,16 @@ export function tokenTimes(
  * const token = await cache.lookup({ key: 'tenant\u0000scope', label: 'scope' })
  * ```
  */
-export class TokenCache<Target extends CacheTarget, Token extends CacheableToken> {
+export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
   readonly #slots: LRUCache<string, Slot<Token>>
   readonly #flights = new Map<string, Promise<Token>>()
-  readonly #settings: TokenCacheSettings<Target, Token>
+  readonly #settings: TokenCacheSettings<Key, Token>
   /** Aborted by `close()`: every fetch is given its signal, every flight is abandoned on it. */
   readonly #closer = new AbortController()
   #closing: Promise<void> | undefined
   #generation = 0
 
-  constructor(settings: TokenCacheSettings<Target, Token>) {
+  constructor(settings: TokenCacheSettings<Key, Token>) {
     this.#settings = settings
     this.#slots = new LRUCache({ max: settings.maxEntries })
     setMaxListeners(0, this.#closer.signal) // one listener per flight in progress, however many
@@ -158,17 +158,14 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
    * The token for `target`: from memory when fresh (no I/O, nothing awaited), from memory plus one
    * background refresh when due for refresh, or from the one request in flight for its key.
    */
-  lookup(target: Target, options?: LookupOptions): Promise<Token> {
+  lookup(target: Key, options?: LookupOptions): Promise<Token> {
     const now = this.#settings.clock.now()
     const slot = this.#slots.get(target.key)
-    if (slot !== undefined && options === undefined) {
-      if (now < slot.token.refreshAt) {
-        if (diagnosticsActive()) report('hit', target, now, now)
-        return slot.promise
-      }
-      if (now < slot.token.expiresAt - EXPIRY_SKEW_MS) return this.#stale(target, slot, now)
-    }
-    return this.#slowLookup(target, slot, now, options ?? {})
+    const served =
+      slot !== undefined && (options === undefined || bypassesNothing(options))
+        ? this.#served(target, slot, now)
+        : undefined
+    return served ?? this.#slowLookup(target, now, options ?? {})
   }
 
   /** Forgets every token; requests in flight still answer their callers but store nothing. */
@@ -199,7 +196,20 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
     return this.#closing
   }
 
-  #stale(target: Target, slot: Slot<Token>, now: number): Promise<Token> {
+  /**
+   * The cached token while it may be served (the one place hit and stale are decided): a hit before
+   * `refreshAt`, stale (plus one background refresh) until the expiry margin; `undefined` after that.
+   */
+  #served(target: Key, slot: Slot<Token>, now: number): Promise<Token> | undefined {
+    if (now < slot.token.refreshAt) {
+      if (diagnosticsActive()) report('hit', target, now, now)
+      return slot.promise
+    }
+    if (now < slot.token.expiresAt - EXPIRY_SKEW_MS) return this.#stale(target, slot, now)
+    return undefined
+  }
+
+  #stale(target: Key, slot: Slot<Token>, now: number): Promise<Token> {
     if (now >= slot.retryAt && !this.#flights.has(target.key)) {
       this.#startFlight(target, target.key, { background: true, claims: undefined }, now)
     }
@@ -207,21 +217,10 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
     return slot.promise
   }
 
-  #slowLookup(
-    target: Target,
-    slot: Slot<Token> | undefined,
-    now: number,
-    options: LookupOptions,
-  ): Promise<Token> {
+  /** No token to serve (or the options bypass it): the one request in flight for the key. */
+  #slowLookup(target: Key, now: number, options: LookupOptions): Promise<Token> {
     if (this.closed) return Promise.reject(new ClientClosedError())
     const { claims, forceRefresh, signal } = options
-    if (slot !== undefined && !forceRefresh && claims === undefined) {
-      if (now < slot.token.refreshAt) {
-        if (diagnosticsActive()) report('hit', target, now, now)
-        return slot.promise
-      }
-      if (now < slot.token.expiresAt - EXPIRY_SKEW_MS) return this.#stale(target, slot, now)
-    }
     const flightKey = claims === undefined ? target.key : `${target.key}\u0000${claims}`
     let flight = this.#flights.get(flightKey)
     if (flight !== undefined) {
@@ -234,7 +233,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
   }
 
   #startFlight(
-    target: Target,
+    target: Key,
     flightKey: string,
     ctx: FetchContext,
     startedAt: number,
@@ -265,7 +264,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
   }
 
   /** A request for `target`: to the authority, or through the shared store when there is one. */
-  #fetch(target: Target, ctx: FetchContext, read: boolean): Promise<Token> {
+  #fetch(target: Key, ctx: FetchContext, read: boolean): Promise<Token> {
     const { store: shared, clock } = this.#settings
     const held = this.#slots.peek(target.key)?.token
     const request = () =>
@@ -295,7 +294,7 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
     this.#slots.set(key, { token, promise: Promise.resolve(token), failures: 0, retryAt: 0 })
   }
 
-  #failed(target: Target, error: unknown, background: boolean, startedAt: number): void {
+  #failed(target: Key, error: unknown, background: boolean, startedAt: number): void {
     const now = this.#settings.clock.now()
     if (diagnosticsActive()) report('error', target, startedAt, now, error, background)
     const slot = this.#slots.peek(target.key)
@@ -314,24 +313,31 @@ export class TokenCache<Target extends CacheTarget, Token extends CacheableToken
 
 function noop(): void {}
 
+/** Whether a lookup with `options` may be answered from memory: no forced refresh, no claims challenge. */
+function bypassesNothing(options: LookupOptions): boolean {
+  return !options.forceRefresh && options.claims === undefined
+}
+
 /**
  * Whether a stored token may answer a request: newer than the token held (if any), and fresh for a
  * background refresh, or outside the expiry margin for a caller who waits.
  */
 function usable(stored: StoredToken, held: CacheableToken | undefined, background: boolean, now: number) {
   if (held !== undefined && stored.requestedAt <= held.requestedAt) return false
+  // not the memory rule (#served): a caller who waits takes a stored token until the expiry margin even
+  // when its refreshAt has passed, and never within the margin even when refreshAt is later (managed identity)
   return now < (background ? stored.refreshAt : stored.expiresAt - EXPIRY_SKEW_MS)
 }
 
 /** Whether a stored token names the scope and tenant `target` asks for (a target without a scope: yes). */
-function belongsTo(stored: StoredToken, target: CacheTarget): boolean {
+function belongsTo(stored: StoredToken, target: CacheKey): boolean {
   if (target.scope === undefined) return true
   return stored.scope === target.scope && stored.tenant?.toLowerCase() === target.tenant?.toLowerCase()
 }
 
 function report(
   event: TokenLookupEvent,
-  target: CacheTarget,
+  target: CacheKey,
   startedAt: number,
   endedAt: number,
   error?: unknown,

@@ -11,17 +11,18 @@ import { TokenCache } from './cache.js'
 import { wireClient } from './client-wiring.js'
 import type { Clock } from './clock.js'
 import { type Environment, optionsFromEnvironment } from './env.js'
-import { checkGetTokenOptions, checkResourceArgument } from './get-token-arguments.js'
+import { checkResourceArgument } from './get-token-arguments.js'
 import {
   type GetTokenOptions,
   type Logger,
+  parseGetTokenOptions,
   parseTokenClientOptions,
   type TokenClientOptions,
   type TokenRequest,
 } from './options.js'
 import { type PrewarmResult, prewarmTokens } from './prewarm.js'
 import { redactInstances } from './redact.js'
-import { type AuthorityConfig, type Target, Targets } from './target.js'
+import { type AuthorityConfig, RequestResolver, type ResolvedRequest } from './target.js'
 import { AccessToken, storedToken } from './token.js'
 import { parseWith } from './validation/parse.js'
 
@@ -52,8 +53,8 @@ export class TokenClient {
   readonly clientId: string
   readonly #authority: AuthorityConfig
   readonly #description: Readonly<Record<string, unknown>>
-  readonly #targets: Targets
-  readonly #cache: TokenCache<Target, AccessToken>
+  readonly #requests: RequestResolver
+  readonly #cache: TokenCache<ResolvedRequest, AccessToken>
   readonly #clock: Clock
 
   /** Validates `options` (throwing one `ConfigurationError` naming the option) and sets the client up. */
@@ -65,7 +66,7 @@ export class TokenClient {
     this.#clock = clock
     this.#authority = wiring.authority
     this.#description = wiring.description
-    this.#targets = new Targets(this.#authority, o.cache.maxEntries)
+    this.#requests = new RequestResolver(this.#authority, o.cache.maxEntries)
     this.#cache = new TokenCache({
       maxEntries: o.cache.maxEntries,
       clock,
@@ -114,9 +115,9 @@ export class TokenClient {
   getToken(resource: string | TokenRequest, options?: GetTokenOptions): Promise<AccessToken> {
     try {
       checkResourceArgument(resource, this.#authority.kind === 'generic' ? 'generic' : 'entra')
-      if (options === undefined) return this.#cache.lookup(this.#targets.resolve(resource, undefined))
-      const checked = checkGetTokenOptions(options)
-      const target = this.#targets.resolve(resource, checked.tenant)
+      if (options === undefined) return this.#cache.lookup(this.#requests.resolve(resource, undefined))
+      const checked = parseGetTokenOptions(options)
+      const target = this.#requests.resolve(resource, checked.tenant)
       return this.#cache.lookup(target, checked)
     } catch (error) {
       return Promise.reject(error)

@@ -1,12 +1,10 @@
 /**
  * The checks of `getToken`'s arguments that the schemas cannot phrase well: an array of scopes (the
  * `@azure/identity` habit), a missing or mistyped resource. A string, the common case, costs one
- * `typeof`.
+ * `typeof`. The per-call options go through their zod schema (`parseGetTokenOptions`, options.ts).
  */
 import { ConfigurationError } from './errors.js'
-import { type GetTokenOptions, parseGetTokenOptions } from './options.js'
 
-const GET_TOKEN_OPTION_KEYS = new Set(['tenant', 'claims', 'forceRefresh', 'signal'])
 const EXAMPLES = "e.g. getToken('api://myapis/mywebapi') or getToken('https://graph.microsoft.com/.default')"
 const AZURE_NOTE =
   'For @azure/* SDK clients, which call getToken(scopes), pass client.asTokenCredential() instead.'
@@ -57,24 +55,4 @@ function showable(value: unknown): value is string {
     value.length <= 200 &&
     /^[\x21-\x26\x28-\x5b\x5d-\x7e]+$/.test(value)
   )
-}
-
-/**
- * Per-call options: a cheap check first, the zod schema (and its error) when it fails.
- *
- * @example
- * ```ts
- * const checked = checkGetTokenOptions({ forceRefresh: true })
- * ```
- */
-export function checkGetTokenOptions(options: GetTokenOptions): GetTokenOptions {
-  const valid =
-    typeof options === 'object' &&
-    options !== null &&
-    Object.keys(options).every((key) => GET_TOKEN_OPTION_KEYS.has(key)) &&
-    (options.tenant === undefined || typeof options.tenant === 'string') &&
-    (options.claims === undefined || (typeof options.claims === 'string' && options.claims.length > 0)) &&
-    (options.forceRefresh === undefined || typeof options.forceRefresh === 'boolean') &&
-    (options.signal === undefined || options.signal instanceof AbortSignal)
-  return valid ? options : parseGetTokenOptions(options)
 }

@@ -1,16 +1,16 @@
 /**
  * What one `getToken` call asks for, resolved once: the token endpoint, the form parameters that name
- * the API (`scope` or `resource`), and the cache key. Targets for plain string resources are memoised
+ * the API (`scope` or `resource`), and the cache key. Those for plain string resources are memoised
  * so that a cache hit builds nothing.
  */
 import { type EndpointVersion, tenantProblem, tokenEndpointUrl } from './authority.js'
-import type { CacheTarget } from './cache.js'
+import type { CacheKey } from './cache.js'
 import { ConfigurationError } from './errors.js'
 import { parseTokenRequest, type TokenRequest } from './options.js'
 import { resourceFor, scopeFor } from './scope.js'
 
 /** A resolved request for a token. */
-export interface Target extends CacheTarget {
+export interface ResolvedRequest extends CacheKey {
   readonly tokenEndpoint: string
   /** Form parameters naming what is asked for (`scope`, `resource`). */
   readonly params: ReadonlyArray<readonly [string, string]>
@@ -26,20 +26,20 @@ export type AuthorityConfig =
   | { kind: 'managed-identity'; endpoint: string }
 
 /**
- * Resolves and memoises targets for one client.
+ * Resolves and memoises token requests for one client.
  *
  * @example
  * ```ts
- * const targets = new Targets({ kind: 'entra', authorityHost, tenant, version: 'v2' }, 10_000)
- * targets.resolve('api://myapis/mywebapi', undefined).params // [['scope', 'api://myapis/mywebapi/.default']]
+ * const requests = new RequestResolver({ kind: 'entra', authorityHost, tenant, version: 'v2' }, 10_000)
+ * requests.resolve('api://myapis/mywebapi', undefined).params // [['scope', 'api://myapis/mywebapi/.default']]
  * ```
  */
-export class Targets {
+export class RequestResolver {
   readonly #authority: AuthorityConfig
-  readonly #memo = new Map<string, Target>()
-  readonly #byTenant = new Map<string, Map<string, Target>>()
+  readonly #memo = new Map<string, ResolvedRequest>()
+  readonly #byTenant = new Map<string, Map<string, ResolvedRequest>>()
   readonly #limit: number
-  /** Targets memoised for every tenant together: at most `limit`, so that memory follows `cache.maxEntries`. */
+  /** Requests memoised for every tenant together: at most `limit`, so that memory follows `cache.maxEntries`. */
   #memoised = 0
 
   constructor(authority: AuthorityConfig, limit: number) {
@@ -48,7 +48,7 @@ export class Targets {
   }
 
   /** The target for `what`, in the client's tenant or `tenant`. Throws {@link ConfigurationError}. */
-  resolve(what: string | TokenRequest, tenant: string | undefined): Target {
+  resolve(what: string | TokenRequest, tenant: string | undefined): ResolvedRequest {
     if (typeof what !== 'string') return this.#build(parseTokenRequest(what), tenant)
     const memo = tenant === undefined ? this.#memo : this.#tenantMemo(tenant)
     let target = memo.get(what)
@@ -61,7 +61,7 @@ export class Targets {
     return target
   }
 
-  #tenantMemo(tenant: string): Map<string, Target> {
+  #tenantMemo(tenant: string): Map<string, ResolvedRequest> {
     let memo = this.#byTenant.get(tenant)
     if (memo === undefined) {
       checkTenant(this.#authority, tenant)
@@ -82,10 +82,10 @@ export class Targets {
     this.#memoised = 0
   }
 
-  #build(what: string | TokenRequest, tenantOverride: string | undefined): Target {
+  #build(what: string | TokenRequest, tenantOverride: string | undefined): ResolvedRequest {
     const authority = this.#authority
-    if (authority.kind === 'generic') return genericTarget(authority.tokenEndpoint, what)
-    if (authority.kind === 'managed-identity') return managedIdentityTarget(authority.endpoint, what)
+    if (authority.kind === 'generic') return genericRequest(authority.tokenEndpoint, what)
+    if (authority.kind === 'managed-identity') return managedIdentityRequest(authority.endpoint, what)
     const tenant = tenantOverride ?? authority.tenant
     const resource = entraResource(what)
     const tokenEndpoint = tokenEndpointUrl(authority.authorityHost, tenant, authority.version)
@@ -138,8 +138,8 @@ function entraResource(what: string | TokenRequest): string {
   return list[0]
 }
 
-/** A managed identity's target: the resource, its `/.default` suffix dropped (MI endpoints take a resource). */
-function managedIdentityTarget(endpoint: string, what: string | TokenRequest): Target {
+/** A managed identity's request: the resource, its `/.default` suffix dropped (MI endpoints take a resource). */
+function managedIdentityRequest(endpoint: string, what: string | TokenRequest): ResolvedRequest {
   const resource = resourceFor(entraResource(what))
   return {
     key: `mi\u0000${resource}`,
@@ -151,7 +151,7 @@ function managedIdentityTarget(endpoint: string, what: string | TokenRequest): T
   }
 }
 
-function genericTarget(tokenEndpoint: string, what: string | TokenRequest): Target {
+function genericRequest(tokenEndpoint: string, what: string | TokenRequest): ResolvedRequest {
   const request: TokenRequest = typeof what === 'string' ? { scope: what } : what
   const scopes =
     request.scope === undefined ? [] : typeof request.scope === 'string' ? [request.scope] : request.scope

@@ -12,7 +12,7 @@ import { noteTokenRequestAttempt } from './diagnostics.js'
 import type { Logger } from './options.js'
 import { parseTokenResponse } from './response.js'
 import { isRetryable, retryAfterOf, retryDelayMs, sleep } from './retry.js'
-import type { AuthorityConfig, Target } from './target.js'
+import type { AuthorityConfig, ResolvedRequest } from './target.js'
 import { AccessToken } from './token.js'
 import { defaultDispatcher, postForm } from './transport.js'
 import { VERSION } from './version.js'
@@ -41,7 +41,7 @@ export interface TokenRequestSettings {
 }
 
 /** Gets one token for `target` from the authority: what the cache calls on a miss or a refresh. */
-export type RequestToken = (target: Target, ctx: FetchContext) => Promise<AccessToken>
+export type RequestToken = (target: ResolvedRequest, ctx: FetchContext) => Promise<AccessToken>
 
 /** The token request of a client: attempts, retried while retryable (once only in the background). */
 export function createTokenRequest(settings: TokenRequestSettings): RequestToken {
@@ -76,7 +76,7 @@ function retryDelay(settings: TokenRequestSettings, attempt: number, error: unkn
 /** The form and headers of one attempt, the credential applied (a fresh assertion each time). */
 async function buildRequest(
   settings: TokenRequestSettings,
-  target: Target,
+  target: ResolvedRequest,
   claims: string | undefined,
   stop: AbortSignal | undefined,
 ) {
@@ -119,7 +119,7 @@ async function buildRequest(
 
 async function requestOnce(
   settings: TokenRequestSettings,
-  target: Target,
+  target: ResolvedRequest,
   claims: string | undefined,
   stop: AbortSignal | undefined,
 ): Promise<AccessToken> {

@@ -6,16 +6,10 @@
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
+import { ENTRIES } from './helpers/type-check.js'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 
-const ENTRIES = {
-  'oauth-client-credentials': 'src/index.ts',
-  'oauth-client-credentials/verify': 'src/verify/index.ts',
-  'oauth-client-credentials/redis': 'src/redis/index.ts',
-  'oauth-client-credentials/testing': 'src/testing/index.ts',
-  'oauth-client-credentials/opentelemetry': 'src/opentelemetry/index.ts',
-} as const
 type Entry = keyof typeof ENTRIES
 
 /** What each entry exports at run time. */

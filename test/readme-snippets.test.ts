@@ -8,11 +8,10 @@
  * The runnable blocks run in test/readme-runs.test.ts and test/examples.test.ts.
  */
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { expect, it } from 'vitest'
+import { compilerOptions, inMemoryProgram, root } from './helpers/type-check.js'
 
-const root = fileURLToPath(new URL('../', import.meta.url))
 const readme = readFileSync(new URL('README.md', `file://${root}`), 'utf8')
 
 /** The reader's names, as the README's blocks use them. */
@@ -72,25 +71,9 @@ function asModule(code: string): string {
   return `${lines.join('\n')}\nexport {}\n`
 }
 
-function compilerOptions(): ts.CompilerOptions {
-  const config = ts.readConfigFile(`${root}tsconfig.json`, ts.sys.readFile)
-  return { ...ts.parseJsonConfigFileContent(config.config, ts.sys, root).options, noEmit: true }
-}
-
 /** Type-checks in-memory files (paths inside the repo, so packages resolve from node_modules). */
 function typeCheck(files: Map<string, string>): ts.Diagnostic[] {
-  const options = compilerOptions()
-  const host = ts.createCompilerHost(options)
-  const { getSourceFile, fileExists, readFile } = host
-  host.fileExists = (name) => files.has(name) || fileExists.call(host, name)
-  host.readFile = (name) => files.get(name) ?? readFile.call(host, name)
-  host.getSourceFile = (name, language, ...rest) => {
-    const text = files.get(name)
-    return text === undefined
-      ? getSourceFile.call(host, name, language, ...rest)
-      : ts.createSourceFile(name, text, language, true)
-  }
-  const program = ts.createProgram([...files.keys()], options, host)
+  const program = inMemoryProgram(files, compilerOptions())
   return [...files.keys()]
     .filter((name) => name.includes('/block-'))
     .flatMap((name) => {

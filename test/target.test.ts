@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigurationError } from '../src/errors.js'
-import { type AuthorityConfig, Targets } from '../src/target.js'
+import { type AuthorityConfig, RequestResolver } from '../src/target.js'
 
 const HOST = 'https://login.microsoftonline.com'
 const CONTOSO = 'f6aba1d9-da41-4ea3-8f30-4970725586a8'
@@ -18,27 +18,27 @@ function refusal(run: () => unknown): ConfigurationError {
   throw new Error('expected a ConfigurationError')
 }
 
-describe('Targets', () => {
+describe('RequestResolver', () => {
   it('memoises per tenant, and forgets all tenants at once when more tenants than the limit are seen', () => {
-    const targets = new Targets(entra, 2)
-    const first = targets.resolve('api://orders', FABRIKAM)
-    expect(targets.resolve('api://orders', FABRIKAM)).toBe(first)
-    targets.resolve('api://orders', NORTHWIND)
-    targets.resolve('api://orders', CONTOSO) // a third tenant: the tenants' memos are dropped
-    const again = targets.resolve('api://orders', FABRIKAM)
+    const requests = new RequestResolver(entra, 2)
+    const first = requests.resolve('api://orders', FABRIKAM)
+    expect(requests.resolve('api://orders', FABRIKAM)).toBe(first)
+    requests.resolve('api://orders', NORTHWIND)
+    requests.resolve('api://orders', CONTOSO) // a third tenant: the tenants' memos are dropped
+    const again = requests.resolve('api://orders', FABRIKAM)
     expect(again).not.toBe(first)
     expect(again).toEqual(first)
     expect(again.tokenEndpoint).toBe(`${HOST}/${FABRIKAM}/oauth2/v2.0/token`)
   })
 
   it('takes an Entra request naming its one API by resource', () => {
-    const target = new Targets(entra, 10).resolve({ resource: 'api://orders' }, undefined)
+    const target = new RequestResolver(entra, 10).resolve({ resource: 'api://orders' }, undefined)
     expect(target.params).toEqual([['scope', 'api://orders/.default']])
   })
 
   it('refuses an Entra request naming both scope and resource', () => {
     const error = refusal(() =>
-      new Targets(entra, 10).resolve({ scope: 'api://a/.default', resource: 'api://a' }, undefined),
+      new RequestResolver(entra, 10).resolve({ scope: 'api://a/.default', resource: 'api://a' }, undefined),
     )
     expect(error.path).toBe('scope')
     expect(error.message).toContain('give scope or resource for Entra, not both: both name the API')
@@ -48,13 +48,16 @@ describe('Targets', () => {
     ['two scopes', { scope: ['api://a/.default', 'api://b/.default'] }, 'scope'],
     ['two resources', { resource: ['api://a', 'api://b'] }, 'resource'],
   ])('refuses an Entra request with %s, naming the field', (_name, request, path) => {
-    const error = refusal(() => new Targets(entra, 10).resolve(request, undefined))
+    const error = refusal(() => new RequestResolver(entra, 10).resolve(request, undefined))
     expect(error.path).toBe(path)
     expect(error.message).toMatch(/exactly one resource/)
   })
 
   it('refuses a per-call tenant for a generic token endpoint', () => {
-    const generic = new Targets({ kind: 'generic', tokenEndpoint: 'https://auth.example.com/token' }, 10)
+    const generic = new RequestResolver(
+      { kind: 'generic', tokenEndpoint: 'https://auth.example.com/token' },
+      10,
+    )
     expect(generic.resolve('orders.read', undefined).params).toEqual([['scope', 'orders.read']])
     expect(refusal(() => generic.resolve('orders.read', CONTOSO)).path).toBe('tenant')
   })

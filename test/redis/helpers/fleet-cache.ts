@@ -3,7 +3,7 @@
  * fetch POSTs to the fake authority, sharing its tokens through a store under a prefix naming the
  * authority and the client id. Used by the in-process tests and by the worker processes.
  */
-import { type CacheTarget, TokenCache, tokenTimes } from '../../../src/cache.js'
+import { type CacheKey, TokenCache, tokenTimes } from '../../../src/cache.js'
 import type { Clock } from '../../../src/clock.js'
 import type { Logger } from '../../../src/options.js'
 import type { TokenStore } from '../../../src/store.js'
@@ -12,13 +12,13 @@ import { AccessToken } from '../../../src/token.js'
 export const TENANT = 'contoso.onmicrosoft.com'
 export const CLIENT_ID = '55b2a7ec-73f3-45c2-af08-21ecc33dc40e'
 
-export interface ScopeTarget extends CacheTarget {
+export interface ScopeKey extends CacheKey {
   readonly scope: string
   readonly tenant: string
 }
 
 /** The target of `scope` in the test tenant (the cache key, scope and tenant the client would build). */
-export function targetFor(scope: string): ScopeTarget {
+export function targetFor(scope: string): ScopeKey {
   return { key: `${TENANT}\u0000scope\u0000${scope}`, label: `${TENANT} ${scope}`, scope, tenant: TENANT }
 }
 
@@ -30,10 +30,10 @@ export interface FleetCacheOptions {
 }
 
 /** A cache that requests tokens from the fake authority and shares them through `store`. */
-export function createFleetCache(options: FleetCacheOptions): TokenCache<ScopeTarget, AccessToken> {
+export function createFleetCache(options: FleetCacheOptions): TokenCache<ScopeKey, AccessToken> {
   const { authorityUrl, store, logger } = options
   const clock = options.clock ?? { now: () => Date.now() }
-  return new TokenCache<ScopeTarget, AccessToken>({
+  return new TokenCache<ScopeKey, AccessToken>({
     maxEntries: 100,
     clock,
     fetch: (target) => requestToken(authorityUrl, target.scope, clock),
