@@ -62,7 +62,12 @@ describe('DPoP with a shared Redis store', () => {
     const jwk = privateKey.export({ format: 'jwk' })
     const pem = String(privateKey.export({ format: 'pem', type: 'pkcs8' }))
     const der = (privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer).toString('base64')
-    for (const secret of [jwk.d, der, pem.split('\n')[1], Buffer.from(String(jwk.d), 'base64url').toString('hex')]) {
+    for (const secret of [
+      jwk.d,
+      der,
+      pem.split('\n')[1],
+      Buffer.from(String(jwk.d), 'base64url').toString('hex'),
+    ]) {
       expect(secret && stored.includes(secret)).toBe(false)
     }
     expect(stored).not.toMatch(/"d"\s*:|PRIVATE KEY/)
