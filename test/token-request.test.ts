@@ -9,7 +9,10 @@ import type { AddressInfo } from 'node:net'
 import { decodeJwt } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AuthorityError, TokenClient } from '../src/index.js'
+import { useLoopbackGuard } from './helpers/loopback-guard.js'
 import { fakeJwt } from './helpers/token-endpoint.js'
+
+useLoopbackGuard()
 
 interface Seen {
   dpop: string | undefined

@@ -16,6 +16,9 @@ import { createDpopKey } from '../../src/dpop/key.js'
 import { accessTokenHash } from '../../src/dpop/proof.js'
 import { attachDpopSession, DpopSession } from '../../src/dpop/session.js'
 import { AccessToken } from '../../src/token.js'
+import { useLoopbackGuard } from '../helpers/loopback-guard.js'
+
+useLoopbackGuard()
 
 const NOW = Date.now()
 const token = (tokenType: 'Bearer' | 'DPoP') =>

@@ -12,7 +12,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { TokenClient } from '../../src/index.js'
 import { EXAMPLE, type LocalAuthority, startLocalAuthority } from '../../src/testing/index.js'
 import { createGuard, createTokenVerifier } from '../../src/verify/index.js'
+import { useLoopbackGuard } from '../helpers/loopback-guard.js'
 import { startTlsApi, type TlsApi } from '../verify/tls-support.js'
+
+useLoopbackGuard()
 
 const { admin } = EXAMPLE.clients
 const SCOPE = `${EXAMPLE.api.uri}/.default`

@@ -9,6 +9,7 @@ import { Agent, fetch as undiciFetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TokenClient } from '../../src/index.js'
 import { createGuard, createTokenVerifier } from '../../src/verify/index.js'
+import { useLoopbackGuard } from '../helpers/loopback-guard.js'
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -17,6 +18,8 @@ import {
   startDpopProvider,
 } from '../helpers/oidc-provider-dpop.js'
 import { startTlsApi, type TlsApi } from '../verify/tls-support.js'
+
+useLoopbackGuard()
 
 let provider: RunningProvider
 let api: TlsApi

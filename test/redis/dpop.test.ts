@@ -8,8 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TokenClient } from '../../src/index.js'
 import { createRedisStore } from '../../src/redis/index.js'
 import { EXAMPLE, type LocalAuthority, startLocalAuthority } from '../../src/testing/index.js'
+import { useLoopbackGuard } from '../helpers/loopback-guard.js'
 import { type Connected, connectClient } from './helpers/clients.js'
 import { type RedisServer, startRedisServer } from './helpers/redis-server.js'
+
+useLoopbackGuard()
 
 const { admin } = EXAMPLE.clients
 const SCOPE = `${EXAMPLE.api.uri}/.default`
