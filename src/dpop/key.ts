@@ -19,10 +19,25 @@ import { REDACTED, redactInstances } from '../redact.js'
  */
 export type DpopAlgorithm = 'ES256' | 'PS256' | 'RS256' | 'EdDSA'
 
-/** The algorithms, in the order documented. */
+/**
+ * The algorithms, in the order documented.
+ *
+ * @example
+ * ```ts
+ * DPOP_CLIENT_ALGORITHMS.includes('EdDSA') // true
+ * ```
+ */
 export const DPOP_CLIENT_ALGORITHMS: readonly DpopAlgorithm[] = ['ES256', 'PS256', 'RS256', 'EdDSA']
 
-/** A key the user brings: a private `KeyObject`, or a Web Crypto key pair. */
+/**
+ * A DPoP key the user brings: a private `KeyObject`, or a Web Crypto key pair.
+ *
+ * @example
+ * ```ts
+ * import { generateKeyPairSync } from 'node:crypto'
+ * const key: DpopKeyInput = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
+ * ```
+ */
 export type DpopKeyInput = KeyObject | webcrypto.CryptoKeyPair
 
 const IMPORT: Record<
@@ -155,7 +170,14 @@ function publicJwkOf(key: KeyObject): JWK {
   return Object.fromEntries(Object.entries(members).filter(([, v]) => typeof v === 'string')) as JWK
 }
 
-/** RFC 7638: the SHA-256 of the required members, in lexicographic order, without white space. */
+/**
+ * RFC 7638: the SHA-256 of the required members, in lexicographic order, without white space.
+ *
+ * @example
+ * ```ts
+ * jwkThumbprint({ kty: 'EC', crv: 'P-256', x: '…', y: '…' }) // the cnf.jkt of a token bound to that key
+ * ```
+ */
 export function jwkThumbprint(jwk: Readonly<JWK>): string {
   const members =
     jwk.kty === 'EC'
