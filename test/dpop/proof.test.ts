@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, webcrypto } from 'node:crypto'
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { createDpopKey } from '../../src/dpop/key.js'
@@ -36,6 +36,36 @@ describe('buildProof', () => {
       })
     },
   )
+
+  it.each([
+    ['ES256', { name: 'ECDSA', namedCurve: 'P-256' }],
+    [
+      'PS256',
+      { name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+    ],
+    [
+      'RS256',
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 2048,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      },
+    ],
+    ['EdDSA', { name: 'Ed25519' }],
+  ] as const)('signs with a non-extractable CryptoKeyPair (%s) too', async (alg, params) => {
+    const pair = (await webcrypto.subtle.generateKey(params, false, [
+      'sign',
+      'verify',
+    ])) as webcrypto.CryptoKeyPair
+    const key = createDpopKey({ key: pair, algorithm: alg })
+    const proof = await buildProof(key, { method: 'GET', url: 'https://api.example.test/' }, clock)
+    const jwk = decodeProtectedHeader(proof).jwk ?? {}
+    const { payload } = await jwtVerify(proof, await importJWK(jwk, alg), {
+      currentDate: new Date(clock.now()),
+    })
+    expect(payload.htm).toBe('GET')
+  })
 
   it('gives every proof its own jti, and leaves nonce and ath out when unknown', async () => {
     const key = createDpopKey({})
