@@ -7,6 +7,10 @@ import { KeyObject } from 'node:crypto'
 import { z } from 'zod'
 import { DPOP_CLIENT_ALGORITHMS, type DpopAlgorithm, type DpopKeyInput } from './dpop/key.js'
 
+/** Why `dpop` is refused on an Entra client. */
+export const DPOP_NEEDS_GENERIC =
+  'is for a generic OAuth server (tokenEndpoint): Entra does not issue DPoP-bound tokens to confidential clients (its sender-constrained tokens are mTLS PoP)'
+
 function isKeyInput(value: unknown): value is DpopKeyInput {
   if (value instanceof KeyObject) return true
   return typeof value === 'object' && value !== null && 'privateKey' in value && 'publicKey' in value

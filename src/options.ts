@@ -11,7 +11,7 @@ import { systemClock } from './clock.js'
 import { CREDENTIAL_MISSING, credentialSchema } from './credential-schema.js'
 import { managedIdentitySchema } from './managed-identity-schema.js'
 import { CLIENT_ALIASES, GET_TOKEN_ALIASES, TOKEN_REQUEST_ALIASES } from './option-aliases.js'
-import { dpopOptionSchema } from './option-dpop.js'
+import { DPOP_NEEDS_GENERIC, dpopOptionSchema } from './option-dpop.js'
 import { CLIENT_EXAMPLE, CLIENT_HINTS, GET_TOKEN_EXAMPLE, GET_TOKEN_HINTS } from './option-hints.js'
 import type { OptionGuide } from './option-problems.js'
 import type {
@@ -162,9 +162,6 @@ export const tokenClientOptionsSchema = z
  * ```
  */
 export type ValidTokenClientOptions = z.output<typeof tokenClientOptionsSchema>
-
-const DPOP_NEEDS_GENERIC =
-  'is for a generic OAuth server (tokenEndpoint): Entra does not issue DPoP-bound tokens to confidential clients (its sender-constrained tokens are mTLS PoP)'
 
 type Issues = { code: 'custom'; input: unknown; message: string; path: PropertyKey[] }[]
 
