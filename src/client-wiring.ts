@@ -5,6 +5,7 @@
  */
 import { CLOUD_HOSTS, normalizeAuthorityHost } from './authority.js'
 import { createCredential } from './credentials/create.js'
+import { type DpopSession, dpopSession } from './dpop/session.js'
 import { identityParameter, parseManagedIdentity } from './managed-identity/identity.js'
 import { createManagedIdentityTokenSource } from './managed-identity/token-source.js'
 import { createManagedIdentityRequest } from './managed-identity-request.js'
@@ -28,8 +29,10 @@ export interface ClientWiring {
   readonly request: RequestToken
   /** What `describe()` says of the identity (never a secret). */
   readonly description: Readonly<Record<string, unknown>>
-  /** Names the client in a shared store's keys. */
+  /** Names the client in a shared store's keys (with DPoP, its key's thumbprint too). */
   readonly storeKeyPrefix: string
+  /** The DPoP key and nonces, when tokens are DPoP-bound. */
+  readonly dpop?: DpopSession | undefined
 }
 
 /**
@@ -54,6 +57,7 @@ function wireApp(o: ValidTokenClientOptions): ClientWiring {
     cloud: o.cloud,
     managedIdentity: { imdsBaseUrl: o.imdsBaseUrl, http: o.http },
   })
+  const dpop = dpopSession(o.dpop, o.clock)
   const request = createTokenRequest({
     clientId,
     authority,
@@ -62,6 +66,7 @@ function wireApp(o: ValidTokenClientOptions): ClientWiring {
     logger: o.logger,
     http: o.http,
     refreshWindowMs: o.refresh.windowMs,
+    dpop,
   })
   const where =
     authority.kind === 'entra'
@@ -75,8 +80,11 @@ function wireApp(o: ValidTokenClientOptions): ClientWiring {
     clientId,
     authority,
     request,
-    description: { clientId, credential: credential.kind, ...where },
-    storeKeyPrefix: `${authority.kind === 'entra' ? authority.authorityHost : authority.tokenEndpoint}\u0000${clientId}`,
+    description: { clientId, credential: credential.kind, ...where, ...dpopDescription(dpop) },
+    // a DPoP token is worth something only with its key: entries are keyed by the key's thumbprint, so
+    // a process never reads a token bound to a key it does not hold (docs/sender-constrained.md §6)
+    storeKeyPrefix: `${authority.kind === 'entra' ? authority.authorityHost : authority.tokenEndpoint}\u0000${clientId}${dpop ? `\u0000dpop:${dpop.key.thumbprint}` : ''}`,
+    dpop,
   }
 }
 
@@ -103,6 +111,10 @@ function wireManagedIdentity(o: ValidTokenClientOptions): ClientWiring {
     },
     storeKeyPrefix: `managed-identity\u0000${source.kind}\u0000${identity}`,
   }
+}
+
+function dpopDescription(dpop: DpopSession | undefined): Record<string, unknown> {
+  return dpop ? { dpop: { algorithm: dpop.key.algorithm, thumbprint: dpop.key.thumbprint } } : {}
 }
 
 function authorityOf(o: ValidTokenClientOptions): Exclude<AuthorityConfig, { kind: 'managed-identity' }> {

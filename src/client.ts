@@ -10,6 +10,7 @@ import { type AuthRoutes, createAuthInterceptor } from './attach/interceptor.js'
 import { TokenCache } from './cache.js'
 import { wireClient } from './client-wiring.js'
 import type { Clock } from './clock.js'
+import { attachDpopSession } from './dpop/session.js'
 import { type Environment, optionsFromEnvironment } from './env.js'
 import { checkResourceArgument } from './get-token-arguments.js'
 import {
@@ -66,6 +67,7 @@ export class TokenClient {
     this.#clock = clock
     this.#authority = wiring.authority
     this.#description = wiring.description
+    if (wiring.dpop) attachDpopSession(this, wiring.dpop)
     this.#requests = new RequestResolver(this.#authority, o.cache.maxEntries)
     this.#cache = new TokenCache({
       maxEntries: o.cache.maxEntries,
@@ -76,7 +78,7 @@ export class TokenClient {
         store: o.cache.store,
         keyPrefix: wiring.storeKeyPrefix,
         toStored: storedToken,
-        revive: (stored) => new AccessToken(stored),
+        revive: (stored) => new AccessToken({ ...stored, tokenType: wiring.dpop ? 'DPoP' : 'Bearer' }),
         logger,
       },
     })

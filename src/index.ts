@@ -18,6 +18,8 @@ export {
   type TokenLookupMessage,
   type TokenRequestContext,
 } from './diagnostics.js'
+export type { DpopAlgorithm, DpopKeyInput } from './dpop/key.js'
+export type { DpopOption } from './dpop/session.js'
 export { type Environment, optionsFromEnvironment } from './env.js'
 export type { ClientCredentialsErrorUnion } from './error-union.js'
 export {

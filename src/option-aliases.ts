@@ -129,6 +129,11 @@ const TOP: Record<string, KeyAdvice> = {
   ...entries(['environment', 'azureCloud', 'cloudInstance'], { to: 'cloud' }),
   ...entries(['version', 'apiVersion'], { to: 'endpointVersion' }),
   ...entries(['tokenEndpointAuthMethod', 'clientAuthentication', 'authMode'], { to: 'authMethod' }),
+  ...entries(['useDpop', 'dpopEnabled', 'proofOfPossession', 'demonstratingProofOfPossession'], {
+    to: 'dpop',
+  }),
+  ...entries(['dpopKey', 'dpopKeyPair'], inside('dpop', 'dpop: { key }')),
+  ...entries(['dpopAlgorithm', 'dpopAlg'], inside('dpop', 'dpop: { algorithm }')),
   ...entries(['timeout', 'timeoutMs'], inside('http', 'http: { timeoutMs }')),
   ...entries(['retries', 'maxRetries', 'retryOptions'], inside('http', 'http: { retries }')),
   ...entries(

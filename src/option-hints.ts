@@ -61,6 +61,10 @@ export const CLIENT_HINTS: Readonly<Record<string, string>> = {
     "Give the token_endpoint from the server's metadata (/.well-known/openid-configuration), https; for Entra give tenant (and cloud or authorityHost) instead.",
   authMethod:
     "Give 'client_secret_post' (the default for a secret), 'client_secret_basic', or 'private_key_jwt' (certificates, assertions, federated token files).",
+  dpop: "Give true (an ES256 key generated in process), or { algorithm: 'ES256' | 'PS256' | 'RS256' | 'EdDSA', key: a private KeyObject or a CryptoKeyPair }; only with tokenEndpoint.",
+  'dpop.key':
+    'Give a private KeyObject (crypto.createPrivateKey) or a CryptoKeyPair, or leave it out to have one generated in process.',
+  'dpop.algorithm': "Give 'ES256' (the default), 'PS256', 'RS256' or 'EdDSA'.",
   cache: 'Give cache: { maxEntries, store }, or omit it.',
   'cache.maxEntries': 'Give a positive integer: the most tokens kept in memory (default 10000).',
   'cache.store':

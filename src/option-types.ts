@@ -6,6 +6,7 @@
 import type { Dispatcher } from 'undici'
 import type { Clock } from './clock.js'
 import type { CredentialOptions } from './credential-options.js'
+import type { DpopOption } from './dpop/session.js'
 import type { ManagedIdentityOptions } from './managed-identity/identity.js'
 import type { TokenStore } from './store.js'
 
@@ -149,6 +150,13 @@ export interface TokenClientOptions {
    * @defaultValue 'client_secret_post' for a secret, 'private_key_jwt' otherwise
    */
   authMethod?: 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt' | undefined
+  /**
+   * DPoP (RFC 9449), generic servers (`tokenEndpoint`) only: tokens bound to a key this process holds,
+   * each request with a fresh proof. `true` generates an ES256 key in process (never exported, never
+   * stored); `{ algorithm }` picks PS256, RS256 or EdDSA; `{ key }` brings a private `KeyObject` or a
+   * `CryptoKeyPair`. @defaultValue none: bearer tokens
+   */
+  dpop?: DpopOption | undefined
   /** The in-memory token cache. @defaultValue { maxEntries: 10000 }, no shared store */
   cache?: CacheOptions | undefined
   /** Early refresh. @defaultValue { windowMs: 300000 } */

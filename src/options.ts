@@ -11,6 +11,7 @@ import { systemClock } from './clock.js'
 import { CREDENTIAL_MISSING, credentialSchema } from './credential-schema.js'
 import { managedIdentitySchema } from './managed-identity-schema.js'
 import { CLIENT_ALIASES, GET_TOKEN_ALIASES, TOKEN_REQUEST_ALIASES } from './option-aliases.js'
+import { DPOP_NEEDS_GENERIC, dpopOptionSchema } from './option-dpop.js'
 import { CLIENT_EXAMPLE, CLIENT_HINTS, GET_TOKEN_EXAMPLE, GET_TOKEN_HINTS } from './option-hints.js'
 import type { OptionGuide } from './option-problems.js'
 import type {
@@ -143,6 +144,7 @@ export const tokenClientOptionsSchema = z
     endpointVersion: z.enum(['v1', 'v2']).optional(),
     tokenEndpoint: urlOption(tokenEndpointProblem).optional(),
     authMethod: z.enum(['client_secret_post', 'client_secret_basic', 'private_key_jwt']).optional(),
+    dpop: dpopOptionSchema.optional(),
     cache: cacheSchema.prefault({}),
     refresh: refreshSchema.prefault({}),
     http: httpSchema.prefault({}),
@@ -171,6 +173,7 @@ function crossChecks(o: ValidTokenClientOptions, issues: unknown[]): void {
     return
   }
   if (!appIdentityChecks(o, add)) return
+  if (o.dpop !== undefined && o.tokenEndpoint === undefined) add('dpop', DPOP_NEEDS_GENERIC)
   if (o.tokenEndpoint !== undefined) {
     for (const key of ['tenant', 'cloud', 'authorityHost', 'endpointVersion'] as const) {
       if (o[key] !== undefined)
@@ -218,7 +221,7 @@ function managedIdentityChecks(
         "cannot be combined with managedIdentity: the managed identity is the identity (to use it as an app's credential, write credential: { managedIdentity })",
       )
   }
-  for (const key of ['endpointVersion', 'authMethod'] as const) {
+  for (const key of ['endpointVersion', 'authMethod', 'dpop'] as const) {
     if (o[key] !== undefined) add(key, 'does not apply to a managed identity: remove it')
   }
 }

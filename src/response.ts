@@ -12,7 +12,8 @@ import type { RawResponse } from './transport.js'
 /** A successful token response, with v1 strings already turned into numbers. */
 export interface TokenResponse {
   accessToken: string
-  tokenType: 'Bearer'
+  /** `DPoP` for a token bound to the client's DPoP key (RFC 9449 §5), else `Bearer`. */
+  tokenType: 'Bearer' | 'DPoP'
   /** Lifetime in seconds from when the request was sent. */
   expiresInSec: number
   extExpiresInSec: number | undefined
@@ -33,6 +34,17 @@ const MAX_DESCRIPTION_CHARS = 600
 const NUMERIC = /^\d+(\.\d+)?$/
 
 /**
+ * How an answer is read: the hint context, and whether the client asked with DPoP (then only
+ * `token_type: DPoP` is accepted; without it, only `Bearer`).
+ *
+ * @example
+ * ```ts
+ * const ctx: ResponseContext = { dpop: true }
+ * ```
+ */
+export type ResponseContext = HintContext & { readonly dpop?: boolean | undefined }
+
+/**
  * Parses a token endpoint answer. Throws {@link AuthorityError} for error answers (including a 200
  * that carries `error`) and {@link ResponseFormatError} for a success that is not a usable token.
  *
@@ -42,7 +54,7 @@ const NUMERIC = /^\d+(\.\d+)?$/
  * token.expiresInSec // 3599, from v2's number or v1's string
  * ```
  */
-export function parseTokenResponse(response: RawResponse, ctx: HintContext = {}): TokenResponse {
+export function parseTokenResponse(response: RawResponse, ctx: ResponseContext = {}): TokenResponse {
   const body = parseJsonObject(response.text)
   const ok = response.status >= 200 && response.status < 300
   if (!ok || (body && body.error !== undefined)) throw authorityError(response, body, ctx)
@@ -53,33 +65,43 @@ export function parseTokenResponse(response: RawResponse, ctx: HintContext = {})
       hint: 'Check that the token endpoint URL is right and that no proxy answers in its place.',
     })
   }
-  return successFields(body, response)
+  return successFields(body, response, ctx.dpop === true)
 }
 
-function successFields(body: Record<string, unknown>, response: RawResponse): TokenResponse {
+function successFields(body: Record<string, unknown>, response: RawResponse, dpop: boolean): TokenResponse {
   const accessToken = body.access_token
   if (typeof accessToken !== 'string' || accessToken.length === 0) {
     throw formatError('access_token', 'is missing or not a non-empty string', response)
   }
   const unsendable = tokenProblem(accessToken)
   if (unsendable !== undefined) throw formatError('access_token', unsendable, response)
-  const tokenType = body.token_type
-  if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
-    throw formatError(
-      'token_type',
-      `is ${JSON.stringify(tokenType)}: only Bearer tokens are supported`,
-      response,
-    )
-  }
   return {
     accessToken,
-    tokenType: 'Bearer',
+    tokenType: tokenTypeOf(body.token_type, dpop, response),
     expiresInSec: expiresIn(body.expires_in, accessToken, response),
     extExpiresInSec: positiveSeconds(body.ext_expires_in),
     refreshInSec: positiveSeconds(body.refresh_in),
     scope: typeof body.scope === 'string' ? body.scope : undefined,
     resource: typeof body.resource === 'string' ? body.resource : undefined,
   }
+}
+
+/**
+ * The token type the client can use: `DPoP` only when it asked with DPoP (RFC 9449 §5), `Bearer` (or
+ * none, read as Bearer) only when it did not. A bearer token for a DPoP client is refused, not used
+ * unbound: the client asked for a token worthless to a thief, and would get one that is not.
+ */
+function tokenTypeOf(value: unknown, dpop: boolean, response: RawResponse): 'Bearer' | 'DPoP' {
+  const type = typeof value === 'string' ? value.toLowerCase() : value
+  if (dpop && type === 'dpop') return 'DPoP'
+  if (!dpop && (type === undefined || type === 'bearer')) return 'Bearer'
+  const shown = JSON.stringify(value) ?? 'missing'
+  const problem = dpop
+    ? `is ${shown}, not DPoP: the server did not bind the token to the client's DPoP key (check that DPoP is enabled for this client on the server)`
+    : type === 'dpop'
+      ? 'is "DPoP": the server bound the token to a key this client does not use (set the dpop option, or turn DPoP off for this client on the server)'
+      : `is ${shown}: only Bearer tokens (and DPoP with the dpop option) are supported`
+  throw formatError('token_type', problem, response)
 }
 
 function expiresIn(value: unknown, accessToken: string, response: RawResponse): number {
@@ -192,6 +214,10 @@ function genericHint(
   body: Record<string, unknown> | undefined,
   text: string,
 ): string | undefined {
+  if (body?.error === 'use_dpop_nonce')
+    return 'The server asked for a DPoP nonce and sent none in DPoP-Nonce, or asked again after the one retry that carried it: check its nonce settings.'
+  if (body?.error === 'invalid_dpop_proof')
+    return "The server refused the DPoP proof: check that the client's clock is right and that the server accepts the proof's algorithm (dpop.algorithm)."
   if (status === 429)
     return 'Throttled: the request is retried after Retry-After; cache tokens rather than asking again.'
   if (status >= 500) return 'The authority failed or is unavailable: the request is retried with backoff.'

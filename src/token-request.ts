@@ -9,6 +9,7 @@ import { type FetchContext, tokenTimes } from './cache.js'
 import type { Clock } from './clock.js'
 import type { Credential } from './credentials/credential.js'
 import { noteTokenRequestAttempt } from './diagnostics.js'
+import type { DpopSession } from './dpop/session.js'
 import type { Logger } from './options.js'
 import { parseTokenResponse } from './response.js'
 import { isRetryable, retryAfterOf, retryDelayMs, sleep } from './retry.js'
@@ -38,6 +39,8 @@ export interface TokenRequestSettings {
   readonly http: HttpSettings
   /** How long before expiry a token is refreshed. */
   readonly refreshWindowMs: number
+  /** DPoP (RFC 9449): a proof per attempt, the server's nonce kept (docs/sender-constrained.md). */
+  readonly dpop?: DpopSession | undefined
 }
 
 /** Gets one token for `target` from the authority: what the cache calls on a miss or a refresh. */
@@ -117,14 +120,26 @@ async function buildRequest(
   return { form, headers, clientRequestId }
 }
 
-async function requestOnce(
+/** One attempt; with DPoP, once more after a `use_dpop_nonce` answer (a fresh proof and assertion). */
+function requestOnce(
+  settings: TokenRequestSettings,
+  target: ResolvedRequest,
+  claims: string | undefined,
+  stop: AbortSignal | undefined,
+): Promise<AccessToken> {
+  const send = () => sendOnce(settings, target, claims, stop)
+  return settings.dpop ? settings.dpop.withNonceRetry(target.tokenEndpoint, send) : send()
+}
+
+async function sendOnce(
   settings: TokenRequestSettings,
   target: ResolvedRequest,
   claims: string | undefined,
   stop: AbortSignal | undefined,
 ): Promise<AccessToken> {
   const { form, headers, clientRequestId } = await buildRequest(settings, target, claims, stop)
-  const { http, authority } = settings
+  const { http, authority, dpop } = settings
+  if (dpop) headers.dpop = await dpop.proof({ method: 'POST', url: target.tokenEndpoint })
   const raw = await postForm(
     { url: target.tokenEndpoint, body: form.toString(), headers, clientRequestId },
     {
@@ -135,9 +150,11 @@ async function requestOnce(
       signal: stop,
     },
   )
+  dpop?.noteNonce(target.tokenEndpoint, headerText(raw.headers['dpop-nonce']))
   const parsed = parseTokenResponse(raw, {
     secretLooksLikeId: settings.credential.secretLooksLikeId,
     endpointVersion: authority.kind === 'entra' ? authority.version : undefined,
+    dpop: dpop !== undefined,
   })
   const times = tokenTimes(raw.sentAt, parsed.expiresInSec, parsed.refreshInSec, settings.refreshWindowMs)
   return new AccessToken({
@@ -146,5 +163,10 @@ async function requestOnce(
     ...times,
     scope: target.scope,
     tenant: target.tenant,
+    tokenType: parsed.tokenType,
   })
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
 }

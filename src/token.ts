@@ -38,6 +38,8 @@ export interface AccessTokenFields {
   refreshAt: number
   scope: string
   tenant: string | undefined
+  /** `DPoP` for a token bound to the client's DPoP key. @defaultValue 'Bearer' */
+  tokenType?: 'Bearer' | 'DPoP' | undefined
 }
 
 /**
@@ -52,8 +54,8 @@ export interface AccessTokenFields {
  */
 export class AccessToken implements CacheableToken {
   readonly #accessToken: string
-  /** Always `Bearer`. */
-  readonly tokenType = 'Bearer' as const
+  /** `Bearer`, or `DPoP` for a token bound to the client's DPoP key (sent as `Authorization: DPoP …` with a proof). */
+  readonly tokenType: 'Bearer' | 'DPoP'
   /** When the request for it was sent, epoch ms. */
   readonly requestedAt: number
   /** When it expires, epoch ms (`requestedAt` + `expires_in`). */
@@ -72,6 +74,7 @@ export class AccessToken implements CacheableToken {
     const problem = tokenProblem(fields.accessToken)
     if (problem !== undefined) throw new ConfigurationError('accessToken', problem)
     this.#accessToken = fields.accessToken
+    this.tokenType = fields.tokenType ?? 'Bearer'
     this.requestedAt = fields.requestedAt
     this.expiresAt = fields.expiresAt
     this.refreshAt = fields.refreshAt

@@ -68,6 +68,25 @@ describe('success answers', () => {
     expect(parseTokenResponse(raw(200, '{"expires_in":60,"access_token":"a"}')).tokenType).toBe('Bearer')
   })
 
+  it('accepts DPoP (any case) only when the client asked with DPoP, and then nothing else', () => {
+    const dpop = raw(200, '{"token_type":"dpop","expires_in":60,"access_token":"a"}')
+    expect(parseTokenResponse(dpop, { dpop: true }).tokenType).toBe('DPoP')
+    const refused = rejectionOf(dpop)
+    expect(refused).toBeInstanceOf(ResponseFormatError)
+    expect((refused as ResponseFormatError).message).toMatch(
+      /token_type is "DPoP": the server bound the token to a key/,
+    )
+    for (const body of [
+      '{"token_type":"Bearer","expires_in":60,"access_token":"a"}',
+      '{"expires_in":60,"access_token":"a"}',
+      '{"token_type":"mtls_pop","expires_in":60,"access_token":"a"}',
+    ]) {
+      const error = rejectionOf(raw(200, body), { dpop: true })
+      expect(error).toBeInstanceOf(ResponseFormatError)
+      expect((error as ResponseFormatError).message).toMatch(/not DPoP: the server did not bind the token/)
+    }
+  })
+
   it('takes the lifetime from the JWT exp claim when expires_in is missing', () => {
     const payload = Buffer.from(JSON.stringify({ exp: SENT_AT / 1000 + 600 })).toString('base64url')
     const parsed = parseTokenResponse(

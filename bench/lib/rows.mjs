@@ -222,6 +222,34 @@ function interceptorRows(results) {
         goal(median('ours', 'authorized-fetch', 'bare-fetch'), 0.95),
       ),
     ),
+    ...dpopRows(result('ours'), ours, median, goal),
+  ]
+}
+
+/** Figure 6, DPoP (issue 16): a DPoP-attached request ÷ a bearer one, and the proofs (signatures) per request. */
+function dpopRows(result, ours, median, goal) {
+  if (!result?.rps?.['dpop-fetch']) return []
+  const perRequest = result.dpopProofsPerRequest
+  const signatures =
+    typeof perRequest === 'number' ? `${perRequest.toFixed(2)} proofs (signatures) per request` : ''
+  const noRatio = (r) => ({ ...r, vsMsal: '', vsIdentity: '' })
+  return [
+    noRatio(
+      row(
+        '6',
+        `DPoP (ES256): authorizedFetch of a DPoP client ÷ authorizedFetch of a bearer client; ${signatures}`,
+        ours('dpop-fetch', 'authorized-fetch'),
+        `≥ 0.8, ≤ 1 signature per request: ${Number.isFinite(median('ours', 'dpop-fetch', 'authorized-fetch')) ? met(median('ours', 'dpop-fetch', 'authorized-fetch') >= 0.8 && (perRequest ?? 2) <= 1) : ''}`,
+      ),
+    ),
+    noRatio(
+      row(
+        '6',
+        'DPoP (ES256): the interceptor of a DPoP client ÷ the interceptor of a bearer client',
+        ours('dpop-interceptor', 'interceptor'),
+        goal(median('ours', 'dpop-interceptor', 'interceptor'), 0.8),
+      ),
+    ),
   ]
 }
 

@@ -10,9 +10,9 @@
 import { z } from 'zod'
 import { systemClock } from '../clock.js'
 import { ConfigurationError } from '../errors.js'
-import { sendableToken } from '../token.js'
 import { parseWith } from '../validation/parse.js'
 import { clockSchema, oneOrMore } from '../validation/schemas.js'
+import { isDpopNonceChallenge, noteResourceNonce, tokenHeaders } from './dpop.js'
 import { originSchema, requestOrigin } from './origins.js'
 import { type Grant, grantFor, grantForRetry, retryPlan } from './retry-on-401.js'
 import type { TokenSource } from './source.js'
@@ -102,11 +102,16 @@ export function createAuthorizedFetch(source: TokenSource, options: AuthorizedFe
     }
     const headers = new Headers(init?.headers ?? request?.headers)
     if (headers.has('authorization')) return send(input, init)
-    const attempt = attemptFor(input, request, init, headers, send)
+    const attempt = attemptFor(source, { input, request, init, headers, send })
     const signal = init?.signal ?? request?.signal ?? undefined
     const grant = await grantFor(source, target, clock, signal)
     const response = await attempt.send(grant)
     if (response.status !== 401 || !attempt.replayable || !answeredBy(response, origin)) return response
+    if (attempt.nonceChallenged(response)) {
+      // RFC 9449 §9: the resource server wants its nonce in the proof; one retry, same token
+      await response.body?.cancel().catch(() => undefined)
+      return attempt.send(grant)
+    }
     const plan = retryPlan(grant, response.headers.get('www-authenticate'))
     if (plan === undefined) return response
     await response.body?.cancel().catch(() => undefined)
@@ -118,27 +123,48 @@ interface Attempt {
   /** Whether the request can be sent a second time. */
   readonly replayable: boolean
   send(grant: Grant): Promise<Response>
+  /** Whether a 401 is a DPoP nonce challenge whose new nonce the last send kept (worth one retry). */
+  nonceChallenged(response: Response): boolean
+}
+
+/** The caller's request, as `authorizedFetch` got it. */
+interface CallerRequest {
+  readonly input: string | URL | Request
+  readonly request: Request | undefined
+  readonly init: RequestInit | undefined
+  readonly headers: Headers
+  readonly send: FetchFunction
 }
 
 /**
  * How to send the caller's request with a token, as often as it can be sent. A body given in `init`
- * replays unless it is a stream; a `Request`'s own body is sent from a clone each time.
+ * replays unless it is a stream; a `Request`'s own body is sent from a clone each time. A DPoP token
+ * gets a fresh proof each time (docs/sender-constrained.md §6).
  */
-function attemptFor(
-  input: string | URL | Request,
-  request: Request | undefined,
-  init: RequestInit | undefined,
-  headers: Headers,
-  send: FetchFunction,
-): Attempt {
+function attemptFor(source: TokenSource, caller: CallerRequest): Attempt {
+  const { input, request, init, headers, send } = caller
   const initBody = init?.body ?? undefined
   const cloned = initBody === undefined && request !== undefined && request.body !== null
+  const url = request ? request.url : String(input)
+  const method = (init?.method ?? request?.method ?? 'GET').toUpperCase()
+  let newNonce = false
   return {
     replayable: initBody === undefined || !isStream(initBody),
-    send(grant) {
+    async send(grant) {
       const withToken = new Headers(headers)
-      withToken.set('authorization', `Bearer ${sendableToken(grant.token)}`)
-      return send(cloned ? (request as Request).clone() : input, { ...init, headers: withToken })
+      const carried = await tokenHeaders(source, grant.token, { method, url })
+      withToken.set('authorization', carried.authorization)
+      if (carried.dpop !== undefined) withToken.set('dpop', carried.dpop)
+      const response = await send(cloned ? (request as Request).clone() : input, {
+        ...init,
+        headers: withToken,
+      })
+      newNonce =
+        carried.dpop !== undefined && noteResourceNonce(source, url, response.headers.get('dpop-nonce'))
+      return response
+    },
+    nonceChallenged(response) {
+      return newNonce && isDpopNonceChallenge(response.headers.get('www-authenticate'))
     },
   }
 }

@@ -4,8 +4,8 @@
  */
 import type { Dispatcher } from 'undici'
 import type { Clock } from '../clock.js'
-import { sendableToken } from '../token.js'
 import { headerValue, isReplayable } from './dispatch-headers.js'
+import { isDpopNonceChallenge, noteResourceNonce, type TokenHeaders, tokenHeaders } from './dpop.js'
 import { ForwardingController } from './forwarding-controller.js'
 import { requestOrigin } from './origins.js'
 import { type Grant, grantFor, grantForRetry, retryPlan } from './retry-on-401.js'
@@ -88,12 +88,31 @@ export class AuthorizingHandler implements DispatchHandler {
     this.#grant = grant
     this.#history = undefined
     this.#starts = 0
+    tokenHeaders(this.#settings.source, grant.token, { method: this.#opts.method, url: this.#url() }).then(
+      (carried) => this.#dispatch(carried),
+      (error: unknown) => this.#fail(error),
+    )
+  }
+
+  #dispatch(carried: TokenHeaders): void {
+    if (this.#done) return
+    const reason = this.#controller.reason
+    if (reason !== null) {
+      this.#fail(reason)
+      return
+    }
     try {
-      const headers = [...this.#opts.headers, 'authorization', `Bearer ${sendableToken(grant.token)}`]
+      const headers = [...this.#opts.headers, 'authorization', carried.authorization]
+      if (carried.dpop !== undefined) headers.push('dpop', carried.dpop)
       this.#settings.dispatch({ ...this.#opts, headers }, this)
     } catch (error) {
       this.#fail(error)
     }
+  }
+
+  /** The request's URL (the routed origin and the path), which a DPoP proof names. */
+  #url(): string {
+    return new URL(this.#opts.path, this.#settings.origin).href
   }
 
   #fail(error: unknown): void {
@@ -131,6 +150,7 @@ export class AuthorizingHandler implements DispatchHandler {
     headers: IncomingHeaders,
     statusMessage?: string,
   ): void {
+    const newNonce = this.#noteNonce(headers)
     if (
       statusCode === 401 &&
       this.#grant &&
@@ -138,7 +158,14 @@ export class AuthorizingHandler implements DispatchHandler {
       isReplayable(this.#opts.body) &&
       this.#answeredByOrigin()
     ) {
-      const plan = retryPlan(this.#grant, headerValue(headers['www-authenticate']))
+      const challenge = headerValue(headers['www-authenticate'])
+      if (newNonce && isDpopNonceChallenge(challenge)) {
+        // RFC 9449 §9: the resource server wants its nonce in the proof; one retry, same token
+        this.#retried = true
+        this.#retry = Promise.resolve(this.#grant)
+        return
+      }
+      const plan = retryPlan(this.#grant, challenge)
       if (plan !== undefined) {
         const { source, target } = this.#settings
         this.#retried = true
@@ -148,6 +175,12 @@ export class AuthorizingHandler implements DispatchHandler {
       }
     }
     this.#handler.onResponseStart?.(this.#controller, statusCode, headers, statusMessage)
+  }
+
+  /** Keeps a DPoP-bound request's answer's `DPoP-Nonce`; whether it was a new one. */
+  #noteNonce(headers: IncomingHeaders): boolean {
+    if (this.#grant?.token.tokenType !== 'DPoP' || !this.#answeredByOrigin()) return false
+    return noteResourceNonce(this.#settings.source, this.#url(), headerValue(headers['dpop-nonce']))
   }
 
   /**

@@ -19,6 +19,7 @@ import { exampleRegistry } from './registry/example.js'
 import { type Directories, loadRegistry, readRegistryFile } from './registry/load.js'
 import { RegistryStore } from './registry/store.js'
 import { TenantDirectory } from './registry/tenants.js'
+import { DpopProofChecker } from './token/dpop-proof.js'
 import { FederationVerifier } from './token/federated-assertion.js'
 import { SigningKeyRing } from './token/signing-keys.js'
 import { generateCertificate } from './x509/certificate.js'
@@ -148,6 +149,7 @@ function handlerDeps(
       store,
       keys: parts.keys,
       federation: new FederationVerifier(),
+      dpop: new DpopProofChecker(),
       issuer,
       skewSeconds: options.assertionSkewSeconds,
     },

@@ -80,6 +80,7 @@ async function serve(
     match?.route === 'token'
       ? parseTokenForm(req.headers['content-type'], body, req.headers.authorization)
       : undefined
+  if (form && req.headers.dpop !== undefined) form.dpop = [req.headers.dpop].flat()
   const clientId = form ? claimedClientId(form) : undefined
   const fault = match ? deps.faults.take(match.route, clientId) : undefined
   const result = await runWithFault(

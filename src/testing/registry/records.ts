@@ -147,6 +147,8 @@ export interface ClientRecord {
   federatedCredentials: FederatedCredentialRecord[]
   /** Service principal object id by tenant id. */
   servicePrincipalIds: Record<string, string>
+  /** Requires DPoP-bound tokens (and, with `nonce`, the authority's DPoP nonce in the proof). */
+  dpop?: { nonce: boolean }
 }
 
 /**

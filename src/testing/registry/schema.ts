@@ -158,6 +158,11 @@ export const clientSchema = z.strictObject({
   federatedCredentials: z.array(federatedCredentialSchema).default([]),
   /** Service principal object ids by tenant (GUID or domain); derived from the ids when absent. */
   servicePrincipalIds: z.record(z.string(), guid).default({}),
+  /**
+   * Tokens only bound to a DPoP key (RFC 9449): a request without a valid proof is refused; with
+   * `nonce: true` the proof must carry the authority's nonce (`use_dpop_nonce` otherwise).
+   */
+  dpop: z.strictObject({ nonce: z.boolean().default(false) }).optional(),
 })
 
 /**

@@ -41,6 +41,8 @@ export interface MintRequest {
   now: number
   key: SigningKey
   issuer: IssuerSettings
+  /** The DPoP key's thumbprint: the token is bound to it (`cnf.jkt`, RFC 9449 §6). */
+  jkt?: string | undefined
 }
 
 /**
@@ -83,6 +85,7 @@ export async function mintAccessToken(request: MintRequest): Promise<MintedToken
     exp: nowSeconds + expiresIn + 1,
   }
   const claims = version === 2 ? v2Claims(request, times) : v1Claims(request, times)
+  if (request.jkt !== undefined) claims.cnf = { jkt: request.jkt }
   const header =
     version === 2
       ? { typ: 'JWT', alg: 'RS256', kid: request.key.kid }

@@ -12,6 +12,7 @@ import type { ClientRecord, TenantRecord } from '../registry/records.js'
 import type { RegistryStore } from '../registry/store.js'
 import { mintAccessToken } from './access-token.js'
 import { authenticateClient } from './client-authentication.js'
+import { type DpopProofChecker, DpopRefusal } from './dpop-proof.js'
 import type { FederationVerifier } from './federated-assertion.js'
 import { claimedClientId, type TokenForm } from './form.js'
 import { findResource, resourceFromParameter, resourceFromScope } from './resource.js'
@@ -30,6 +31,8 @@ export interface TokenEndpointDeps {
   store: RegistryStore
   keys: SigningKeyRing
   federation: FederationVerifier
+  /** DPoP proofs (RFC 9449): the nonce and the proofs seen. */
+  dpop: DpopProofChecker
   issuer: IssuerSettings
   skewSeconds: number
 }
@@ -63,6 +66,8 @@ export interface TokenGrant {
   body: V1TokenBody | V2TokenBody
   header: Record<string, unknown>
   claims: Record<string, unknown>
+  /** The DPoP nonce to hand out (`DPoP-Nonce`), for a client that must send one. */
+  dpopNonce?: string | undefined
 }
 
 /**
@@ -90,6 +95,7 @@ export async function issueToken(call: TokenCall, deps: TokenEndpointDeps): Prom
   const audiences = endpointAudiences(call, tenant)
   const check = { client, audiences, now: call.now, skewSeconds: deps.skewSeconds }
   const authMethod = await authenticateClient(credential, check, deps.federation)
+  const jkt = await dpopBinding(call, client, deps)
   const api = findResource(deps.store, tenant, client, resource)
   const token = await mintAccessToken({
     tenant,
@@ -102,12 +108,29 @@ export async function issueToken(call: TokenCall, deps: TokenEndpointDeps): Prom
     now: call.now,
     key: deps.keys.current,
     issuer: deps.issuer,
+    jkt,
   })
   const body =
     call.version === 'v2'
       ? v2TokenBody(token, api.refreshInSeconds)
       : v1TokenBody(token, api.refreshInSeconds, resource)
-  return { body, header: token.header, claims: token.claims }
+  if (jkt !== undefined) body.token_type = 'DPoP'
+  const dpopNonce = client.dpop?.nonce ? deps.dpop.nonce : undefined
+  return { body, header: token.header, claims: token.claims, dpopNonce }
+}
+
+/**
+ * The DPoP key the token is bound to: a valid proof binds it (as Keycloak and oidc-provider do); a
+ * client registered as requiring DPoP must send one (RFC 9449 §5, §8).
+ */
+async function dpopBinding(call: TokenCall, client: ClientRecord, deps: TokenEndpointDeps) {
+  const url = `${call.origin}/${call.tenantSegment}/${TENANT_ROUTE_PATHS.token[call.version]}`
+  const nonceRequired = client.dpop?.nonce === true
+  const jkt = await deps.dpop.check(call.form.dpop, { url, now: call.now, nonceRequired })
+  if (jkt === undefined && client.dpop !== undefined) {
+    throw new DpopRefusal('invalid_dpop_proof', 'this client must send a DPoP proof (DPoP-bound tokens only)')
+  }
+  return jkt
 }
 
 function checkGrantType(grantType: string | undefined): void {

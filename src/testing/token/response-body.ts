@@ -14,7 +14,7 @@ import type { MintedToken } from './access-token.js'
  * ```
  */
 export interface V2TokenBody {
-  token_type: 'Bearer'
+  token_type: 'Bearer' | 'DPoP'
   expires_in: number
   ext_expires_in: number
   refresh_in?: number
@@ -31,7 +31,7 @@ export interface V2TokenBody {
  * ```
  */
 export interface V1TokenBody {
-  token_type: 'Bearer'
+  token_type: 'Bearer' | 'DPoP'
   expires_in: string
   ext_expires_in: string
   refresh_in?: string
