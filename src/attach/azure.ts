@@ -6,6 +6,7 @@
  * `@azure/identity` does with `additionallyAllowedTenants`).
  */
 import { z } from 'zod'
+import { dpopSessionOf } from '../dpop/session.js'
 import { ConfigurationError } from '../errors.js'
 import type { GetTokenOptions } from '../options.js'
 import { sendableToken } from '../token.js'
@@ -130,6 +131,7 @@ export function toTokenCredential(
   options: TokenCredentialOptions & { tenant?: string | undefined } = {},
 ): AzureTokenCredential {
   const { tenant, ...rest } = options
+  if (dpopSessionOf(source) !== undefined) throw dpopRefused()
   const { additionallyAllowedTenants = [] } = parseWith(
     tokenCredentialOptionsSchema,
     rest,
@@ -155,6 +157,7 @@ export function toTokenCredential(
       const signal = signalOf(options)
       try {
         const token = await source.getToken(what, tokenOptionsOf(options, tenantId, signal?.signal))
+        if (token.tokenType === 'DPoP') throw dpopRefused()
         return {
           token: sendableToken(token),
           expiresOnTimestamp: token.expiresAt,
@@ -211,5 +214,13 @@ function tenantRefused(tenantId: string, own: string | undefined): Configuration
     {
       hint: "If the app is meant to get tokens in that tenant, list it: client.asTokenCredential({ additionallyAllowedTenants: ['<tenant>'] }) ('*' allows any).",
     },
+  )
+}
+
+/** The Azure SDK sends a credential's token as `Bearer`: a DPoP-bound token would be refused (RFC 9449 §7.1). */
+function dpopRefused(): ConfigurationError {
+  return new ConfigurationError(
+    'dpop',
+    'a DPoP client cannot be an Azure SDK TokenCredential (the SDK sends tokens as Bearer): use authorizedFetch or the interceptor, which send DPoP proofs, or a client without dpop',
   )
 }
