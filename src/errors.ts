@@ -139,7 +139,7 @@ export type TransportFailure =
  *
  * @example
  * ```ts
- * if (err instanceof TransportError && err.reason === 'timeout') retryLater()
+ * const tryAgainLater = err instanceof TransportError && err.reason === 'timeout'
  * ```
  */
 export class TransportError extends ClientCredentialsError {
@@ -303,7 +303,7 @@ export class TokenVerificationError extends ClientCredentialsError {
  *
  * @example
  * ```ts
- * if (err instanceof ClientClosedError) return // shutting down: nothing to send
+ * const shuttingDown = err instanceof ClientClosedError // nothing to send, nothing to report
  * ```
  */
 export class ClientClosedError extends ClientCredentialsError {

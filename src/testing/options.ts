@@ -33,7 +33,7 @@ const optionsSchema = z
  *
  * @example
  * ```ts
- * const options: LocalAuthorityOptions = { https: true, registryFile: 'registry.json', now: () => fakeNow }
+ * const options: LocalAuthorityOptions = { https: true, registryFile: 'registry.json', now: () => Date.parse('2026-01-01T00:00:00Z') }
  * const watched: LocalAuthorityOptions = { console: true } // open authority.consoleUrl in a browser
  * ```
  */

@@ -42,7 +42,8 @@ export interface ErrorBody {
  *
  * @example
  * ```ts
- * if (!result.ok) return c.json(result.body, result.status, result.headers) // ChallengeHeaders or Retry-After
+ * const result = await guard.authorize(c.req.header('authorization'))
+ * const headers: ChallengeHeaders | { 'retry-after': string } | undefined = result.ok ? undefined : result.headers
  * ```
  */
 export type ChallengeHeaders = { 'www-authenticate': string; 'dpop-nonce'?: string }
@@ -110,11 +111,8 @@ const KEYS_UNAVAILABLE_RETRY_AFTER_SEC = 10
  *   c.set('auth', result.auth)
  *   await next()
  * })
- * // Fastify
- * fastify.addHook('onRequest', async (req, reply) => {
- *   const result = await guard.authorize(req.headers.authorization, { requiredRoles: { any: ['Admin'] } })
- *   if (!result.ok) return reply.code(result.status).headers(result.headers).send(result.body)
- * })
+ * // roles for one call, added to the guard's (Fastify, Express…: the same call)
+ * await guard.authorize(c.req.header('authorization'), { requiredRoles: { any: ['Admin'] } })
  * // bound tokens: the request's DPoP proof (and the URL it names), or its TLS client certificate
  * await guard.authorize(c.req.header('authorization'), {
  *   request: { method: c.req.method, url: c.req.url, dpop: c.req.header('dpop') },

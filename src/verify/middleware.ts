@@ -39,12 +39,15 @@ export type GuardMiddleware = (
  *
  * @example
  * ```ts
- * // Express
- * app.get('/orders', guard.middleware(), (req, res) => res.json({ caller: req.auth.appId }))
- * app.delete('/orders/:id', guard.middleware({ requiredRoles: ['Orders.Admin'] }), remove)
+ * // Express (req.auth is declared on Express's Request)
+ * import express from 'express'
+ * const app = express()
+ * app.get('/orders', guard.middleware(), (req, res) => res.json({ caller: req.auth?.appId }))
+ * app.delete('/orders/:id', guard.middleware({ requiredRoles: ['Orders.Admin'] }), (req, res) => res.sendStatus(204))
  * // node:http
+ * import { createServer } from 'node:http'
  * const protect = guardMiddleware(guard)
- * http.createServer(async (req, res) => {
+ * createServer(async (req, res) => {
  *   const auth = await protect(req, res)
  *   if (!auth) return // already answered 401/403
  *   res.end(`hello ${auth.appId}`)

@@ -12,7 +12,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
  *
  * @example
  * ```ts
- * const nonce: DpopNonceSource = { current: () => store.latest(), isValid: (n) => store.recent().includes(n) }
+ * const issued = ['n-2026-02-01T10:00', 'n-2026-02-01T10:05'] // a fleet's shared list, say
+ * const nonce: DpopNonceSource = { current: () => issued.at(-1) ?? '', isValid: (n) => issued.includes(n) }
  * createTokenVerifier({ issuer, jwksUri, audience, dpop: { nonce } })
  * ```
  */

@@ -217,7 +217,10 @@ export const callOptionsSchema = routeOptionsSchema.extend({
  *
  * @example
  * ```ts
- * await verifier.verify(authorization, { requiredRoles: ['Admin'], request: { method, url, dpop } })
+ * await verifier.verify(c.req.header('authorization'), {
+ *   requiredRoles: ['Admin'],
+ *   request: { method: c.req.method, url: c.req.url, dpop: c.req.header('dpop') },
+ * })
  * ```
  */
 export type CallOptions = z.input<typeof callOptionsSchema>
