@@ -6,15 +6,16 @@
  */
 
 import { type TokenRejection, TokenVerificationError, TransportError } from '../errors.js'
+import { parseWith } from '../validation/parse.js'
 import { rejectToken } from './challenge.js'
 import { headerRejection, parseTokenAuthorization } from './header.js'
 import { type GuardMiddleware, guardMiddleware } from './middleware.js'
 import {
+  CALL_GUIDE,
   type CallOptions,
   callOptionsSchema,
   type GuardOptions,
   guardOptionsSchema,
-  parseOptions,
 } from './options.js'
 import { checkRoles, type RoleRule, toRoleRule } from './roles.js'
 import type { VerifiedToken } from './token.js'
@@ -120,12 +121,22 @@ const KEYS_UNAVAILABLE_RETRY_AFTER_SEC = 10
  * ```
  */
 export function createGuard(verifier: TokenVerifier, options?: GuardOptions): Guard {
-  const { requiredRoles: guardRoles, baseUrl } = parseOptions(guardOptionsSchema, options, 'options')
+  const { requiredRoles: guardRoles, baseUrl } = parseWith(
+    guardOptionsSchema,
+    options ?? {},
+    'options',
+    CALL_GUIDE,
+  )
   const challenges = { realm: verifier.realm, dpopAlgorithms: verifier.dpop?.algorithms }
   const guard: Guard = {
     middleware: (routeOptions) => guardMiddleware(guard, { baseUrl, ...routeOptions }),
     async authorize(authorization, callOptions) {
-      const { requiredRoles, request } = parseOptions(callOptionsSchema, callOptions, 'options')
+      const { requiredRoles, request } = parseWith(
+        callOptionsSchema,
+        callOptions ?? {},
+        'options',
+        CALL_GUIDE,
+      )
       const header = parseTokenAuthorization(authorization)
       if (header.kind !== 'token') {
         return refuse(headerRejection(header, challenges), header.kind !== 'invalid')

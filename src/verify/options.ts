@@ -1,10 +1,12 @@
 /**
  * The options of {@link createTokenVerifier} and of the guard: one zod schema each, validated once,
- * a failure reported as one {@link ConfigurationError} that names the option.
+ * a failure reported through `parseWith` (src/validation/parse.ts) as one `ConfigurationError` that
+ * names the option.
  */
 
 import { z } from 'zod'
-import { ConfigurationError } from '../errors.js'
+import type { ParseGuide } from '../validation/parse.js'
+import { clockSchema } from '../validation/schemas.js'
 import type { RequestEvidence } from './binding.js'
 import { dpopOptionsSchema } from './dpop-options.js'
 import type { IssuerResolver } from './issuer.js'
@@ -154,7 +156,9 @@ const verifierFields = z.strictObject({
       cacheMaxAgeMs: z.number().int().min(0).default(600_000),
     })
     .default({ timeoutMs: 5_000, cooldownMs: 30_000, cacheMaxAgeMs: 600_000 }),
-  /** The clock, in epoch ms (tests). @defaultValue Date.now */
+  /** The clock: `{ now() }` in epoch ms, as the client takes it (tests). @defaultValue the system clock */
+  clock: clockSchema.optional(),
+  /** @deprecated Use `clock: { now }`. The clock, in epoch ms. */
   now: z
     .custom<() => number>((value) => typeof value === 'function', { error: 'expected () => number' })
     .optional(),
@@ -229,6 +233,8 @@ function checkCombinations(options: z.output<typeof verifierFields>, ctx: z.Refi
   const { tenant, tenants, issuer, cloud, authorityHost, jwksUri } = options
   const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
   if (tenant !== undefined && tenants !== undefined) fail('tenants', 'give tenant or tenants, not both')
+  if (options.clock !== undefined && options.now !== undefined)
+    fail('now', 'give clock (or the deprecated now), not both')
   if (cloud !== undefined && authorityHost !== undefined)
     fail('authorityHost', 'give cloud or authorityHost, not both')
   const entraOnly = { tenant, tenants, cloud, authorityHost }
@@ -250,21 +256,25 @@ function checkCombinations(options: z.output<typeof verifierFields>, ctx: z.Refi
 }
 
 /**
- * Validates options against a schema; the first problem becomes a {@link ConfigurationError}
- * whose `path` names the option (`audience`, `requiredRoles.any.0`, `jwks.cooldownMs`).
+ * How verify reports its options through `parseWith`: a path names the object that holds an unknown key
+ * (`''`, `dpop`), as it always has.
  *
  * @example
  * ```ts
- * const parsed = parseOptions(verifierOptionsSchema, { tenant, audience: 'api://orders' })
+ * const parsed = parseWith(verifierOptionsSchema, options ?? {}, 'verifier options', VERIFIER_GUIDE)
  * ```
  */
-export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
-  const result = schema.safeParse(input ?? {})
-  if (result.success) return result.data
-  const issue = result.error.issues[0]
-  const path = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.')
-  throw new ConfigurationError(path, issue?.message ?? 'invalid options')
-}
+export const VERIFIER_GUIDE: ParseGuide = { unknownKeysAt: 'object' }
+
+/**
+ * {@link VERIFIER_GUIDE} for an `options` argument (a guard's, a route's, a call's): paths start `options.`.
+ *
+ * @example
+ * ```ts
+ * const { requiredRoles } = parseWith(callOptionsSchema, callOptions ?? {}, 'options', CALL_GUIDE)
+ * ```
+ */
+export const CALL_GUIDE: ParseGuide = { at: 'options', unknownKeysAt: 'object' }
 
 function isSecureUrl(value: string): boolean {
   if (!URL.canParse(value)) return false
