@@ -29,6 +29,8 @@ const LOCAL_AUTHORITY_MAY_IMPORT = [
   // the Node version guard every entry loads first: no protocol code
   'src/node-guard.ts',
   'src/node-version.ts',
+  // the validation toolkit (a zod schema in, one error naming the field out): no protocol code
+  'src/validation/parse.ts',
 ]
 /** The main entry (oauth-client-credentials). */
 const MAIN_ENTRY = ['src/index.ts']
