@@ -70,6 +70,22 @@ describe('v2 token endpoint with a secret', () => {
     expect(payload).not.toHaveProperty('azp')
   })
 
+  it('reads the time from a clock given as { now() }, like the client', async () => {
+    const fixed = Date.UTC(2030, 0, 1, 12, 0, 0)
+    const clocked = await startLocalAuthority({ clock: { now: () => fixed } })
+    try {
+      const res = await post(
+        clocked.tokenEndpoint(EXAMPLE.tenantId),
+        secretForm(admin.appId, admin.secret, SCOPE),
+      )
+      const [, body] = String(res.json.access_token).split('.')
+      const claims = JSON.parse(Buffer.from(body ?? '', 'base64url').toString()) as Record<string, number>
+      expect(claims.exp).toBe(fixed / 1000 + 3600)
+    } finally {
+      await clocked.close()
+    }
+  })
+
   it('back-dates iat and nbf by 300 s and sets exp one second past expires_in', async () => {
     const fixed = Date.UTC(2030, 0, 1, 12, 0, 0)
     const clocked = await startLocalAuthority({ now: () => fixed })
