@@ -5,20 +5,19 @@
  */
 
 import { z } from 'zod'
+import { insecureUrlProblem, isGuid } from '../authority.js'
 import type { ParseGuide } from '../validation/parse.js'
 import { clockSchema } from '../validation/schemas.js'
 import type { RequestEvidence } from './binding.js'
 import { dpopOptionsSchema } from './dpop-options.js'
 import type { IssuerResolver } from './issuer.js'
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const NIL_GUID = '00000000-0000-0000-0000-000000000000'
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
 
 /** A directory (tenant) id: tokens carry it in `tid` and in `iss`, never a domain name. */
 const tenantId = z
   .string()
-  .regex(GUID, {
+  .refine(isGuid, {
     error:
       'must be the directory (tenant) id, a GUID: tokens carry the GUID in tid and iss, never a domain name',
   })
@@ -277,7 +276,6 @@ export const VERIFIER_GUIDE: ParseGuide = { unknownKeysAt: 'object' }
 export const CALL_GUIDE: ParseGuide = { at: 'options', unknownKeysAt: 'object' }
 
 function isSecureUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false
-  const url = new URL(value)
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
+  const url = URL.parse(value)
+  return url !== null && insecureUrlProblem(url) === undefined
 }
