@@ -6,17 +6,10 @@
  */
 
 import { type TokenRejection, TokenVerificationError, TransportError } from '../errors.js'
-import { parseWith } from '../validation/parse.js'
 import { rejectToken } from './challenge.js'
 import { headerRejection, parseTokenAuthorization } from './header.js'
 import { type GuardMiddleware, guardMiddleware } from './middleware.js'
-import {
-  CALL_GUIDE,
-  type CallOptions,
-  callOptionsSchema,
-  type GuardOptions,
-  guardOptionsSchema,
-} from './options.js'
+import { type CallOptions, type GuardOptions, parseCallOptions, parseGuardOptions } from './options.js'
 import { checkRoles, type RoleRule, toRoleRule } from './roles.js'
 import type { VerifiedToken } from './token.js'
 import type { TokenVerifier } from './verifier.js'
@@ -121,22 +114,12 @@ const KEYS_UNAVAILABLE_RETRY_AFTER_SEC = 10
  * ```
  */
 export function createGuard(verifier: TokenVerifier, options?: GuardOptions): Guard {
-  const { requiredRoles: guardRoles, baseUrl } = parseWith(
-    guardOptionsSchema,
-    options ?? {},
-    'options',
-    CALL_GUIDE,
-  )
+  const { requiredRoles: guardRoles, baseUrl } = parseGuardOptions(options)
   const challenges = { realm: verifier.realm, dpopAlgorithms: verifier.dpop?.algorithms }
   const guard: Guard = {
     middleware: (routeOptions) => guardMiddleware(guard, { baseUrl, ...routeOptions }),
     async authorize(authorization, callOptions) {
-      const { requiredRoles, request } = parseWith(
-        callOptionsSchema,
-        callOptions ?? {},
-        'options',
-        CALL_GUIDE,
-      )
+      const { requiredRoles, request } = parseCallOptions(callOptions)
       const header = parseTokenAuthorization(authorization)
       if (header.kind !== 'token') {
         return refuse(headerRejection(header, challenges), header.kind !== 'invalid')

@@ -5,9 +5,8 @@
  * tokens it reads the request's method, URL and `DPoP` header, and the TLS socket's client certificate.
  */
 
-import { parseWith } from '../validation/parse.js'
 import type { AuthorizeFailure, Guard } from './guard.js'
-import { CALL_GUIDE, type GuardOptions, guardOptionsSchema } from './options.js'
+import { type GuardOptions, parseGuardOptions } from './options.js'
 import { type ProofRequestLike, requestEvidence } from './request.js'
 import type { VerifiedToken } from './token.js'
 
@@ -56,7 +55,7 @@ export type GuardMiddleware = (
  * ```
  */
 export function guardMiddleware(guard: Pick<Guard, 'authorize'>, options?: GuardOptions): GuardMiddleware {
-  const { baseUrl, ...route } = parseWith(guardOptionsSchema, options ?? {}, 'options', CALL_GUIDE)
+  const { baseUrl, ...route } = parseGuardOptions(options)
   return async (req, res, next) => {
     try {
       const request = requestEvidence(req, baseUrl)

@@ -6,7 +6,7 @@
 
 import { z } from 'zod'
 import { insecureUrlProblem, isGuid } from '../authority.js'
-import type { ParseGuide } from '../validation/parse.js'
+import { type ParseGuide, parseWith } from '../validation/parse.js'
 import { clockSchema } from '../validation/schemas.js'
 import type { RequestEvidence } from './binding.js'
 import { dpopOptionsSchema } from './dpop-options.js'
@@ -265,15 +265,32 @@ function checkCombinations(options: z.output<typeof verifierFields>, ctx: z.Refi
  */
 export const VERIFIER_GUIDE: ParseGuide = { unknownKeysAt: 'object' }
 
+/** {@link VERIFIER_GUIDE} for an `options` argument (a guard's, a route's, a call's): paths start `options.`. */
+const CALL_GUIDE: ParseGuide = { at: 'options', unknownKeysAt: 'object' }
+
 /**
- * {@link VERIFIER_GUIDE} for an `options` argument (a guard's, a route's, a call's): paths start `options.`.
+ * The options of one `verify` or `authorize` call, validated (absent: none).
  *
  * @example
  * ```ts
- * const { requiredRoles } = parseWith(callOptionsSchema, callOptions ?? {}, 'options', CALL_GUIDE)
+ * const { requiredRoles, request } = parseCallOptions(callOptions)
  * ```
  */
-export const CALL_GUIDE: ParseGuide = { at: 'options', unknownKeysAt: 'object' }
+export function parseCallOptions(options: CallOptions | undefined): z.output<typeof callOptionsSchema> {
+  return parseWith(callOptionsSchema, options ?? {}, 'options', CALL_GUIDE)
+}
+
+/**
+ * The options of a guard or of its middleware, validated (absent: none).
+ *
+ * @example
+ * ```ts
+ * const { requiredRoles, baseUrl } = parseGuardOptions(options)
+ * ```
+ */
+export function parseGuardOptions(options: GuardOptions | undefined): z.output<typeof guardOptionsSchema> {
+  return parseWith(guardOptionsSchema, options ?? {}, 'options', CALL_GUIDE)
+}
 
 function isSecureUrl(value: string): boolean {
   const url = URL.parse(value)

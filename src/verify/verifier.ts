@@ -17,9 +17,8 @@ import type { DpopSettings } from './dpop-proof.js'
 import { presentedToken, type TokenScheme } from './header.js'
 import type { SignatureChecker } from './keys.js'
 import {
-  CALL_GUIDE,
   type CallOptions,
-  callOptionsSchema,
+  parseCallOptions,
   type TokenVerifierOptions,
   VERIFIER_GUIDE,
   verifierOptionsSchema,
@@ -87,12 +86,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       ? { algorithms: config.dpop.algorithms, ...(nonce ? { nonce: () => nonce.current() } : {}) }
       : undefined,
     async verify(input, callOptions) {
-      const { requiredRoles, request } = parseWith(
-        callOptionsSchema,
-        callOptions ?? {},
-        'options',
-        CALL_GUIDE,
-      )
+      const { requiredRoles, request } = parseCallOptions(callOptions)
       const presented = presentedToken(input, config)
       const result = await verifyToken(presented.token, config)
       const bound = await bindingOf(result, presented, request, config)
