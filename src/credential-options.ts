@@ -106,7 +106,7 @@ export interface CertificateFileOptions extends CertificateSigningOptions {
  *
  * @example
  * ```ts
- * const credential: ClientAssertionOptions = { clientAssertion: async ({ signal }) => signer.jwt({ signal }) }
+ * const credential: ClientAssertionOptions = { clientAssertion: ({ tokenEndpoint, signal }) => signingService.jwt(tokenEndpoint, { signal }) }
  * ```
  */
 export interface ClientAssertionOptions {
@@ -158,7 +158,7 @@ export interface ManagedIdentityCredentialOptions {
  * const secret: CredentialOptions = { clientSecret: process.env.CLIENT_SECRET! }
  * const certificate: CredentialOptions = { certificate: { privateKey: keyPem, certificate: certPem } }
  * const file: CredentialOptions = { certificatePath: '/etc/app/client.pem' }
- * const assertion: CredentialOptions = { clientAssertion: async ({ signal }) => getJwt(signal) }
+ * const assertion: CredentialOptions = { clientAssertion: ({ tokenEndpoint, signal }) => signingService.jwt(tokenEndpoint, { signal }) }
  * const workload: CredentialOptions = { federatedTokenFile: process.env.AZURE_FEDERATED_TOKEN_FILE! }
  * const secretless: CredentialOptions = { managedIdentity: {} }
  * ```

@@ -30,7 +30,7 @@ export const ENVIRONMENT_VARIABLES = [
  *
  * @example
  * ```ts
- * optionsFromEnvironment({ AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: secret } satisfies Environment)
+ * optionsFromEnvironment({ AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: clientSecret } satisfies Environment)
  * ```
  */
 export type Environment = Readonly<Record<string, string | undefined>>

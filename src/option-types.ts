@@ -16,7 +16,7 @@ import type { TokenStore } from './store.js'
  *
  * @example
  * ```ts
- * const logger: Logger = { warn: (message, details) => pino.warn(details, message) }
+ * const logger: Logger = { warn: (message, details) => console.warn(message, details) } // pino: pino.warn(details, message)
  * ```
  */
 export interface Logger {
@@ -66,6 +66,7 @@ export interface RefreshOptions {
  *
  * @example
  * ```ts
+ * import { ProxyAgent } from 'undici'
  * const http: HttpOptions = { timeoutMs: 5000, retries: 1, dispatcher: new ProxyAgent('http://127.0.0.1:3128') }
  * ```
  */

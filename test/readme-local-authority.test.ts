@@ -12,6 +12,7 @@ const OPTIONS = {
   https: true,
   registry: true,
   registryFile: true,
+  clock: true,
   now: true,
   descriptionSeparator: true,
   cloud: true,

@@ -141,7 +141,7 @@ function handlerDeps(
     context: {
       scheme: options.https ? 'https' : 'http',
       hosts,
-      now: options.now ?? Date.now,
+      now: clockOf(options),
       separator: options.descriptionSeparator,
       errorHost: cloudProfile(options.cloud).host,
     },
@@ -199,4 +199,9 @@ function authorityHandle(
     close: parts.close,
     [Symbol.asyncDispose]: parts.close,
   }
+}
+
+/** The emulator's time source: the `clock` option, else the deprecated `now`, else the system clock. */
+function clockOf({ clock, now }: ResolvedOptions): () => number {
+  return clock === undefined ? (now ?? Date.now) : () => clock.now()
 }

@@ -11,7 +11,9 @@ import type { RegistryInput } from './schema.js'
  *
  * @example
  * ```ts
- * secretForm(EXAMPLE.clients.admin.appId, EXAMPLE.clients.admin.secret, `${EXAMPLE.api.uri}/.default`)
+ * const { tenantId, clients, api } = EXAMPLE
+ * const admin = new TokenClient({ tenant: tenantId, clientId: clients.admin.appId, credential: { clientSecret: clients.admin.secret } })
+ * await admin.getToken(`${api.uri}/.default`)
  * ```
  */
 export const EXAMPLE = {

@@ -83,7 +83,8 @@ export interface SecretRecord {
  *
  * @example
  * ```ts
- * authority.clients.addCertificate(clientId, pem).thumbprintSha1.toString('hex')
+ * const record: CertificateRecord = authority.clients.addCertificate(clientId, certPem)
+ * record.thumbprintSha1.toString('hex')
  * ```
  */
 export interface CertificateRecord {

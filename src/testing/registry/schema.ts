@@ -241,7 +241,7 @@ export type SecretInput = z.input<typeof secretSchema>
  *
  * @example
  * ```ts
- * authority.clients.addCertificate(clientId, { pem, displayName: 'rotated' } satisfies CertificateInput)
+ * authority.clients.addCertificate(clientId, { pem: certPem, displayName: 'rotated' } satisfies CertificateInput)
  * ```
  */
 export type CertificateInput = z.input<typeof certificateSchema>
@@ -259,7 +259,7 @@ export type SubjectNameInput = z.input<typeof subjectNameSchema>
  *
  * @example
  * ```ts
- * authority.clients.addFederatedCredential(clientId, { issuer, subject: 'system:serviceaccount:ns:sa', jwksUrl })
+ * authority.clients.addFederatedCredential(clientId, { issuer, subject: 'system:serviceaccount:ns:sa', jwksUrl: jwksUri })
  * ```
  */
 export type FederatedCredentialInput = z.input<typeof federatedCredentialSchema>
@@ -287,7 +287,7 @@ export type GrantInput = z.input<typeof grantSchema>
  *
  * @example
  * ```ts
- * const registry: RegistryInput = { tenants: [{ id: tid, domains: ['contoso.onmicrosoft.com'] }] }
+ * const registry: RegistryInput = { tenants: [{ id: tenant, domains: ['contoso.onmicrosoft.com'] }] }
  * await startLocalAuthority({ registry })
  * ```
  */
