@@ -82,7 +82,9 @@ export class ClientDirectory {
       secrets: entry.secrets.map(toSecretRecord),
       certificates: entry.certificates.map((c, i) => toCertificateRecord(c, `${path}.certificates[${i}]`)),
       subjectNames: entry.subjectNames.map((s, i) => toSubjectNameRecord(s, `${path}.subjectNames[${i}]`)),
-      federatedCredentials: entry.federatedCredentials.map(toFederatedRecord),
+      federatedCredentials: entry.federatedCredentials.map((fc, i) =>
+        toFederatedRecord(fc, this.#store, `${path}.federatedCredentials[${i}]`),
+      ),
       servicePrincipalIds: {},
     }
     const explicitIds = Object.entries(entry.servicePrincipalIds).map(
@@ -143,7 +145,8 @@ export class ClientDirectory {
   /** Adds a federated identity credential. */
   addFederatedCredential(appId: string, input: FederatedCredentialInput): FederatedCredentialRecord {
     const client = this.#store.requireClient(appId, 'clientId')
-    const record = toFederatedRecord(parseEntry(federatedCredentialSchema, input, 'federatedCredential'))
+    const entry = parseEntry(federatedCredentialSchema, input, 'federatedCredential')
+    const record = toFederatedRecord(entry, this.#store, 'federatedCredential')
     client.federatedCredentials.push(record)
     return record
   }

@@ -41,6 +41,8 @@ export interface MintRequest {
   now: number
   key: SigningKey
   issuer: IssuerSettings
+  /** For a managed identity's token: its ARM id, the `xms_mirid` claim. */
+  managedIdentityResourceId?: string
 }
 
 /**
@@ -107,6 +109,7 @@ function v1Claims(request: MintRequest, times: Times): Record<string, unknown> {
     idp: issuer,
     ...appClaims(request),
     ver: '1.0',
+    xms_mirid: request.managedIdentityResourceId,
   })
 }
 
@@ -120,6 +123,7 @@ function v2Claims(request: MintRequest, times: Times): Record<string, unknown> {
     azpacr: authenticationClass(request),
     ...appClaims(request),
     ver: '2.0',
+    xms_mirid: request.managedIdentityResourceId,
   })
 }
 
