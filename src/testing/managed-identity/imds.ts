@@ -26,12 +26,14 @@ const SELECTORS: SelectorParameters = {
  */
 export function imdsBody(issued: IdentityToken): Record<string, string> {
   const { token } = issued
+  // counted to expires_on (the token's exp), as IMDS counts them: the two always name one instant
+  const expiresIn = String(token.expiresOn - issued.now)
   return {
     access_token: token.accessToken,
     client_id: issued.clientId,
-    expires_in: String(token.expiresIn),
+    expires_in: expiresIn,
     expires_on: String(token.expiresOn),
-    ext_expires_in: String(token.expiresIn),
+    ext_expires_in: expiresIn,
     not_before: String(token.notBefore),
     resource: issued.resource,
     token_type: 'Bearer',

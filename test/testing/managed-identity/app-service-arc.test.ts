@@ -112,7 +112,7 @@ describe('Azure Arc', () => {
     expect(second.status).toBe(200)
     expect(second.json).toMatchObject({
       client_id: system.clientId,
-      expires_in: '86399',
+      expires_in: '86400',
       token_type: 'Bearer',
     })
     await expect(access(file)).rejects.toMatchObject({ code: 'ENOENT' })

@@ -34,9 +34,9 @@ describe('the answer', () => {
     expect(answer.json).toEqual({
       access_token: expect.any(String),
       client_id: system.clientId,
-      expires_in: '86399',
+      expires_in: '86400',
       expires_on: String(expiresOn),
-      ext_expires_in: '86399',
+      ext_expires_in: '86400',
       not_before: String(Math.floor(NOW / 1000) - 300),
       resource: 'https://vault.azure.net',
       token_type: 'Bearer',
