@@ -88,6 +88,26 @@ describe('TokenClient({ managedIdentity })', () => {
     expect(authority.counters.arc - before).toBe(2)
   })
 
+  it('IMDS 410, 429 and 500 are retried as Azure documents (waits through an injected sleep)', async () => {
+    authority.faults.add({ route: 'imds', kind: 'status410', times: 2 })
+    authority.faults.add({ route: 'imds', kind: 'status429', retryAfter: 120 })
+    authority.faults.add({ route: 'imds', kind: 'status500' })
+    const waits: number[] = []
+    const tokens = createManagedIdentityTokenSource({
+      imdsBaseUrl: authority.url,
+      environment: {},
+      sleep: async (ms) => {
+        waits.push(ms)
+      },
+    })
+    const before = authority.counters.imds
+    const token = await tokens.getToken('https://vault.azure.net')
+    expect(decodeJwt(token.accessToken).oid).toBe(system.objectId)
+    // the probe (which meets the first 410 and counts as an answer), then 410, 429, 500, the token
+    expect(authority.counters.imds - before).toBe(5)
+    expect(waits).toHaveLength(3)
+  })
+
   it('IMDS faults: a 500 is retried, the token arrives', async () => {
     authority.faults.add({ route: 'imds', kind: 'status500' })
     const client = new TokenClient({ managedIdentity: {}, imdsBaseUrl: authority.url })
