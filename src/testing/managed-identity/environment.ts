@@ -3,6 +3,7 @@
  * process (ours, `@azure/identity`, msal-node) at one of them, as each reads them.
  */
 import { MANAGED_IDENTITY_PATHS, type ManagedIdentityRoute } from '../http/url-map.js'
+import { refuse } from '../registry/registry-error.js'
 
 /**
  * Every variable that chooses a managed-identity source (to unset before setting one source's).
@@ -57,11 +58,16 @@ export function managedIdentityEmulator(
   identityHeader: string,
   arcKeyDirectory: string,
 ): ManagedIdentityEmulator {
-  const endpoint = (source: ManagedIdentityRoute) => `${url}${MANAGED_IDENTITY_PATHS[source]}`
+  const endpoint = (source: ManagedIdentityRoute) => {
+    if (!Object.hasOwn(MANAGED_IDENTITY_PATHS, source))
+      refuse('source', `must be one of ${Object.keys(MANAGED_IDENTITY_PATHS).join(', ')} (got '${source}')`)
+    return `${url}${MANAGED_IDENTITY_PATHS[source]}`
+  }
   return {
     endpoint,
     arcKeyDirectory,
     env(source = 'imds') {
+      endpoint(source) // refuses an unknown source
       if (source === 'appService')
         return { IDENTITY_ENDPOINT: endpoint('appService'), IDENTITY_HEADER: identityHeader }
       if (source === 'arc') return { IDENTITY_ENDPOINT: endpoint('arc'), IMDS_ENDPOINT: `${url}/arc` }

@@ -9,6 +9,7 @@ import {
   EXAMPLE,
   type LocalAuthority,
   MANAGED_IDENTITY_VARIABLES,
+  RegistryError,
   startLocalAuthority,
 } from '../../../src/testing/index.js'
 import { useLoopbackGuard } from '../../helpers/loopback-guard.js'
@@ -42,6 +43,14 @@ describe('env()', () => {
         expect(MANAGED_IDENTITY_VARIABLES).toContain(name)
     }
   })
+})
+
+it('env() and endpoint() refuse an unknown source with a RegistryError naming the known ones', () => {
+  const unknown = 'appservice' as 'appService'
+  expect(() => authority.managedIdentity.env(unknown)).toThrow(RegistryError)
+  expect(() => authority.managedIdentity.endpoint(unknown)).toThrow(
+    /source: must be one of imds, appService, arc/,
+  )
 })
 
 describe('App Service', () => {
