@@ -19,6 +19,7 @@ const OPTIONS = {
   issuer: true,
   assertionSkewSeconds: true,
   console: true,
+  wellKnownResources: true,
 } satisfies Record<keyof LocalAuthorityOptions, true>
 
 const MEMBERS = {
@@ -29,6 +30,8 @@ const MEMBERS = {
   tenants: true,
   apis: true,
   clients: true,
+  managedIdentities: true,
+  managedIdentity: true,
   requests: true,
   counters: true,
   faults: true,

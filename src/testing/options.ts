@@ -25,6 +25,7 @@ const optionsSchema = z
     issuer: z.enum(ISSUER_MODES).default('cloud'),
     assertionSkewSeconds: z.number().int().nonnegative().default(300),
     console: z.boolean().default(false),
+    wellKnownResources: z.boolean().default(true),
   })
   .refine((options) => options.registry === undefined || options.registryFile === undefined, {
     error: 'give either registry or registryFile, not both',
@@ -73,6 +74,12 @@ export interface LocalAuthorityOptions {
    * a secret, an assertion, a key or a token. @defaultValue false
    */
   console?: boolean
+  /**
+   * Register Microsoft Graph, Azure Storage, Key Vault, Azure Resource Manager and the token exchange
+   * audience (`api://AzureADTokenExchange`) in every tenant, with their real application ids, unless
+   * the registry has them. @defaultValue true
+   */
+  wellKnownResources?: boolean
 }
 
 /**

@@ -82,7 +82,9 @@ export class ClientDirectory {
       secrets: entry.secrets.map(toSecretRecord),
       certificates: entry.certificates.map((c, i) => toCertificateRecord(c, `${path}.certificates[${i}]`)),
       subjectNames: entry.subjectNames.map((s, i) => toSubjectNameRecord(s, `${path}.subjectNames[${i}]`)),
-      federatedCredentials: entry.federatedCredentials.map(toFederatedRecord),
+      federatedCredentials: entry.federatedCredentials.map((fc, i) =>
+        toFederatedRecord(fc, this.#store, `${path}.federatedCredentials[${i}]`),
+      ),
       servicePrincipalIds: {},
       ...(entry.dpop && { dpop: { nonce: entry.dpop.nonce } }),
     }
@@ -154,7 +156,8 @@ export class ClientDirectory {
   /** Adds a federated identity credential. */
   addFederatedCredential(appId: string, input: FederatedCredentialInput): FederatedCredentialRecord {
     const client = this.#store.requireClient(appId, 'clientId')
-    const record = toFederatedRecord(parseEntry(federatedCredentialSchema, input, 'federatedCredential'))
+    const entry = parseEntry(federatedCredentialSchema, input, 'federatedCredential')
+    const record = toFederatedRecord(entry, this.#store, 'federatedCredential')
     client.federatedCredentials.push(record)
     return record
   }

@@ -120,10 +120,33 @@ export interface SubjectNameRecord {
  */
 export interface FederatedCredentialRecord {
   name: string
+  /** The issuer; for a managed identity, `{authority}/{tenant id}/v2.0` (this authority's v2 issuer). */
   issuer: string
   subject: string
   audiences: string[]
-  jwksUrl: string
+  /** Where the issuer's keys are; absent for a managed identity (the authority's own keys). */
+  jwksUrl?: string
+  /** The trusted managed identity's object id (its tokens are verified with the authority's keys). */
+  managedIdentity?: string
+}
+
+/**
+ * A managed identity.
+ *
+ * @example
+ * ```ts
+ * authority.managedIdentities.get('orders-worker')?.objectId // `oid` of its tokens
+ * ```
+ */
+export interface ManagedIdentityRecord {
+  name: string
+  kind: 'system' | 'user'
+  clientId: string
+  objectId: string
+  resourceId: string
+  /** Tenant id. */
+  tenant: string
+  tokenLifetimeSeconds: number
 }
 
 /**

@@ -43,6 +43,8 @@ export interface MintRequest {
   issuer: IssuerSettings
   /** The DPoP key's thumbprint: the token is bound to it (`cnf.jkt`, RFC 9449 §6). */
   jkt?: string | undefined
+  /** For a managed identity's token: its ARM id, the `xms_mirid` claim. */
+  managedIdentityResourceId?: string
 }
 
 /**
@@ -110,6 +112,7 @@ function v1Claims(request: MintRequest, times: Times): Record<string, unknown> {
     idp: issuer,
     ...appClaims(request),
     ver: '1.0',
+    xms_mirid: request.managedIdentityResourceId,
   })
 }
 
@@ -123,6 +126,7 @@ function v2Claims(request: MintRequest, times: Times): Record<string, unknown> {
     azpacr: authenticationClass(request),
     ...appClaims(request),
     ver: '2.0',
+    xms_mirid: request.managedIdentityResourceId,
   })
 }
 
