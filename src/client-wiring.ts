@@ -5,9 +5,13 @@
  */
 import { CLOUD_HOSTS, normalizeAuthorityHost } from './authority.js'
 import { createCredential } from './credentials/create.js'
+import type { TlsClientAuthCredential } from './credentials/tls-client-auth.js'
 import { identityParameter, parseManagedIdentity } from './managed-identity/identity.js'
 import { createManagedIdentityTokenSource } from './managed-identity/token-source.js'
 import { createManagedIdentityRequest } from './managed-identity-request.js'
+import { CertificateConnections } from './mtls/connections.js'
+import { mtlsAuthorityHost } from './mtls/endpoints.js'
+import { usesMtls } from './option-mtls.js'
 import type { ValidTokenClientOptions } from './options.js'
 import type { AuthorityConfig } from './target.js'
 import { createTokenRequest, type RequestToken } from './token-request.js'
@@ -30,6 +34,8 @@ export interface ClientWiring {
   readonly description: Readonly<Record<string, unknown>>
   /** Names the client in a shared store's keys. */
   readonly storeKeyPrefix: string
+  /** Mutual TLS: the connections presenting the client certificate (token requests and bound tokens). */
+  readonly connections?: CertificateConnections | undefined
 }
 
 /**
@@ -49,11 +55,16 @@ function wireApp(o: ValidTokenClientOptions): ClientWiring {
   const authority = authorityOf(o)
   const credential = createCredential(o.credential as NonNullable<typeof o.credential>, {
     authMethod: o.authMethod,
+    mtlsProofOfPossession: o.mtlsProofOfPossession,
     logger: o.logger,
     clock: o.clock,
     cloud: o.cloud,
     managedIdentity: { imdsBaseUrl: o.imdsBaseUrl, http: o.http },
   })
+  // the certificate credential presents itself over mutual TLS (docs/entra.md §12)
+  const connections = usesMtls(o)
+    ? new CertificateConnections(credential as TlsClientAuthCredential, { ca: o.mtls?.ca })
+    : undefined
   const request = createTokenRequest({
     clientId,
     authority,
@@ -62,6 +73,7 @@ function wireApp(o: ValidTokenClientOptions): ClientWiring {
     logger: o.logger,
     http: o.http,
     refreshWindowMs: o.refresh.windowMs,
+    mtls: connections && { connections, pop: o.mtlsProofOfPossession === true },
   })
   const where =
     authority.kind === 'entra'
@@ -75,8 +87,15 @@ function wireApp(o: ValidTokenClientOptions): ClientWiring {
     clientId,
     authority,
     request,
-    description: { clientId, credential: credential.kind, ...where },
+    description: {
+      clientId,
+      credential: credential.kind,
+      ...where,
+      ...(connections ? { authMethod: (credential as TlsClientAuthCredential).authMethod } : {}),
+      ...(o.mtlsProofOfPossession ? { tokenType: 'mtls_pop' } : {}),
+    },
     storeKeyPrefix: `${authority.kind === 'entra' ? authority.authorityHost : authority.tokenEndpoint}\u0000${clientId}`,
+    connections,
   }
 }
 
@@ -107,10 +126,13 @@ function wireManagedIdentity(o: ValidTokenClientOptions): ClientWiring {
 
 function authorityOf(o: ValidTokenClientOptions): Exclude<AuthorityConfig, { kind: 'managed-identity' }> {
   if (o.tokenEndpoint !== undefined) return { kind: 'generic', tokenEndpoint: o.tokenEndpoint }
-  const host = o.authorityHost ?? CLOUD_HOSTS[o.cloud ?? 'AzurePublic']
+  const host = normalizeAuthorityHost(o.authorityHost ?? CLOUD_HOSTS[o.cloud ?? 'AzurePublic'])
   return {
     kind: 'entra',
-    authorityHost: normalizeAuthorityHost(host),
+    // over mutual TLS, token requests go to the tenant's mtlsauth endpoint (docs/entra.md §12)
+    authorityHost: usesMtls(o)
+      ? mtlsAuthorityHost(host, { host: o.mtls?.host, region: o.mtls?.region })
+      : host,
     tenant: o.tenant as string,
     version: o.endpointVersion ?? 'v2',
   }

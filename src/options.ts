@@ -12,6 +12,7 @@ import { CREDENTIAL_MISSING, credentialSchema } from './credential-schema.js'
 import { managedIdentitySchema } from './managed-identity-schema.js'
 import { CLIENT_ALIASES, GET_TOKEN_ALIASES, TOKEN_REQUEST_ALIASES } from './option-aliases.js'
 import { CLIENT_EXAMPLE, CLIENT_HINTS, GET_TOKEN_EXAMPLE, GET_TOKEN_HINTS } from './option-hints.js'
+import { mtlsChecks, mtlsSchema } from './option-mtls.js'
 import type { OptionGuide } from './option-problems.js'
 import type {
   CacheOptions,
@@ -37,12 +38,14 @@ export type {
   CredentialOptions,
   FederatedTokenFileOptions,
   ManagedIdentityCredentialOptions,
+  PrivateKeyOptions,
 } from './credential-options.js'
 export type {
   CacheOptions,
   GetTokenOptions,
   HttpOptions,
   Logger,
+  MtlsOptions,
   RefreshOptions,
   TokenClientOptions,
   TokenRequest,
@@ -142,7 +145,17 @@ export const tokenClientOptionsSchema = z
     authorityHost: urlOption(authorityHostProblem).optional(),
     endpointVersion: z.enum(['v1', 'v2']).optional(),
     tokenEndpoint: urlOption(tokenEndpointProblem).optional(),
-    authMethod: z.enum(['client_secret_post', 'client_secret_basic', 'private_key_jwt']).optional(),
+    authMethod: z
+      .enum([
+        'client_secret_post',
+        'client_secret_basic',
+        'private_key_jwt',
+        'tls_client_auth',
+        'self_signed_tls_client_auth',
+      ])
+      .optional(),
+    mtlsProofOfPossession: z.boolean().optional(),
+    mtls: mtlsSchema.optional(),
     cache: cacheSchema.prefault({}),
     refresh: refreshSchema.prefault({}),
     http: httpSchema.prefault({}),
@@ -171,6 +184,7 @@ function crossChecks(o: ValidTokenClientOptions, issues: unknown[]): void {
     return
   }
   if (!appIdentityChecks(o, add)) return
+  mtlsChecks(o, add)
   if (o.tokenEndpoint !== undefined) {
     for (const key of ['tenant', 'cloud', 'authorityHost', 'endpointVersion'] as const) {
       if (o[key] !== undefined)
@@ -218,7 +232,7 @@ function managedIdentityChecks(
         "cannot be combined with managedIdentity: the managed identity is the identity (to use it as an app's credential, write credential: { managedIdentity })",
       )
   }
-  for (const key of ['endpointVersion', 'authMethod'] as const) {
+  for (const key of ['endpointVersion', 'authMethod', 'mtlsProofOfPossession', 'mtls'] as const) {
     if (o[key] !== undefined) add(key, 'does not apply to a managed identity: remove it')
   }
 }

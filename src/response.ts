@@ -12,7 +12,7 @@ import type { RawResponse } from './transport.js'
 /** A successful token response, with v1 strings already turned into numbers. */
 export interface TokenResponse {
   accessToken: string
-  tokenType: 'Bearer'
+  tokenType: 'Bearer' | 'mtls_pop'
   /** Lifetime in seconds from when the request was sent. */
   expiresInSec: number
   extExpiresInSec: number | undefined
@@ -42,7 +42,10 @@ const NUMERIC = /^\d+(\.\d+)?$/
  * token.expiresInSec // 3599, from v2's number or v1's string
  * ```
  */
-export function parseTokenResponse(response: RawResponse, ctx: HintContext = {}): TokenResponse {
+export function parseTokenResponse(
+  response: RawResponse,
+  ctx: HintContext & { readonly tokenType?: 'Bearer' | 'mtls_pop' | undefined } = {},
+): TokenResponse {
   const body = parseJsonObject(response.text)
   const ok = response.status >= 200 && response.status < 300
   if (!ok || (body && body.error !== undefined)) throw authorityError(response, body, ctx)
@@ -53,33 +56,48 @@ export function parseTokenResponse(response: RawResponse, ctx: HintContext = {})
       hint: 'Check that the token endpoint URL is right and that no proxy answers in its place.',
     })
   }
-  return successFields(body, response)
+  return successFields(body, response, ctx.tokenType ?? 'Bearer')
 }
 
-function successFields(body: Record<string, unknown>, response: RawResponse): TokenResponse {
+function successFields(
+  body: Record<string, unknown>,
+  response: RawResponse,
+  expected: 'Bearer' | 'mtls_pop',
+): TokenResponse {
   const accessToken = body.access_token
   if (typeof accessToken !== 'string' || accessToken.length === 0) {
     throw formatError('access_token', 'is missing or not a non-empty string', response)
   }
   const unsendable = tokenProblem(accessToken)
   if (unsendable !== undefined) throw formatError('access_token', unsendable, response)
-  const tokenType = body.token_type
-  if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
-    throw formatError(
-      'token_type',
-      `is ${JSON.stringify(tokenType)}: only Bearer tokens are supported`,
-      response,
-    )
-  }
+  checkTokenType(body.token_type, expected, response)
   return {
     accessToken,
-    tokenType: 'Bearer',
+    tokenType: expected,
     expiresInSec: expiresIn(body.expires_in, accessToken, response),
     extExpiresInSec: positiveSeconds(body.ext_expires_in),
     refreshInSec: positiveSeconds(body.refresh_in),
     scope: typeof body.scope === 'string' ? body.scope : undefined,
     resource: typeof body.resource === 'string' ? body.resource : undefined,
   }
+}
+
+/**
+ * The answer's `token_type` must be the kind asked for: `mtls_pop` only for a client that asked for it
+ * (mtlsProofOfPossession), and nothing else then (a Bearer token would be sent where a bound one was
+ * meant); a missing `token_type` is taken as Bearer (older servers).
+ */
+function checkTokenType(value: unknown, expected: 'Bearer' | 'mtls_pop', response: RawResponse): void {
+  const got = typeof value === 'string' ? value.toLowerCase() : value
+  if (expected === 'Bearer' && (got === undefined || got === 'bearer')) return
+  if (expected === 'mtls_pop' && got === 'mtls_pop') return
+  const problem =
+    expected === 'mtls_pop'
+      ? 'an mtls_pop token was asked for (mtlsProofOfPossession) and another kind came back'
+      : got === 'mtls_pop'
+        ? 'an mtls_pop token was not asked for: set mtlsProofOfPossession to use one'
+        : 'only Bearer tokens are supported'
+  throw formatError('token_type', `is ${describe(value)}: ${problem}`, response)
 }
 
 function expiresIn(value: unknown, accessToken: string, response: RawResponse): number {

@@ -4,7 +4,7 @@
  */
 import type { Dispatcher } from 'undici'
 import type { Clock } from '../clock.js'
-import { sendableToken } from '../token.js'
+import { authorizationOf } from './bound.js'
 import { headerValue, isReplayable } from './dispatch-headers.js'
 import { ForwardingController } from './forwarding-controller.js'
 import { requestOrigin } from './origins.js'
@@ -89,8 +89,10 @@ export class AuthorizingHandler implements DispatchHandler {
     this.#history = undefined
     this.#starts = 0
     try {
-      const headers = [...this.#opts.headers, 'authorization', `Bearer ${sendableToken(grant.token)}`]
-      this.#settings.dispatch({ ...this.#opts, headers }, this)
+      const headers = [...this.#opts.headers, 'authorization', authorizationOf(grant.token)]
+      // a token requested over mutual TLS goes over the connection presenting its certificate only
+      if (grant.dispatcher !== undefined) grant.dispatcher.dispatch({ ...this.#opts, headers }, this)
+      else this.#settings.dispatch({ ...this.#opts, headers }, this)
     } catch (error) {
       this.#fail(error)
     }
