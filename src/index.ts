@@ -41,7 +41,7 @@ export {
   type UnreachableOutcome,
 } from './managed-identity/errors.js'
 export type { ManagedIdentityOptions } from './managed-identity/identity.js'
-export type { TrustedCa } from './mtls/connections.js'
+export type { TrustedCa } from './mtls/trusted-ca.js'
 export type {
   CacheOptions,
   CertificateFileOptions,

@@ -3,7 +3,7 @@
  * `mtls` schema and the checks across options that say when mutual TLS applies and what it needs.
  */
 import { z } from 'zod'
-import type { TrustedCa } from './mtls/connections.js'
+import type { TrustedCa } from './mtls/trusted-ca.js'
 import { textOption } from './option-values.js'
 
 const caItem = (value: unknown) => (typeof value === 'string' && value.length > 0) || Buffer.isBuffer(value)

@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici'
 import type { Clock } from './clock.js'
 import type { CredentialOptions } from './credential-options.js'
 import type { ManagedIdentityOptions } from './managed-identity/identity.js'
-import type { TrustedCa } from './mtls/connections.js'
+import type { TrustedCa } from './mtls/trusted-ca.js'
 import type { TokenStore } from './store.js'
 
 /**

@@ -12,16 +12,7 @@ import type { Clock } from '../clock.js'
 import type { ClientCertificate, PresentsCertificate } from '../credentials/client-certificate.js'
 import { redactInstances } from '../redact.js'
 import { acceptingLegacyHandlers } from './legacy-handler.js'
-
-/**
- * Certificate authorities trusted for the servers reached over mutual TLS, besides Node's own.
- *
- * @example
- * ```ts
- * const ca: TrustedCa = readFileSync('/etc/pki/internal-ca.pem', 'utf8')
- * ```
- */
-export type TrustedCa = string | Buffer | ReadonlyArray<string | Buffer>
+import type { TrustedCa } from './trusted-ca.js'
 
 /**
  * The certificate a token request presented: the connection to send it and what was bound to.

@@ -128,7 +128,8 @@ function configuration(clients: ProviderClient[], signingKey: JsonWebKey): Recor
   }
 }
 
-async function serveJwks(jwks: unknown): Promise<{ url: string; close(): Promise<void> }> {
+/** Serves `jwks` at an http loopback URL (for `/verify`, which fetches keys with Node's trust store). */
+export async function serveJwks(jwks: unknown): Promise<{ url: string; close(): Promise<void> }> {
   const server: HttpServer = createHttpServer((_req, res) => {
     res.setHeader('content-type', 'application/json')
     res.end(JSON.stringify(jwks))
