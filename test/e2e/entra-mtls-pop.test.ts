@@ -6,7 +6,10 @@
  * and attaches it as `mtls_pop …` over a connection presenting the same certificate to an API protected
  * by `/verify`, which refuses the token over any connection without that certificate.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Agent, request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AuthorityError, TokenClient } from '../../src/index.js'
@@ -117,5 +120,44 @@ describe('Entra mTLS PoP against the local authority', () => {
     const attempt = popClient(unregistered).getToken(EXAMPLE.api.uri)
     await expect(attempt).rejects.toBeInstanceOf(AuthorityError)
     await expect(attempt).rejects.toMatchObject({ aadstsCodes: [700027] })
+  })
+})
+
+describe('a rotated certificate file', () => {
+  it('rotates the token and the connection together: the next token is bound to the new certificate and sent over it', async () => {
+    const rotated = await generateCertificate({ commonName: 'orders-worker (rotated)' })
+    authority.clients.addCertificate(APP, rotated.certificatePem)
+    const path = join(mkdtempSync(join(tmpdir(), 'mtls-rotation-')), 'client.pem')
+    const write = (c: GeneratedCertificate) => writeFileSync(path, `${c.privateKeyPem}${c.certificatePem}`)
+    write(registered)
+    let now = Date.now()
+    const client = new TokenClient({
+      tenant: EXAMPLE.tenantId,
+      clientId: APP,
+      authorityHost: authority.url,
+      credential: { certificatePath: path },
+      mtlsProofOfPossession: true,
+      mtls: { ca: [authority.caPem as string, api.certificate.certificatePem] },
+      clock: { now: () => now },
+    })
+    closing.push(client)
+    const fetchApi = client.authorizedFetch({ resource: EXAMPLE.api.uri, origins: [api.origin] })
+    const before = await client.getToken(EXAMPLE.api.uri)
+    expect(((await (await fetchApi(`${api.origin}/orders`)).json()) as { x5tS256: string }).x5tS256).toBe(
+      registered.thumbprintSha256,
+    )
+    write(rotated)
+    now += 31_000 // past the file's re-check interval
+    const after = await client.getToken(EXAMPLE.api.uri, { forceRefresh: true })
+    expect([before.certificateThumbprint, after.certificateThumbprint]).toEqual([
+      registered.thumbprintSha256,
+      rotated.thumbprintSha256,
+    ])
+    expect(after.claims?.cnf).toEqual({ 'x5t#S256': rotated.thumbprintSha256 })
+    expect(((await (await fetchApi(`${api.origin}/orders`)).json()) as { x5tS256: string }).x5tS256).toBe(
+      rotated.thumbprintSha256,
+    )
+    expect(client.certificateDispatcher(after)).toBeDefined()
+    expect(client.certificateDispatcher(after)).not.toBe(client.certificateDispatcher(before))
   })
 })
