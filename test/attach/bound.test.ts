@@ -94,7 +94,7 @@ describe('tokens requested over mutual TLS, attached', () => {
     await fetchApi('https://api.example.test/orders')
     expect((seen[0] as { dispatcher?: unknown }).dispatcher).toBe(agent)
     expect(new Headers(seen[0]?.headers).get('authorization')).toBe('mtls_pop t')
-    const own = { dispatcher: new Agent() } as RequestInit
+    const own = { dispatcher: new Agent() } as unknown as RequestInit
     await expect(fetchApi('https://api.example.test/orders', own)).rejects.toThrow(/names its own dispatcher/)
     expect(seen).toHaveLength(1)
   })
