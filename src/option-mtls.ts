@@ -9,6 +9,22 @@ import { textOption } from './option-values.js'
 const caItem = (value: unknown) => (typeof value === 'string' && value.length > 0) || Buffer.isBuffer(value)
 
 /**
+ * The schema of `authMethod`: RFC 7591 `token_endpoint_auth_method` names, RFC 8705's two included.
+ *
+ * @example
+ * ```ts
+ * authMethodSchema.parse('self_signed_tls_client_auth')
+ * ```
+ */
+export const authMethodSchema = z.enum([
+  'client_secret_post',
+  'client_secret_basic',
+  'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
+])
+
+/**
  * The schema of `MtlsOptions`.
  *
  * @example

@@ -12,7 +12,7 @@ import { CREDENTIAL_MISSING, credentialSchema } from './credential-schema.js'
 import { managedIdentitySchema } from './managed-identity-schema.js'
 import { CLIENT_ALIASES, GET_TOKEN_ALIASES, TOKEN_REQUEST_ALIASES } from './option-aliases.js'
 import { CLIENT_EXAMPLE, CLIENT_HINTS, GET_TOKEN_EXAMPLE, GET_TOKEN_HINTS } from './option-hints.js'
-import { mtlsChecks, mtlsSchema } from './option-mtls.js'
+import { authMethodSchema, mtlsChecks, mtlsSchema } from './option-mtls.js'
 import type { OptionGuide } from './option-problems.js'
 import type {
   CacheOptions,
@@ -145,15 +145,7 @@ export const tokenClientOptionsSchema = z
     authorityHost: urlOption(authorityHostProblem).optional(),
     endpointVersion: z.enum(['v1', 'v2']).optional(),
     tokenEndpoint: urlOption(tokenEndpointProblem).optional(),
-    authMethod: z
-      .enum([
-        'client_secret_post',
-        'client_secret_basic',
-        'private_key_jwt',
-        'tls_client_auth',
-        'self_signed_tls_client_auth',
-      ])
-      .optional(),
+    authMethod: authMethodSchema.optional(),
     mtlsProofOfPossession: z.boolean().optional(),
     mtls: mtlsSchema.optional(),
     cache: cacheSchema.prefault({}),
