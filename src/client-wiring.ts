@@ -75,6 +75,24 @@ function wireApp(o: ValidTokenClientOptions): ClientWiring {
     refreshWindowMs: o.refresh.windowMs,
     mtls: connections && { connections, pop: o.mtlsProofOfPossession === true },
   })
+  return {
+    clientId,
+    authority,
+    request,
+    description: describeApp(clientId, credential, authority, o.mtlsProofOfPossession === true, connections),
+    storeKeyPrefix: `${authority.kind === 'entra' ? authority.authorityHost : authority.tokenEndpoint}\u0000${clientId}`,
+    connections,
+  }
+}
+
+/** What `describe()` says of an app: never a secret. */
+function describeApp(
+  clientId: string,
+  credential: { readonly kind: string },
+  authority: Exclude<AuthorityConfig, { kind: 'managed-identity' }>,
+  pop: boolean,
+  connections: CertificateConnections | undefined,
+): Record<string, unknown> {
   const where =
     authority.kind === 'entra'
       ? {
@@ -85,17 +103,10 @@ function wireApp(o: ValidTokenClientOptions): ClientWiring {
       : { tokenEndpoint: authority.tokenEndpoint }
   return {
     clientId,
-    authority,
-    request,
-    description: {
-      clientId,
-      credential: credential.kind,
-      ...where,
-      ...(connections ? { authMethod: (credential as TlsClientAuthCredential).authMethod } : {}),
-      ...(o.mtlsProofOfPossession ? { tokenType: 'mtls_pop' } : {}),
-    },
-    storeKeyPrefix: `${authority.kind === 'entra' ? authority.authorityHost : authority.tokenEndpoint}\u0000${clientId}`,
-    connections,
+    credential: credential.kind,
+    ...where,
+    ...(connections ? { authMethod: (credential as TlsClientAuthCredential).authMethod } : {}),
+    ...(pop ? { tokenType: 'mtls_pop' } : {}),
   }
 }
 
