@@ -6,7 +6,8 @@
  * with it name it; the previous Agent stays for requests under way and is closed at the next rotation.
  */
 import type { X509Certificate } from 'node:crypto'
-import { getCACertificates } from 'node:tls'
+// a namespace import: a named one would fail to link on Node 20, before the version guard can say why
+import * as tls from 'node:tls'
 import { Agent, buildConnector, type Dispatcher } from 'undici'
 import type { Clock } from '../clock.js'
 import type { ClientCertificate, PresentsCertificate } from '../credentials/client-certificate.js'
@@ -114,5 +115,5 @@ function certificateAgent(presented: ClientCertificate, ca: TrustedCa | undefine
 /** Node's trusted CAs (NODE_EXTRA_CA_CERTS included) and `ca`: an option `ca` alone would replace them. */
 function caList(ca: TrustedCa): Array<string | Buffer> {
   const extra = typeof ca === 'string' || Buffer.isBuffer(ca) ? [ca] : [...ca]
-  return [...getCACertificates('default'), ...extra]
+  return [...tls.getCACertificates('default'), ...extra]
 }
