@@ -5,10 +5,14 @@
  */
 import { CLOUD_HOSTS, normalizeAuthorityHost } from './authority.js'
 import { createCredential } from './credentials/create.js'
+import type { TlsClientAuthCredential } from './credentials/tls-client-auth.js'
 import { type DpopSession, dpopSession } from './dpop/session.js'
 import { identityParameter, parseManagedIdentity } from './managed-identity/identity.js'
 import { createManagedIdentityTokenSource } from './managed-identity/token-source.js'
 import { createManagedIdentityRequest } from './managed-identity-request.js'
+import { CertificateConnections } from './mtls/connections.js'
+import { mtlsAuthorityHost } from './mtls/endpoints.js'
+import { usesMtls } from './option-mtls.js'
 import type { ValidTokenClientOptions } from './options.js'
 import type { AuthorityConfig } from './target.js'
 import { createTokenRequest, type RequestToken } from './token-request.js'
@@ -33,6 +37,8 @@ export interface ClientWiring {
   readonly storeKeyPrefix: string
   /** The DPoP key and nonces, when tokens are DPoP-bound. */
   readonly dpop?: DpopSession | undefined
+  /** Mutual TLS: the connections presenting the client certificate (token requests and bound tokens). */
+  readonly connections?: CertificateConnections | undefined
 }
 
 /**
@@ -52,12 +58,17 @@ function wireApp(o: ValidTokenClientOptions): ClientWiring {
   const authority = authorityOf(o)
   const credential = createCredential(o.credential as NonNullable<typeof o.credential>, {
     authMethod: o.authMethod,
+    mtlsProofOfPossession: o.mtlsProofOfPossession,
     logger: o.logger,
     clock: o.clock,
     cloud: o.cloud,
     managedIdentity: { imdsBaseUrl: o.imdsBaseUrl, http: o.http },
   })
   const dpop = dpopSession(o.dpop, o.clock)
+  // the certificate credential presents itself over mutual TLS (docs/entra.md §12)
+  const connections = usesMtls(o)
+    ? new CertificateConnections(credential as TlsClientAuthCredential, { ca: o.mtls?.ca })
+    : undefined
   const request = createTokenRequest({
     clientId,
     authority,
@@ -67,7 +78,32 @@ function wireApp(o: ValidTokenClientOptions): ClientWiring {
     http: o.http,
     refreshWindowMs: o.refresh.windowMs,
     dpop,
+    mtls: connections && { connections, pop: o.mtlsProofOfPossession === true },
   })
+  return {
+    clientId,
+    authority,
+    request,
+    description: {
+      ...describeApp(clientId, credential, authority, o.mtlsProofOfPossession === true, connections),
+      ...dpopDescription(dpop),
+    },
+    // a DPoP token is worth something only with its key: entries are keyed by the key's thumbprint, so
+    // a process never reads a token bound to a key it does not hold (docs/sender-constrained.md §6)
+    storeKeyPrefix: `${authority.kind === 'entra' ? authority.authorityHost : authority.tokenEndpoint}\u0000${clientId}${dpop ? `\u0000dpop:${dpop.key.thumbprint}` : ''}`,
+    dpop,
+    connections,
+  }
+}
+
+/** What `describe()` says of an app: never a secret. */
+function describeApp(
+  clientId: string,
+  credential: { readonly kind: string },
+  authority: Exclude<AuthorityConfig, { kind: 'managed-identity' }>,
+  pop: boolean,
+  connections: CertificateConnections | undefined,
+): Record<string, unknown> {
   const where =
     authority.kind === 'entra'
       ? {
@@ -78,13 +114,10 @@ function wireApp(o: ValidTokenClientOptions): ClientWiring {
       : { tokenEndpoint: authority.tokenEndpoint }
   return {
     clientId,
-    authority,
-    request,
-    description: { clientId, credential: credential.kind, ...where, ...dpopDescription(dpop) },
-    // a DPoP token is worth something only with its key: entries are keyed by the key's thumbprint, so
-    // a process never reads a token bound to a key it does not hold (docs/sender-constrained.md §6)
-    storeKeyPrefix: `${authority.kind === 'entra' ? authority.authorityHost : authority.tokenEndpoint}\u0000${clientId}${dpop ? `\u0000dpop:${dpop.key.thumbprint}` : ''}`,
-    dpop,
+    credential: credential.kind,
+    ...where,
+    ...(connections ? { authMethod: (credential as TlsClientAuthCredential).authMethod } : {}),
+    ...(pop ? { tokenType: 'mtls_pop' } : {}),
   }
 }
 
@@ -119,10 +152,13 @@ function dpopDescription(dpop: DpopSession | undefined): Record<string, unknown>
 
 function authorityOf(o: ValidTokenClientOptions): Exclude<AuthorityConfig, { kind: 'managed-identity' }> {
   if (o.tokenEndpoint !== undefined) return { kind: 'generic', tokenEndpoint: o.tokenEndpoint }
-  const host = o.authorityHost ?? CLOUD_HOSTS[o.cloud ?? 'AzurePublic']
+  const host = normalizeAuthorityHost(o.authorityHost ?? CLOUD_HOSTS[o.cloud ?? 'AzurePublic'])
   return {
     kind: 'entra',
-    authorityHost: normalizeAuthorityHost(host),
+    // over mutual TLS, token requests go to the tenant's mtlsauth endpoint (docs/entra.md §12)
+    authorityHost: usesMtls(o)
+      ? mtlsAuthorityHost(host, { host: o.mtls?.host, region: o.mtls?.region })
+      : host,
     tenant: o.tenant as string,
     version: o.endpointVersion ?? 'v2',
   }

@@ -13,6 +13,7 @@ import type { Clock } from './clock.js'
 import { attachDpopSession } from './dpop/session.js'
 import { type Environment, optionsFromEnvironment } from './env.js'
 import { checkResourceArgument } from './get-token-arguments.js'
+import type { CertificateConnections } from './mtls/connections.js'
 import {
   type GetTokenOptions,
   type Logger,
@@ -57,6 +58,7 @@ export class TokenClient {
   readonly #requests: RequestResolver
   readonly #cache: TokenCache<ResolvedRequest, AccessToken>
   readonly #clock: Clock
+  readonly #connections: CertificateConnections | undefined
 
   /** Validates `options` (throwing one `ConfigurationError` naming the option) and sets the client up. */
   constructor(options: TokenClientOptions) {
@@ -68,6 +70,7 @@ export class TokenClient {
     this.#authority = wiring.authority
     this.#description = wiring.description
     if (wiring.dpop) attachDpopSession(this, wiring.dpop)
+    this.#connections = wiring.connections
     this.#requests = new RequestResolver(this.#authority, o.cache.maxEntries)
     this.#cache = new TokenCache({
       maxEntries: o.cache.maxEntries,
@@ -164,6 +167,27 @@ export class TokenClient {
   }
 
   /**
+   * The connection a token of this client must travel over: for a client using mutual TLS, the undici
+   * dispatcher presenting the certificate the token was requested with (`undefined` once that
+   * certificate has been rotated out: get a new token); for any other client, `undefined`.
+   * `authorizedFetch` and `interceptor` use it by themselves.
+   *
+   * @example
+   * ```ts
+   * import { request } from 'undici'
+   * const token = await client.getToken('https://graph.microsoft.com')
+   * await request('https://graph.microsoft.com/v1.0/applications', {
+   *   dispatcher: client.certificateDispatcher(token),
+   *   headers: { authorization: `${token.tokenType} ${token.accessToken}` },
+   * })
+   * ```
+   */
+  certificateDispatcher(token: AccessToken): Dispatcher | undefined {
+    const thumbprint = token.certificateThumbprint
+    return thumbprint === undefined ? undefined : this.#connections?.dispatcherFor(thumbprint)
+  }
+
+  /**
    * Closes the client: callers still waiting for a token, and every later call, reject with
    * `ClientClosedError`; a background refresh in flight is stopped and settles quietly; the cache is
    * emptied. Nothing of the client then keeps the process alive. A `dispatcher` or a shared store
@@ -175,7 +199,10 @@ export class TokenClient {
    * ```
    */
   close(): Promise<void> {
-    return this.#cache.close()
+    const connections = this.#connections?.close()
+    return connections
+      ? Promise.all([this.#cache.close(), connections]).then(() => undefined)
+      : this.#cache.close()
   }
 
   /**

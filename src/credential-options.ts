@@ -5,6 +5,7 @@
  */
 import type { ClientAssertionCallback } from './credentials/assertion.js'
 import type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
+import type { KeyAlgorithm, SigningKeyInput } from './credentials/private-key.js'
 import type { ManagedIdentityOptions } from './managed-identity/identity.js'
 
 /**
@@ -102,6 +103,28 @@ export interface CertificateFileOptions extends CertificateSigningOptions {
 }
 
 /**
+ * A bare private key for `private_key_jwt` (RFC 7523), for servers that register a JWK rather than a
+ * certificate (Keycloak, Okta, Auth0…). Not for Entra, which needs a certificate.
+ *
+ * @example
+ * ```ts
+ * const credential: PrivateKeyOptions = { privateKey: readFileSync('client-key.pem', 'utf8'), keyId: 'client-key-1' }
+ * ```
+ */
+export interface PrivateKeyOptions {
+  /** The private key: PEM text, DER bytes, a private `KeyObject`, or a private JWK (RSA, EC P-256, Ed25519). */
+  privateKey: SigningKeyInput
+  /** The `kid` header, for servers that find the key by id. @defaultValue the JWK's `kid`; else none */
+  keyId?: string | undefined
+  /** `RS256` or `PS256` (RSA), `ES256` (EC P-256), `EdDSA` (Ed25519). @defaultValue RS256, ES256 or EdDSA by key type */
+  algorithm?: KeyAlgorithm | undefined
+  /** The assertion's `aud`, for a server that wants its issuer there. @defaultValue the token endpoint called */
+  audience?: string | undefined
+  /** The passphrase of an encrypted PEM or DER key. @defaultValue none: the key is not encrypted */
+  passphrase?: string | undefined
+}
+
+/**
  * A client assertion from elsewhere (a federated credential, an HSM, a signing service).
  *
  * @example
@@ -161,12 +184,14 @@ export interface ManagedIdentityCredentialOptions {
  * const assertion: CredentialOptions = { clientAssertion: ({ tokenEndpoint, signal }) => signingService.jwt(tokenEndpoint, { signal }) }
  * const workload: CredentialOptions = { federatedTokenFile: process.env.AZURE_FEDERATED_TOKEN_FILE! }
  * const secretless: CredentialOptions = { managedIdentity: {} }
+ * const key: CredentialOptions = { privateKey: keyPem, keyId: 'k1' } // generic servers only
  * ```
  */
 export type CredentialOptions =
   | ClientSecretOptions
   | CertificateOptions
   | CertificateFileOptions
+  | PrivateKeyOptions
   | ClientAssertionOptions
   | FederatedTokenFileOptions
   | ManagedIdentityCredentialOptions

@@ -8,6 +8,7 @@ import { z } from 'zod'
 import type { CredentialOptions } from './credential-options.js'
 import type { ClientAssertionCallback } from './credentials/assertion.js'
 import type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
+import type { SigningKeyInput } from './credentials/private-key.js'
 import { managedIdentitySchema } from './managed-identity-schema.js'
 import { type OptionIssue, unknownKeysIssue } from './option-problems.js'
 import { textOption, WHITESPACE_PROBLEM } from './option-values.js'
@@ -19,6 +20,15 @@ const privateKeySchema = z.custom<PrivateKeyInput>(
     value instanceof Uint8Array ||
     value instanceof KeyObject,
   'must be PEM text, a Buffer (PEM, DER or PKCS#12) or a private KeyObject',
+)
+
+const signingKeySchema = z.custom<SigningKeyInput>(
+  (value) =>
+    (typeof value === 'string' && value.length > 0) ||
+    value instanceof Uint8Array ||
+    value instanceof KeyObject ||
+    (typeof value === 'object' && value !== null && typeof (value as { kty?: unknown }).kty === 'string'),
+  'must be PEM text, DER bytes, a private KeyObject or a private JWK',
 )
 
 const certificateItem = (value: unknown) =>
@@ -80,6 +90,13 @@ export const KIND_SCHEMAS = {
     certificatePath: textOption('is empty: give the path of the PEM or PFX file'),
     ...signingFields,
   }),
+  privateKey: z.strictObject({
+    privateKey: signingKeySchema,
+    keyId: textOption('is empty: omit it or give the key id registered with the server').optional(),
+    algorithm: z.enum(['RS256', 'PS256', 'ES256', 'EdDSA']).optional(),
+    audience: textOption('is empty: omit it to use the token endpoint').optional(),
+    passphrase: z.string().optional(),
+  }),
   clientAssertion: z.strictObject({ clientAssertion: clientAssertionSchema }),
   federatedTokenFile: z.strictObject({
     federatedTokenFile: textOption('is empty: give the path of the federated token file'),
@@ -95,7 +112,7 @@ export const KIND_SCHEMAS = {
 type Kind = keyof typeof KIND_SCHEMAS
 const KINDS = Object.keys(KIND_SCHEMAS) as Kind[]
 const KIND_LIST =
-  'clientSecret, certificate, certificatePath, clientAssertion, federatedTokenFile or managedIdentity'
+  'clientSecret, certificate, certificatePath, privateKey, clientAssertion, federatedTokenFile or managedIdentity'
 const ALL_KEYS = [...new Set(Object.values(KIND_SCHEMAS).flatMap((schema) => Object.keys(schema.shape)))]
 
 /**

@@ -11,6 +11,7 @@ export type { ClientAssertionCallback, ClientAssertionContext } from './credenti
 export type { AssertionAlgorithm } from './credentials/certificate-material.js'
 export type { AuthMethod } from './credentials/create.js'
 export type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
+export type { KeyAlgorithm, SigningKeyInput } from './credentials/private-key.js'
 export {
   TOKEN_CHANNEL,
   TOKEN_REQUEST_CHANNEL,
@@ -42,6 +43,7 @@ export {
   type UnreachableOutcome,
 } from './managed-identity/errors.js'
 export type { ManagedIdentityOptions } from './managed-identity/identity.js'
+export type { TrustedCa } from './mtls/trusted-ca.js'
 export type {
   CacheOptions,
   CertificateFileOptions,
@@ -56,6 +58,8 @@ export type {
   HttpOptions,
   Logger,
   ManagedIdentityCredentialOptions,
+  MtlsOptions,
+  PrivateKeyOptions,
   RefreshOptions,
   TokenClientOptions,
   TokenRequest,

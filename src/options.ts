@@ -13,6 +13,7 @@ import { managedIdentitySchema } from './managed-identity-schema.js'
 import { CLIENT_ALIASES, GET_TOKEN_ALIASES, TOKEN_REQUEST_ALIASES } from './option-aliases.js'
 import { DPOP_NEEDS_GENERIC, dpopOptionSchema } from './option-dpop.js'
 import { CLIENT_EXAMPLE, CLIENT_HINTS, GET_TOKEN_EXAMPLE, GET_TOKEN_HINTS } from './option-hints.js'
+import { authMethodSchema, mtlsChecks, mtlsSchema } from './option-mtls.js'
 import type { OptionGuide } from './option-problems.js'
 import type {
   CacheOptions,
@@ -38,12 +39,14 @@ export type {
   CredentialOptions,
   FederatedTokenFileOptions,
   ManagedIdentityCredentialOptions,
+  PrivateKeyOptions,
 } from './credential-options.js'
 export type {
   CacheOptions,
   GetTokenOptions,
   HttpOptions,
   Logger,
+  MtlsOptions,
   RefreshOptions,
   TokenClientOptions,
   TokenRequest,
@@ -143,8 +146,10 @@ export const tokenClientOptionsSchema = z
     authorityHost: urlOption(authorityHostProblem).optional(),
     endpointVersion: z.enum(['v1', 'v2']).optional(),
     tokenEndpoint: urlOption(tokenEndpointProblem).optional(),
-    authMethod: z.enum(['client_secret_post', 'client_secret_basic', 'private_key_jwt']).optional(),
+    authMethod: authMethodSchema.optional(),
     dpop: dpopOptionSchema.optional(),
+    mtlsProofOfPossession: z.boolean().optional(),
+    mtls: mtlsSchema.optional(),
     cache: cacheSchema.prefault({}),
     refresh: refreshSchema.prefault({}),
     http: httpSchema.prefault({}),
@@ -174,6 +179,7 @@ function crossChecks(o: ValidTokenClientOptions, issues: unknown[]): void {
   }
   if (!appIdentityChecks(o, add)) return
   if (o.dpop !== undefined && o.tokenEndpoint === undefined) add('dpop', DPOP_NEEDS_GENERIC)
+  mtlsChecks(o, add)
   if (o.tokenEndpoint !== undefined) {
     for (const key of ['tenant', 'cloud', 'authorityHost', 'endpointVersion'] as const) {
       if (o[key] !== undefined)
@@ -221,7 +227,7 @@ function managedIdentityChecks(
         "cannot be combined with managedIdentity: the managed identity is the identity (to use it as an app's credential, write credential: { managedIdentity })",
       )
   }
-  for (const key of ['endpointVersion', 'authMethod', 'dpop'] as const) {
+  for (const key of ['endpointVersion', 'authMethod', 'dpop', 'mtlsProofOfPossession', 'mtls'] as const) {
     if (o[key] !== undefined) add(key, 'does not apply to a managed identity: remove it')
   }
 }

@@ -12,8 +12,8 @@ import type { RawResponse } from './transport.js'
 /** A successful token response, with v1 strings already turned into numbers. */
 export interface TokenResponse {
   accessToken: string
-  /** `DPoP` for a token bound to the client's DPoP key (RFC 9449 §5), else `Bearer`. */
-  tokenType: 'Bearer' | 'DPoP'
+  /** How it is presented: `Bearer`; `DPoP` (bound to the client's DPoP key, RFC 9449 §5); `mtls_pop`. */
+  tokenType: TokenType
   /** Lifetime in seconds from when the request was sent. */
   expiresInSec: number
   extExpiresInSec: number | undefined
@@ -34,15 +34,22 @@ const MAX_DESCRIPTION_CHARS = 600
 const NUMERIC = /^\d+(\.\d+)?$/
 
 /**
- * How an answer is read: the hint context, and whether the client asked with DPoP (then only
- * `token_type: DPoP` is accepted; without it, only `Bearer`).
+ * How an answer is read: the hint context, and the token type asked for: DPoP (then only
+ * `token_type: DPoP` is accepted), `mtls_pop`, or else only `Bearer`.
  *
  * @example
  * ```ts
  * const ctx: ResponseContext = { dpop: true }
  * ```
  */
-export type ResponseContext = HintContext & { readonly dpop?: boolean | undefined }
+export type ResponseContext = HintContext & {
+  readonly dpop?: boolean | undefined
+  /** `mtls_pop` for an Entra mTLS PoP client; `Bearer` otherwise (unless `dpop`). */
+  readonly tokenType?: 'Bearer' | 'mtls_pop' | undefined
+}
+
+/** How a token is presented: `Authorization: <type> <token>`. */
+export type TokenType = 'Bearer' | 'DPoP' | 'mtls_pop'
 
 /**
  * Parses a token endpoint answer. Throws {@link AuthorityError} for error answers (including a 200
@@ -65,19 +72,24 @@ export function parseTokenResponse(response: RawResponse, ctx: ResponseContext =
       hint: 'Check that the token endpoint URL is right and that no proxy answers in its place.',
     })
   }
-  return successFields(body, response, ctx.dpop === true)
+  return successFields(body, response, ctx.dpop === true ? 'DPoP' : (ctx.tokenType ?? 'Bearer'))
 }
 
-function successFields(body: Record<string, unknown>, response: RawResponse, dpop: boolean): TokenResponse {
+function successFields(
+  body: Record<string, unknown>,
+  response: RawResponse,
+  expected: TokenType,
+): TokenResponse {
   const accessToken = body.access_token
   if (typeof accessToken !== 'string' || accessToken.length === 0) {
     throw formatError('access_token', 'is missing or not a non-empty string', response)
   }
   const unsendable = tokenProblem(accessToken)
   if (unsendable !== undefined) throw formatError('access_token', unsendable, response)
+  checkTokenType(body.token_type, expected, response)
   return {
     accessToken,
-    tokenType: tokenTypeOf(body.token_type, dpop, response),
+    tokenType: expected,
     expiresInSec: expiresIn(body.expires_in, accessToken, response),
     extExpiresInSec: positiveSeconds(body.ext_expires_in),
     refreshInSec: positiveSeconds(body.refresh_in),
@@ -87,21 +99,31 @@ function successFields(body: Record<string, unknown>, response: RawResponse, dpo
 }
 
 /**
- * The token type the client can use: `DPoP` only when it asked with DPoP (RFC 9449 §5), `Bearer` (or
- * none, read as Bearer) only when it did not. A bearer token for a DPoP client is refused, not used
- * unbound: the client asked for a token worthless to a thief, and would get one that is not.
+ * The answer's `token_type` must be the kind asked for (a missing one is read as Bearer, older servers):
+ * `DPoP` only when the client asked with DPoP (RFC 9449 §5), `mtls_pop` only for a client that asked
+ * for it (mtlsProofOfPossession), `Bearer` only when it asked for neither. A bearer token for a bound
+ * client is refused, not used unbound: the client asked for a token worthless to a thief.
  */
-function tokenTypeOf(value: unknown, dpop: boolean, response: RawResponse): 'Bearer' | 'DPoP' {
-  const type = typeof value === 'string' ? value.toLowerCase() : value
-  if (dpop && type === 'dpop') return 'DPoP'
-  if (!dpop && (type === undefined || type === 'bearer')) return 'Bearer'
-  const shown = JSON.stringify(value) ?? 'missing'
-  const problem = dpop
-    ? `is ${shown}, not DPoP: the server did not bind the token to the client's DPoP key (check that DPoP is enabled for this client on the server)`
-    : type === 'dpop'
-      ? 'is "DPoP": the server bound the token to a key this client does not use (set the dpop option, or turn DPoP off for this client on the server)'
-      : `is ${shown}: only Bearer tokens (and DPoP with the dpop option) are supported`
-  throw formatError('token_type', problem, response)
+function checkTokenType(value: unknown, expected: TokenType, response: RawResponse): void {
+  const got = typeof value === 'string' ? value.toLowerCase() : value
+  if (got === expected.toLowerCase() || (expected === 'Bearer' && got === undefined)) return
+  throw formatError('token_type', tokenTypeProblem(value, got, expected), response)
+}
+
+function tokenTypeProblem(value: unknown, got: unknown, expected: TokenType): string {
+  const shown = describe(value)
+  if (expected === 'DPoP') {
+    return `is ${shown}, not DPoP: the server did not bind the token to the client's DPoP key (check that DPoP is enabled for this client on the server)`
+  }
+  if (expected === 'mtls_pop') {
+    return `is ${shown}: an mtls_pop token was asked for (mtlsProofOfPossession) and another kind came back`
+  }
+  if (got === 'dpop') {
+    return 'is "DPoP": the server bound the token to a key this client does not use (set the dpop option, or turn DPoP off for this client on the server)'
+  }
+  if (got === 'mtls_pop')
+    return `is ${shown}: an mtls_pop token was not asked for: set mtlsProofOfPossession to use one`
+  return `is ${shown}: only Bearer tokens are supported (DPoP with the dpop option, mtls_pop with mtlsProofOfPossession)`
 }
 
 function expiresIn(value: unknown, accessToken: string, response: RawResponse): number {

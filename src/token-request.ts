@@ -10,6 +10,7 @@ import type { Clock } from './clock.js'
 import type { Credential } from './credentials/credential.js'
 import { noteTokenRequestAttempt } from './diagnostics.js'
 import type { DpopSession } from './dpop/session.js'
+import type { CertificateConnections } from './mtls/connections.js'
 import type { Logger } from './options.js'
 import { parseTokenResponse } from './response.js'
 import { isRetryable, retryAfterOf, retryDelayMs, sleep } from './retry.js'
@@ -41,6 +42,8 @@ export interface TokenRequestSettings {
   readonly refreshWindowMs: number
   /** DPoP (RFC 9449): a proof per attempt, the server's nonce kept (docs/sender-constrained.md). */
   readonly dpop?: DpopSession | undefined
+  /** Mutual TLS: the connections presenting the certificate, and whether mtls_pop tokens are asked for. */
+  readonly mtls?: { readonly connections: CertificateConnections; readonly pop: boolean } | undefined
 }
 
 /** Gets one token for `target` from the authority: what the cache calls on a miss or a refresh. */
@@ -87,6 +90,7 @@ async function buildRequest(
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: settings.clientId })
   for (const [name, value] of target.params) form.append(name, value)
   if (claims !== undefined) form.set('claims', claims)
+  if (settings.mtls?.pop) form.set('token_type', 'mtls_pop') // docs/entra.md §12
   const headers: Record<string, string> = {
     'content-type': 'application/x-www-form-urlencoded',
     accept: 'application/json',
@@ -113,11 +117,13 @@ async function buildRequest(
       signal: controller.signal,
     }
     await settings.credential.authenticate({ form, headers }, context)
+    // the certificate to present is the one in service now (a rotated file is picked up here)
+    const presented = await settings.mtls?.connections.current(context)
+    return { form, headers, clientRequestId, presented }
   } finally {
     clearTimeout(timer)
     stop?.removeEventListener('abort', onStop)
   }
-  return { form, headers, clientRequestId }
 }
 
 /** One attempt; with DPoP, once more after a `use_dpop_nonce` answer (a fresh proof and assertion). */
@@ -137,13 +143,13 @@ async function sendOnce(
   claims: string | undefined,
   stop: AbortSignal | undefined,
 ): Promise<AccessToken> {
-  const { form, headers, clientRequestId } = await buildRequest(settings, target, claims, stop)
+  const { form, headers, clientRequestId, presented } = await buildRequest(settings, target, claims, stop)
   const { http, authority, dpop } = settings
   if (dpop) headers.dpop = await dpop.proof({ method: 'POST', url: target.tokenEndpoint })
   const raw = await postForm(
     { url: target.tokenEndpoint, body: form.toString(), headers, clientRequestId },
     {
-      dispatcher: http.dispatcher ?? defaultDispatcher(),
+      dispatcher: presented?.dispatcher ?? http.dispatcher ?? defaultDispatcher(),
       timeoutMs: http.timeoutMs,
       maxResponseBytes: http.maxResponseBytes,
       clock: settings.clock,
@@ -155,6 +161,7 @@ async function sendOnce(
     secretLooksLikeId: settings.credential.secretLooksLikeId,
     endpointVersion: authority.kind === 'entra' ? authority.version : undefined,
     dpop: dpop !== undefined,
+    tokenType: settings.mtls?.pop ? 'mtls_pop' : 'Bearer',
   })
   const times = tokenTimes(raw.sentAt, parsed.expiresInSec, parsed.refreshInSec, settings.refreshWindowMs)
   return new AccessToken({
@@ -164,6 +171,7 @@ async function sendOnce(
     scope: target.scope,
     tenant: target.tenant,
     tokenType: parsed.tokenType,
+    certificateThumbprint: presented?.thumbprintSha256,
   })
 }
 

@@ -294,3 +294,25 @@ describe('error answers', () => {
     expect((rejectionOf(raw(400, JSON.stringify(body))) as AuthorityError).message.length).toBeLessThan(1000)
   })
 })
+
+describe('token_type mtls_pop (Entra mTLS PoP)', () => {
+  const body = (tokenType: string | undefined) =>
+    JSON.stringify({ token_type: tokenType, expires_in: 3599, access_token: 'eyJ0eXAi' })
+
+  it('is accepted, and kept, only from a client that asked for it', () => {
+    expect(parseTokenResponse(raw(200, body('mtls_pop')), { tokenType: 'mtls_pop' }).tokenType).toBe(
+      'mtls_pop',
+    )
+    const refused = rejectionOf(raw(200, body('mtls_pop')))
+    expect(refused).toBeInstanceOf(ResponseFormatError)
+    expect((refused as Error).message).toContain('an mtls_pop token was not asked for')
+  })
+
+  it('must be what came back when it was asked for: a Bearer token (or none said) is refused', () => {
+    for (const tokenType of ['Bearer', undefined]) {
+      const refused = rejectionOf(raw(200, body(tokenType)), { tokenType: 'mtls_pop' })
+      expect(refused).toBeInstanceOf(ResponseFormatError)
+      expect((refused as Error).message).toContain('another kind came back')
+    }
+  })
+})

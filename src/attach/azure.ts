@@ -158,6 +158,7 @@ export function toTokenCredential(
       try {
         const token = await source.getToken(what, tokenOptionsOf(options, tenantId, signal?.signal))
         if (token.tokenType === 'DPoP') throw dpopRefused()
+        if (token.certificateThumbprint !== undefined) throw boundToCertificate()
         return {
           token: sendableToken(token),
           expiresOnTimestamp: token.expiresAt,
@@ -169,6 +170,17 @@ export function toTokenCredential(
       }
     },
   }
+}
+
+/** An Azure SDK client sends tokens over its own connections, which never present the certificate. */
+function boundToCertificate(): ConfigurationError {
+  return new ConfigurationError(
+    'tokenCredential',
+    'the client gets tokens over mutual TLS (bound to its certificate), and an Azure SDK client cannot present that certificate: no token was handed out',
+    {
+      hint: 'Use client.authorizedFetch or client.interceptor for mTLS clients, or a client without authMethod tls_client_auth / mtlsProofOfPossession for Azure SDK clients.',
+    },
+  )
 }
 
 function tokenOptionsOf(

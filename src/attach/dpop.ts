@@ -8,6 +8,7 @@
 import { type DpopSession, dpopSessionOf } from '../dpop/session.js'
 import { ConfigurationError } from '../errors.js'
 import { type AccessToken, sendableToken } from '../token.js'
+import { authorizationOf } from './bound.js'
 import { parseChallenges } from './challenge.js'
 
 /**
@@ -38,7 +39,7 @@ export async function tokenHeaders(
   request: { readonly method: string; readonly url: string | URL },
 ): Promise<TokenHeaders> {
   const accessToken = sendableToken(token)
-  if (token.tokenType !== 'DPoP') return { authorization: `Bearer ${accessToken}` }
+  if (token.tokenType !== 'DPoP') return { authorization: authorizationOf(token) }
   const session = sessionFor(source)
   const dpop = await session.proof({ method: request.method, url: request.url, accessToken })
   return { authorization: `DPoP ${accessToken}`, dpop }

@@ -12,6 +12,7 @@ import { systemClock } from '../clock.js'
 import { ConfigurationError } from '../errors.js'
 import { parseWith } from '../validation/parse.js'
 import { clockSchema, oneOrMore } from '../validation/schemas.js'
+import { authorizationOf } from './bound.js'
 import { isDpopNonceChallenge, noteResourceNonce, tokenHeaders } from './dpop.js'
 import { originSchema, requestOrigin } from './origins.js'
 import { type Grant, grantFor, grantForRetry, retryPlan } from './retry-on-401.js'
@@ -155,8 +156,15 @@ function attemptFor(source: TokenSource, caller: CallerRequest): Attempt {
       const carried = await tokenHeaders(source, grant.token, { method, url })
       withToken.set('authorization', carried.authorization)
       if (carried.dpop !== undefined) withToken.set('dpop', carried.dpop)
+      // a token requested over mutual TLS goes only over the connection presenting its certificate
+      // (undici's Agent is the dispatcher Node's fetch takes, whatever its type declarations say)
+      const connection =
+        grant.dispatcher === undefined
+          ? {}
+          : ({ dispatcher: ownDispatcher(init, grant.dispatcher) } as Pick<RequestInit, 'dispatcher'>)
       const response = await send(cloned ? (request as Request).clone() : input, {
         ...init,
+        ...connection,
         headers: withToken,
       })
       newNonce =
@@ -167,6 +175,22 @@ function attemptFor(source: TokenSource, caller: CallerRequest): Attempt {
       return newNonce && isDpopNonceChallenge(response.headers.get('www-authenticate'))
     },
   }
+}
+
+/**
+ * The dispatcher for a certificate-bound token: the caller's own (`init.dispatcher`) would send it over
+ * a connection without the certificate, so a request naming one is refused, not sent.
+ */
+function ownDispatcher(init: RequestInit | undefined, dispatcher: object): object {
+  const given = (init as { dispatcher?: unknown } | undefined)?.dispatcher
+  if (given === undefined || given === dispatcher) return dispatcher
+  throw new ConfigurationError(
+    'dispatcher',
+    "the token is bound to the client's certificate, but the request names its own dispatcher, which does not present it: the request was not sent",
+    {
+      hint: 'Leave init.dispatcher out: authorizedFetch sends bound tokens over the connection presenting their certificate.',
+    },
+  )
 }
 
 /** Whether the answer came from `origin` (not from where a redirect led, which got no token). */

@@ -104,7 +104,10 @@ export class AuthorizingHandler implements DispatchHandler {
     try {
       const headers = [...this.#opts.headers, 'authorization', carried.authorization]
       if (carried.dpop !== undefined) headers.push('dpop', carried.dpop)
-      this.#settings.dispatch({ ...this.#opts, headers }, this)
+      // a token requested over mutual TLS goes over the connection presenting its certificate only
+      const bound = this.#grant?.dispatcher
+      if (bound !== undefined) bound.dispatch({ ...this.#opts, headers }, this)
+      else this.#settings.dispatch({ ...this.#opts, headers }, this)
     } catch (error) {
       this.#fail(error)
     }

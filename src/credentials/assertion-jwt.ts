@@ -44,14 +44,17 @@ export interface AssertionClaims {
 }
 
 /**
- * Signs a new client assertion with `loaded`'s key and header.
+ * Signs a new client assertion with `loaded`'s key and header (a certificate's, or a bare key's).
  *
  * @example
  * ```ts
  * const jwt = await signClientAssertion(loaded, { clientId, audience: tokenEndpoint, now: clock.now() })
  * ```
  */
-export function signClientAssertion(loaded: LoadedCertificate, claims: AssertionClaims): Promise<string> {
+export function signClientAssertion(
+  loaded: Pick<LoadedCertificate, 'key' | 'header'>,
+  claims: AssertionClaims,
+): Promise<string> {
   const now = Math.floor(claims.now / 1000)
   return new SignJWT({})
     .setProtectedHeader(loaded.header)

@@ -28,7 +28,13 @@ export interface CredentialContext {
  * in `util.inspect` and `JSON.stringify`.
  */
 export interface Credential {
-  readonly kind: 'secret' | 'certificate' | 'assertion' | 'federated-file' | 'managed-identity'
+  readonly kind:
+    | 'secret'
+    | 'certificate'
+    | 'private-key'
+    | 'assertion'
+    | 'federated-file'
+    | 'managed-identity'
   /** Adds the credential to one token request attempt. */
   authenticate(request: CredentialRequest, ctx: CredentialContext): void | Promise<void>
   /** Whether a wrong-secret answer suggests the Secret ID was sent instead of the Value. */

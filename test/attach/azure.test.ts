@@ -76,6 +76,23 @@ describe('toTokenCredential', () => {
     })
   })
 
+  test('a token bound to a client certificate is not handed to an Azure SDK client (it cannot present it)', async () => {
+    const bound = new AccessToken({
+      accessToken: 'bound-token',
+      requestedAt: 1_000,
+      expiresAt: 3_601_000,
+      refreshAt: 3_301_000,
+      scope: SCOPE,
+      tenant: undefined,
+      tokenType: 'mtls_pop',
+      certificateThumbprint: 'x5t',
+    })
+    const credential = toTokenCredential({ getToken: async () => bound })
+    await expect(credential.getToken(SCOPE)).rejects.toThrow(
+      /an Azure SDK client cannot present that certificate/,
+    )
+  })
+
   test('one scope is asked for as getToken(scope); several as one scope list', async () => {
     const { source, calls } = recordingSource()
     const credential = toTokenCredential(source)

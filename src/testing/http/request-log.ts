@@ -17,6 +17,7 @@ const PUBLIC_FIELDS = new Set([
   'client_id',
   'scope',
   'resource',
+  'token_type',
   'client_assertion_type',
   'client_info',
   'claims',

@@ -37,6 +37,8 @@ export interface MintRequest {
   clientId: string
   servicePrincipalId: string
   authMethod: AuthMethod
+  /** Entra mTLS PoP: the SHA-256 thumbprint (base64url) of the client certificate, as `cnf.x5t#S256`. */
+  certificateBinding?: string | undefined
   roles: string[] | undefined
   now: number
   key: SigningKey
@@ -145,6 +147,7 @@ function appClaims(request: MintRequest): Record<string, unknown> {
     sub: request.servicePrincipalId,
     tid: request.tenant.id,
     uti: randomOpaque(16),
+    cnf: request.certificateBinding === undefined ? undefined : { 'x5t#S256': request.certificateBinding },
   }
 }
 

@@ -52,6 +52,7 @@ export async function answerToken(request: TokenRouteRequest, deps: TokenEndpoin
       form: request.form,
       origin: context.origin,
       now: context.now,
+      peerCertificate: context.peerCertificate,
     }
     const granted = await issueToken(call, deps)
     const token = { header: granted.header, claims: granted.claims }
