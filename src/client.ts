@@ -87,6 +87,8 @@ export class TokenClient {
    * `AZURE_CLIENT_ID`, and one of `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH`
    * (+ `AZURE_CLIENT_CERTIFICATE_PASSWORD`, `AZURE_CLIENT_SEND_CERTIFICATE_CHAIN`) or
    * `AZURE_FEDERATED_TOKEN_FILE`; `AZURE_AUTHORITY_HOST`. `overrides` win; what is missing is named.
+   * With no credential variable but a managed-identity source (`IDENTITY_ENDPOINT`, `MSI_ENDPOINT`, …),
+   * or `AZURE_CLIENT_ID` alone, the client is that managed identity; `describe()` names the source.
    *
    * @example
    * ```ts

@@ -35,6 +35,8 @@ export const CLIENT_HINTS: Readonly<Record<string, string>> = {
   credential: CREDENTIAL_KINDS,
   managedIdentity:
     'Write managedIdentity: {} for the system-assigned identity, or { clientId }, { objectId } or { resourceId } for a user-assigned one (az identity show).',
+  environment:
+    'Give an object of environment variables, e.g. process.env, or omit it to detect the source from process.env.',
   imdsBaseUrl: 'Give the base URL only, e.g. http://127.0.0.1:8080 for a local stand-in; omit it on Azure.',
   'credential.clientSecret':
     'Give the secret Value (shown once, when it was created under Certificates & secrets), not its Secret ID; read from a file or variable, trim it.',

@@ -127,6 +127,13 @@ export interface TokenClientOptions {
    * @defaultValue http://169.254.169.254
    */
   imdsBaseUrl?: string | undefined
+  /**
+   * The environment variables a managed identity's source is detected from (`IDENTITY_ENDPOINT`,
+   * `MSI_ENDPOINT`, `AZURE_POD_IDENTITY_AUTHORITY_HOST`, …), for `managedIdentity` and
+   * `credential: { managedIdentity }`. `fromEnvironment(overrides, env)` passes its `env`.
+   * @defaultValue process.env
+   */
+  environment?: Readonly<Record<string, string | undefined>> | undefined
   /** The Azure cloud, which gives the authority host. @defaultValue 'AzurePublic' */
   cloud?: 'AzurePublic' | 'AzureUSGovernment' | 'AzureChina' | undefined
   /**

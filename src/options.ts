@@ -62,6 +62,15 @@ const dispatcherSchema = z.custom<Dispatcher>(
   'must be an undici Dispatcher (an Agent, Pool, ProxyAgent or MockAgent)',
 )
 
+const environmentSchema = z.custom<Readonly<Record<string, string | undefined>>>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => v === undefined || typeof v === 'string'),
+  'must be an object of environment variables (names to strings), such as process.env',
+)
+
 const CLOUDS = ['AzurePublic', 'AzureUSGovernment', 'AzureChina'] as const
 
 const tokenStoreSchema = z.custom<TokenStore>(
@@ -138,6 +147,7 @@ export const tokenClientOptionsSchema = z
     credential: credentialSchema.optional(),
     managedIdentity: managedIdentitySchema.optional(),
     imdsBaseUrl: textOption('is empty: omit it to use IMDS at http://169.254.169.254').optional(),
+    environment: environmentSchema.optional(),
     cloud: z.enum(CLOUDS).optional(),
     authorityHost: urlOption(authorityHostProblem).optional(),
     endpointVersion: z.enum(['v1', 'v2']).optional(),
@@ -192,13 +202,15 @@ function crossChecks(o: ValidTokenClientOptions, issues: unknown[]): void {
   if (!isGuid(o.clientId ?? '')) add('clientId', 'must be the application (client) id, a GUID, for Entra')
 }
 
-/** An app registration needs its client id and a credential; `imdsBaseUrl` only with a managed identity. */
+/** An app registration needs its client id and a credential; `imdsBaseUrl`, `environment` only with a managed identity. */
 function appIdentityChecks(
   o: ValidTokenClientOptions,
   add: (path: string, message: string) => void,
 ): boolean {
-  if (o.imdsBaseUrl !== undefined && !('managedIdentity' in (o.credential ?? {})))
-    add('imdsBaseUrl', 'is for a managed identity: give managedIdentity, or credential: { managedIdentity }')
+  for (const key of ['imdsBaseUrl', 'environment'] as const) {
+    if (o[key] !== undefined && !('managedIdentity' in (o.credential ?? {})))
+      add(key, 'is for a managed identity: give managedIdentity, or credential: { managedIdentity }')
+  }
   if (o.credential === undefined) add('credential', CREDENTIAL_MISSING)
   if (o.clientId !== undefined) return true
   add('clientId', 'is required: give the application (client) id, or managedIdentity for a managed identity')

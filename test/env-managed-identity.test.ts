@@ -63,11 +63,17 @@ describe('optionsFromEnvironment: a managed identity', () => {
   })
 
   it('picks Cloud Shell from MSI_ENDPOINT and Azure Arc from IDENTITY_ENDPOINT + IMDS_ENDPOINT', () => {
-    const cloudShell = TokenClient.fromEnvironment({}, { MSI_ENDPOINT: 'http://127.0.0.1:50342/oauth2/token' })
+    const cloudShell = TokenClient.fromEnvironment(
+      {},
+      { MSI_ENDPOINT: 'http://127.0.0.1:50342/oauth2/token' },
+    )
     expect(cloudShell.describe()).toMatchObject({ managedIdentity: { source: 'cloud-shell' } })
     const arc = TokenClient.fromEnvironment(
       {},
-      { IDENTITY_ENDPOINT: 'http://127.0.0.1:40342/metadata/identity/oauth2/token', IMDS_ENDPOINT: 'http://127.0.0.1:40342' },
+      {
+        IDENTITY_ENDPOINT: 'http://127.0.0.1:40342/metadata/identity/oauth2/token',
+        IMDS_ENDPOINT: 'http://127.0.0.1:40342',
+      },
     )
     expect(arc.describe()).toMatchObject({ managedIdentity: { source: 'azure-arc' } })
   })
@@ -91,10 +97,17 @@ describe('optionsFromEnvironment: a managed identity', () => {
 
   it('takes AZURE_CLIENT_ID alone as a user-assigned identity over IMDS (AZURE_POD_IDENTITY_AUTHORITY_HOST)', async () => {
     const endpoint = await server()
-    const env: Environment = { AZURE_CLIENT_ID: MI_CLIENT, AZURE_POD_IDENTITY_AUTHORITY_HOST: endpoint.origin }
+    const env: Environment = {
+      AZURE_CLIENT_ID: MI_CLIENT,
+      AZURE_POD_IDENTITY_AUTHORITY_HOST: endpoint.origin,
+    }
     const client = TokenClient.fromEnvironment({}, env)
     expect(client.describe()).toMatchObject({
-      managedIdentity: { source: 'imds', endpoint: `${endpoint.origin}/metadata/identity/oauth2/token`, identity: `clientId ${MI_CLIENT}` },
+      managedIdentity: {
+        source: 'imds',
+        endpoint: `${endpoint.origin}/metadata/identity/oauth2/token`,
+        identity: `clientId ${MI_CLIENT}`,
+      },
     })
     await client.getToken('https://vault.azure.net')
     const tokenRequests = endpoint.seen.filter((seen) => seen.headers.metadata === 'true')
@@ -113,9 +126,9 @@ describe('optionsFromEnvironment: a managed identity', () => {
     expect(
       optionsFromEnvironment({ ...app, ...source, AZURE_FEDERATED_TOKEN_FILE: '/var/run/token' }),
     ).toMatchObject({ credential: { federatedTokenFile: '/var/run/token' } })
-    expect(optionsFromEnvironment({ ...app, ...source, AZURE_FEDERATED_TOKEN_FILE: '/t' })).not.toHaveProperty(
-      'managedIdentity',
-    )
+    expect(
+      optionsFromEnvironment({ ...app, ...source, AZURE_FEDERATED_TOKEN_FILE: '/t' }),
+    ).not.toHaveProperty('managedIdentity')
   })
 
   it('still names the missing credential when AZURE_TENANT_ID and AZURE_CLIENT_ID come without a source', () => {
@@ -147,7 +160,10 @@ describe('optionsFromEnvironment: a managed identity', () => {
   it('names a malformed source variable, never its value', () => {
     const error = (() => {
       try {
-        TokenClient.fromEnvironment({}, { IDENTITY_ENDPOINT: 'ftp://127.0.0.1/x', IDENTITY_HEADER: 'hdr-value' })
+        TokenClient.fromEnvironment(
+          {},
+          { IDENTITY_ENDPOINT: 'ftp://127.0.0.1/x', IDENTITY_HEADER: 'hdr-value' },
+        )
       } catch (caught) {
         return caught
       }

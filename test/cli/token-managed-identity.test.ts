@@ -31,7 +31,9 @@ describe('token --managed-identity', () => {
   it('prints the system-assigned identity token, the resource without /.default', async () => {
     const endpoint = await imds()
     const run = captureIo({ AZURE_POD_IDENTITY_AUTHORITY_HOST: endpoint.origin })
-    expect(await runToken(['--managed-identity', '--scope', 'https://vault.azure.net/.default'], run.io)).toBe(0)
+    expect(
+      await runToken(['--managed-identity', '--scope', 'https://vault.azure.net/.default'], run.io),
+    ).toBe(0)
     expect(run.stdout).toBe('mi-access-token-0123456789')
     const [request] = endpoint.tokenRequests()
     expect(request?.query.get('resource')).toBe('https://vault.azure.net')
@@ -45,9 +47,19 @@ describe('token --managed-identity', () => {
       AZURE_TENANT_ID: 'f6aba1d9-da41-4ea3-8f30-4970725586a8',
       AZURE_CLIENT_SECRET: 'Xq8~not-real-and-not-used',
     })
-    const args = ['--managed-identity', '--client-id', MI_CLIENT, '--resource', 'https://vault.azure.net', '--json']
+    const args = [
+      '--managed-identity',
+      '--client-id',
+      MI_CLIENT,
+      '--resource',
+      'https://vault.azure.net',
+      '--json',
+    ]
     expect(await runToken(args, run.io)).toBe(0)
-    expect(JSON.parse(run.stdout)).toMatchObject({ accessToken: 'mi-access-token-0123456789', scope: 'https://vault.azure.net' })
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      accessToken: 'mi-access-token-0123456789',
+      scope: 'https://vault.azure.net',
+    })
     expect(endpoint.tokenRequests()[0]?.query.get('client_id')).toBe(MI_CLIENT)
   })
 
@@ -58,7 +70,9 @@ describe('token --managed-identity', () => {
   ])('refuses %s beside it (exit 2, nothing sent)', async (flag, extra) => {
     const endpoint = await imds()
     const run = captureIo({ AZURE_POD_IDENTITY_AUTHORITY_HOST: endpoint.origin })
-    expect(await main(['token', '--managed-identity', '--resource', 'https://vault.azure.net', ...extra], run.io)).toBe(2)
+    expect(
+      await main(['token', '--managed-identity', '--resource', 'https://vault.azure.net', ...extra], run.io),
+    ).toBe(2)
     expect(run.stderr).toContain(`${flag} does not apply to --managed-identity`)
     expect(endpoint.seen).toHaveLength(0)
   })
