@@ -2,7 +2,7 @@
  * The authority's answers that say "this credential is no longer good" — a rotated secret or certificate
  * the process still holds. On one of them a token request reads its credential again (a provider called
  * with `reload: true`, a certificate file looked at at once) and is sent once more before the error
- * reaches the caller (issue 15 item 7; docs/design.md, rotation).
+ * reaches the caller (issue 15 item 7; docs/design.md §7).
  */
 import { AuthorityError } from './errors.js'
 

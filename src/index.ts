@@ -11,6 +11,11 @@ export type { ClientAssertionCallback, ClientAssertionContext } from './credenti
 export type { AssertionAlgorithm } from './credentials/certificate-material.js'
 export type { AuthMethod } from './credentials/create.js'
 export type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
+export type {
+  CertificateProvider,
+  ClientSecretProvider,
+  CredentialProviderContext,
+} from './credentials/provider.js'
 export {
   TOKEN_CHANNEL,
   TOKEN_REQUEST_CHANNEL,

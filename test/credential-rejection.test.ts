@@ -11,6 +11,7 @@ import { decodeProtectedHeader } from 'jose'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { TokenClient } from '../src/client.js'
 import { CREDENTIAL_REJECTED_CODES } from '../src/credential-rejection.js'
+import type { CredentialProviderContext } from '../src/credentials/provider.js'
 import { AuthorityError, CredentialError } from '../src/errors.js'
 import { fixtureClock, fixturePath, fixtureText, thumbprints } from './credentials/fixtures.js'
 import { useNetwork } from './helpers/network.js'
@@ -30,8 +31,12 @@ function endpoint(...answers: Response[]) {
 describe('credential: { clientSecret: provider }', () => {
   it('is read on a cache miss, not on a hit', async () => {
     const tokens = endpoint(v2Token('at-1'))
-    const provider = vi.fn(async () => OLD_SECRET)
-    const client = new TokenClient({ tenant: TENANT, clientId: CLIENT_ID, credential: { clientSecret: provider } })
+    const provider = vi.fn(async (_context: CredentialProviderContext) => OLD_SECRET)
+    const client = new TokenClient({
+      tenant: TENANT,
+      clientId: CLIENT_ID,
+      credential: { clientSecret: provider },
+    })
     await client.getToken('api://myapis/mywebapi')
     await client.getToken('api://myapis/mywebapi')
     expect(provider).toHaveBeenCalledTimes(1)
@@ -46,12 +51,16 @@ describe('credential: { clientSecret: provider }', () => {
     async (code) => {
       const tokens = endpoint(refused(code), v2Token('at-rotated'))
       let secret = OLD_SECRET
-      const provider = vi.fn(async () => {
+      const provider = vi.fn(async (_context: CredentialProviderContext) => {
         const value = secret
         secret = NEW_SECRET // rotated once the old one was read
         return value
       })
-      const client = new TokenClient({ tenant: TENANT, clientId: CLIENT_ID, credential: { clientSecret: provider } })
+      const client = new TokenClient({
+        tenant: TENANT,
+        clientId: CLIENT_ID,
+        credential: { clientSecret: provider },
+      })
       const token = await client.getToken('api://myapis/mywebapi')
       expect(token.accessToken).toBe('at-rotated')
       expect(tokens.seen.map((seen) => seen.form.get('client_secret'))).toEqual([OLD_SECRET, NEW_SECRET])
@@ -62,7 +71,11 @@ describe('credential: { clientSecret: provider }', () => {
   it('retries once only: a second refusal reaches the caller', async () => {
     const tokens = endpoint(refused(7000215))
     const provider = vi.fn(async () => OLD_SECRET)
-    const client = new TokenClient({ tenant: TENANT, clientId: CLIENT_ID, credential: { clientSecret: provider } })
+    const client = new TokenClient({
+      tenant: TENANT,
+      clientId: CLIENT_ID,
+      credential: { clientSecret: provider },
+    })
     const error = await client.getToken('api://myapis/mywebapi').catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(AuthorityError)
     expect((error as AuthorityError).aadstsCodes).toEqual([7000215])
@@ -72,14 +85,22 @@ describe('credential: { clientSecret: provider }', () => {
 
   it('does not retry another refusal (AADSTS700016: unknown app)', async () => {
     const tokens = endpoint(entraError(400, 'unauthorized_client', 700016, 'Application not found.'))
-    const client = new TokenClient({ tenant: TENANT, clientId: CLIENT_ID, credential: { clientSecret: async () => OLD_SECRET } })
+    const client = new TokenClient({
+      tenant: TENANT,
+      clientId: CLIENT_ID,
+      credential: { clientSecret: async () => OLD_SECRET },
+    })
     await expect(client.getToken('api://myapis/mywebapi')).rejects.toBeInstanceOf(AuthorityError)
     expect(tokens.count).toBe(1)
   })
 
   it('reloads a plain secret too, resending the same value once (it may have been a transient refusal)', async () => {
     const tokens = endpoint(refused(7000222), v2Token('at-2'))
-    const client = new TokenClient({ tenant: TENANT, clientId: CLIENT_ID, credential: { clientSecret: OLD_SECRET } })
+    const client = new TokenClient({
+      tenant: TENANT,
+      clientId: CLIENT_ID,
+      credential: { clientSecret: OLD_SECRET },
+    })
     expect((await client.getToken('api://myapis/mywebapi')).accessToken).toBe('at-2')
     expect(tokens.count).toBe(2)
   })
@@ -116,7 +137,8 @@ describe('credential: { clientSecret: provider }', () => {
     const error = await client.getToken('api://myapis/mywebapi').catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(CredentialError)
     expect((error as Error).message).toContain('credential.clientSecret')
-    if (typeof value === 'string' && value.trim() !== '') expect((error as Error).message).not.toContain(value.trim())
+    if (typeof value === 'string' && value.trim() !== '')
+      expect((error as Error).message).not.toContain(value.trim())
   })
 })
 
@@ -141,8 +163,10 @@ describe('credential: { certificate: provider }', () => {
     expect((await client.getToken('api://myapis/mywebapi')).accessToken).toBe('at-new-key')
     await client.getToken('api://myapis/mywebapi')
     expect(provider).toHaveBeenCalledTimes(2)
-    const x5t = tokens.seen.map((seen) => decodeProtectedHeader(seen.form.get('client_assertion') ?? '').x5t)
-    expect(x5t).toEqual([thumbprints('rsa').x5t, thumbprints('other').x5t])
+    const x5t = tokens.seen.map(
+      (seen) => decodeProtectedHeader(seen.form.get('client_assertion') ?? '')['x5t#S256'],
+    )
+    expect(x5t).toEqual([thumbprints('rsa').x5tS256, thumbprints('other').x5tS256])
   })
 
   it('turns a provider returning no key into a CredentialError naming credential.certificate', async () => {
@@ -184,7 +208,13 @@ describe('credential: { certificatePath } rotated', () => {
     copyFileSync(fixturePath('other.combined.pem'), path) // rotated, within the 30 s recheck
     tokens.answer(refused(700027), v2Token('at-from-new-file'))
     expect((await client.getToken('api://second')).accessToken).toBe('at-from-new-file')
-    const x5t = tokens.seen.map((seen) => decodeProtectedHeader(seen.form.get('client_assertion') ?? '').x5t)
-    expect(x5t).toEqual([thumbprints('rsa').x5t, thumbprints('rsa').x5t, thumbprints('other').x5t])
+    const x5t = tokens.seen.map(
+      (seen) => decodeProtectedHeader(seen.form.get('client_assertion') ?? '')['x5t#S256'],
+    )
+    expect(x5t).toEqual([
+      thumbprints('rsa').x5tS256,
+      thumbprints('rsa').x5tS256,
+      thumbprints('other').x5tS256,
+    ])
   })
 })

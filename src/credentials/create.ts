@@ -9,6 +9,7 @@ import type { CredentialOptions, Logger } from '../options.js'
 import { ClientAssertionCredential } from './assertion.js'
 import { CertificateCredential } from './certificate.js'
 import { CertificateFileCredential } from './certificate-file.js'
+import { CertificateProviderCredential } from './certificate-provider.js'
 import type { Credential } from './credential.js'
 import { FederatedTokenFileCredential } from './federated-file.js'
 import {
@@ -61,7 +62,12 @@ export function createCredential(options: CredentialOptions, settings: Credentia
     return new ClientSecretCredential(options.clientSecret, secretMethod(settings.authMethod))
   }
   assertionMethod(settings.authMethod, kindName(options))
-  if ('certificate' in options) return new CertificateCredential(options.certificate, environment)
+  if ('certificate' in options) {
+    const { certificate } = options
+    return typeof certificate === 'function'
+      ? new CertificateProviderCredential(certificate, environment)
+      : new CertificateCredential(certificate, environment)
+  }
   if ('certificatePath' in options) return new CertificateFileCredential(options, environment)
   if ('clientAssertion' in options) return new ClientAssertionCredential(options.clientAssertion)
   if ('managedIdentity' in options) return managedIdentityCredential(options, settings)
@@ -84,7 +90,7 @@ function assertionMethod(authMethod: AuthMethod | undefined, kind: string): void
   )
 }
 
-function kindName(options: Exclude<CredentialOptions, { clientSecret: string }>): string {
+function kindName(options: Exclude<CredentialOptions, { clientSecret: unknown }>): string {
   if ('certificate' in options || 'certificatePath' in options) return 'a certificate'
   if ('clientAssertion' in options) return 'a client assertion'
   if ('managedIdentity' in options) return 'a managed identity'
