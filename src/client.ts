@@ -54,6 +54,8 @@ export class TokenClient {
   readonly #authority: AuthorityConfig
   readonly #description: Readonly<Record<string, unknown>>
   readonly #requests: RequestResolver
+  /** Without the client capabilities (`enableCae: false`); the same resolver when there are none. */
+  readonly #plainRequests: RequestResolver
   readonly #cache: TokenCache<ResolvedRequest, AccessToken>
   readonly #clock: Clock
 
@@ -66,7 +68,10 @@ export class TokenClient {
     this.#clock = clock
     this.#authority = wiring.authority
     this.#description = wiring.description
-    this.#requests = new RequestResolver(this.#authority, o.cache.maxEntries)
+    const capabilities = o.clientCapabilities ?? []
+    this.#requests = new RequestResolver(this.#authority, o.cache.maxEntries, capabilities)
+    this.#plainRequests =
+      capabilities.length === 0 ? this.#requests : new RequestResolver(this.#authority, o.cache.maxEntries)
     this.#cache = new TokenCache({
       maxEntries: o.cache.maxEntries,
       clock,
@@ -119,7 +124,8 @@ export class TokenClient {
       checkResourceArgument(resource, this.#authority.kind === 'generic' ? 'generic' : 'entra')
       if (options === undefined) return this.#cache.lookup(this.#requests.resolve(resource, undefined))
       const checked = parseGetTokenOptions(options)
-      const target = this.#requests.resolve(resource, checked.tenant)
+      const requests = checked.enableCae === false ? this.#plainRequests : this.#requests
+      const target = requests.resolve(resource, checked.tenant)
       return this.#cache.lookup(target, checked)
     } catch (error) {
       return Promise.reject(error)

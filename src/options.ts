@@ -148,6 +148,9 @@ export const tokenClientOptionsSchema = z
     managedIdentity: managedIdentitySchema.optional(),
     imdsBaseUrl: textOption('is empty: omit it to use IMDS at http://169.254.169.254').optional(),
     environment: environmentSchema.optional(),
+    clientCapabilities: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a capability name such as cp1'))
+      .optional(),
     cloud: z.enum(CLOUDS).optional(),
     authorityHost: urlOption(authorityHostProblem).optional(),
     endpointVersion: z.enum(['v1', 'v2']).optional(),
@@ -182,6 +185,8 @@ function crossChecks(o: ValidTokenClientOptions, issues: unknown[]): void {
   }
   if (!appIdentityChecks(o, add)) return
   if (o.tokenEndpoint !== undefined) {
+    if (o.clientCapabilities !== undefined)
+      add('clientCapabilities', "is Entra's (xms_cc, for CAE): not for a tokenEndpoint server")
     for (const key of ['tenant', 'cloud', 'authorityHost', 'endpointVersion'] as const) {
       if (o[key] !== undefined)
         add(key, 'cannot be combined with tokenEndpoint: tokenEndpoint replaces the Entra authority')
@@ -290,6 +295,7 @@ export const getTokenOptionsSchema = z.strictObject({
   tenant: textOption('is empty: give the tenant id or a verified domain, or omit it').optional(),
   claims: z.string().min(1).optional(),
   forceRefresh: z.boolean().optional(),
+  enableCae: z.boolean().optional(),
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
 })
 

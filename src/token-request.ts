@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { type FetchContext, tokenTimes } from './cache.js'
+import { claimsWithCapabilities } from './client-capabilities.js'
 import type { Clock } from './clock.js'
 import { isCredentialRejected } from './credential-rejection.js'
 import type { Credential } from './credentials/credential.js'
@@ -97,7 +98,8 @@ async function buildRequest(
   const clientRequestId = randomUUID()
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: settings.clientId })
   for (const [name, value] of target.params) form.append(name, value)
-  if (claims !== undefined) form.set('claims', claims)
+  const sentClaims = claimsWithCapabilities(claims, target.clientCapabilities)
+  if (sentClaims !== undefined) form.set('claims', sentClaims)
   const headers: Record<string, string> = {
     'content-type': 'application/x-www-form-urlencoded',
     accept: 'application/json',

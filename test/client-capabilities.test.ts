@@ -4,13 +4,12 @@
  * and as `xms_cc` in a managed identity's query; `asTokenCredential()` asks for CAE-capable tokens only
  * when the Azure SDK sets `enableCae`, and those are cached apart from the others.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TokenClient } from '../src/client.js'
 import { claimsWithCapabilities } from '../src/client-capabilities.js'
 import { ConfigurationError } from '../src/errors.js'
 import { useNetwork } from './helpers/network.js'
 import { CLIENT_ID, SECRET, scriptedEndpoint, TENANT, V2_URL, v2Token } from './helpers/token-endpoint.js'
-import { type IdentityServer, startIdentityServer, tokenBody } from './managed-identity/server.js'
 
 const network = useNetwork()
 const API = 'api://myapis/mywebapi'
@@ -86,7 +85,9 @@ describe('asTokenCredential() and enableCae', () => {
     const sent = tokens.seen.map((seen) => seen.form.get('claims'))
     expect(sent[0]).toBeNull()
     expect(sent[1]).toBe(CP1)
-    expect(JSON.parse(sent[2] ?? '')).toMatchObject({ access_token: { xms_cc: { values: ['cp1'] }, nbf: {} } })
+    expect(JSON.parse(sent[2] ?? '')).toMatchObject({
+      access_token: { xms_cc: { values: ['cp1'] }, nbf: {} },
+    })
   })
 
   it('without clientCapabilities, enableCae changes nothing (no capability to send)', async () => {
@@ -97,32 +98,18 @@ describe('asTokenCredential() and enableCae', () => {
   })
 })
 
-describe('clientCapabilities with a managed identity', () => {
-  const servers: IdentityServer[] = []
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()))
-  })
-
-  it('sends xms_cc=cp1 in the query, and none with enableCae: false', async () => {
-    const server = await startIdentityServer((request) =>
-      request.headers.metadata === undefined
-        ? { status: 400, body: { error: 'invalid_request' } }
-        : { body: tokenBody(Date.now()) },
-    )
-    servers.push(server)
-    const mi = new TokenClient({ managedIdentity: {}, imdsBaseUrl: server.origin, clientCapabilities: ['cp1'] })
-    await mi.getToken('https://vault.azure.net')
-    await mi.getToken('https://vault.azure.net', { enableCae: false })
-    const sent = server.seen.filter((seen) => seen.headers.metadata === 'true').map((seen) => seen.query.get('xms_cc'))
-    expect(sent).toEqual(['cp1', null])
-  })
-})
-
 describe('claimsWithCapabilities', () => {
   it('keeps the other claims, replaces an xms_cc, and refuses claims that are not a JSON object', () => {
     expect(claimsWithCapabilities(undefined, [])).toBeUndefined()
     expect(claimsWithCapabilities(CHALLENGE, [])).toBe(CHALLENGE)
-    expect(JSON.parse(claimsWithCapabilities('{"id_token":{"a":1},"access_token":{"xms_cc":{"values":["old"]}}}', ['cp1', 'cp2']) ?? '')).toEqual({
+    expect(
+      JSON.parse(
+        claimsWithCapabilities('{"id_token":{"a":1},"access_token":{"xms_cc":{"values":["old"]}}}', [
+          'cp1',
+          'cp2',
+        ]) ?? '',
+      ),
+    ).toEqual({
       id_token: { a: 1 },
       access_token: { xms_cc: { values: ['cp1', 'cp2'] } },
     })
