@@ -28,7 +28,7 @@ import {
 } from './matrix/imds-rows.js'
 
 const time = vi.hoisted(() => ({
-  clock: { now: () => 0, advance: (_ms: number) => {} },
+  clock: { now: (): number => 0, advance: (_ms: number): void => {} },
   waits: [] as number[],
 }))
 vi.mock('../../src/managed-identity/retry-policy.js', async (importOriginal) => {
@@ -60,11 +60,10 @@ async function imdsFor(row: ImdsFaultRow): Promise<{ origin: string; tokenReques
     return { origin: `http://127.0.0.1:${silent.port}`, tokenRequests: () => 0 }
   }
   const script = endpoint.replies
-  const server: IdentityServer = await startIdentityServer((request, index): Reply => {
+  const server: IdentityServer = await startIdentityServer((request): Reply => {
     if (request.headers.metadata === undefined) return { status: 400, body: { error: 'invalid_request' } }
     const count = server.seen.filter((seen) => seen.headers.metadata === 'true').length
     const reply = script[Math.min(count - 1, script.length - 1)] ?? { status: 500 }
-    void index
     return reply !== 'silent' && reply.body === 'token' ? { body: tokenBody(time.clock.now()) } : reply
   })
   closers.push(server.close)
