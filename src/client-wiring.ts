@@ -62,7 +62,7 @@ function wireApp(o: ValidTokenClientOptions): ClientWiring {
     logger: o.logger,
     clock: o.clock,
     cloud: o.cloud,
-    managedIdentity: { imdsBaseUrl: o.imdsBaseUrl, http: o.http },
+    managedIdentity: { imdsBaseUrl: o.imdsBaseUrl, environment: o.environment, http: o.http },
   })
   const dpop = dpopSession(o.dpop, o.clock)
   // the certificate credential presents itself over mutual TLS (docs/entra.md §12)
@@ -126,6 +126,7 @@ function wireManagedIdentity(o: ValidTokenClientOptions): ClientWiring {
   const tokens = createManagedIdentityTokenSource({
     identity: o.managedIdentity,
     imdsBaseUrl: o.imdsBaseUrl,
+    environment: o.environment,
     dispatcher: o.http.dispatcher,
     clock: o.clock,
     timeoutMs: o.http.timeoutMs,

@@ -56,6 +56,8 @@ export class TokenClient {
   readonly #authority: AuthorityConfig
   readonly #description: Readonly<Record<string, unknown>>
   readonly #requests: RequestResolver
+  /** Without the client capabilities (`enableCae: false`); the same resolver when there are none. */
+  readonly #plainRequests: RequestResolver
   readonly #cache: TokenCache<ResolvedRequest, AccessToken>
   readonly #clock: Clock
   readonly #connections: CertificateConnections | undefined
@@ -71,7 +73,10 @@ export class TokenClient {
     this.#description = wiring.description
     if (wiring.dpop) attachDpopSession(this, wiring.dpop)
     this.#connections = wiring.connections
-    this.#requests = new RequestResolver(this.#authority, o.cache.maxEntries)
+    const capabilities = o.clientCapabilities ?? []
+    this.#requests = new RequestResolver(this.#authority, o.cache.maxEntries, capabilities)
+    this.#plainRequests =
+      capabilities.length === 0 ? this.#requests : new RequestResolver(this.#authority, o.cache.maxEntries)
     this.#cache = new TokenCache({
       maxEntries: o.cache.maxEntries,
       clock,
@@ -92,6 +97,8 @@ export class TokenClient {
    * `AZURE_CLIENT_ID`, and one of `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH`
    * (+ `AZURE_CLIENT_CERTIFICATE_PASSWORD`, `AZURE_CLIENT_SEND_CERTIFICATE_CHAIN`) or
    * `AZURE_FEDERATED_TOKEN_FILE`; `AZURE_AUTHORITY_HOST`. `overrides` win; what is missing is named.
+   * With no credential variable but a managed-identity source (`IDENTITY_ENDPOINT`, `MSI_ENDPOINT`, …),
+   * or `AZURE_CLIENT_ID` alone, the client is that managed identity; `describe()` names the source.
    *
    * @example
    * ```ts
@@ -122,7 +129,8 @@ export class TokenClient {
       checkResourceArgument(resource, this.#authority.kind === 'generic' ? 'generic' : 'entra')
       if (options === undefined) return this.#cache.lookup(this.#requests.resolve(resource, undefined))
       const checked = parseGetTokenOptions(options)
-      const target = this.#requests.resolve(resource, checked.tenant)
+      const requests = checked.enableCae === false ? this.#plainRequests : this.#requests
+      const target = requests.resolve(resource, checked.tenant)
       return this.#cache.lookup(target, checked)
     } catch (error) {
       return Promise.reject(error)

@@ -6,6 +6,7 @@
 import type { ClientAssertionCallback } from './credentials/assertion.js'
 import type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
 import type { KeyAlgorithm, SigningKeyInput } from './credentials/private-key.js'
+import type { CertificateProvider, ClientSecretProvider } from './credentials/provider.js'
 import type { ManagedIdentityOptions } from './managed-identity/identity.js'
 
 /**
@@ -19,9 +20,11 @@ import type { ManagedIdentityOptions } from './managed-identity/identity.js'
 export interface ClientSecretOptions {
   /**
    * The secret's **Value** (shown once, when it is created under Certificates & secrets), not its Secret
-   * ID. Refused when empty or with whitespace around it (trim what you read from a file).
+   * ID. Refused when empty or with whitespace around it (trim what you read from a file). Or a function
+   * returning it, for rotation without restarts: called when a token must be fetched (never on a cache
+   * hit), and again with `{ reload: true }` when Entra refuses the value (AADSTS7000215, 7000222, …).
    */
-  clientSecret: string
+  clientSecret: string | ClientSecretProvider
 }
 
 /**
@@ -82,8 +85,12 @@ export interface CertificateKeyOptions extends CertificateSigningOptions {
  * ```
  */
 export interface CertificateOptions {
-  /** The private key and its certificate, and how assertions are signed with them. */
-  certificate: CertificateKeyOptions
+  /**
+   * The private key and its certificate, and how assertions are signed with them. Or a function returning
+   * them, for rotation without restarts: called when a token must be fetched (never on a cache hit), and
+   * again with `{ reload: true }` when Entra refuses the key (AADSTS700027, 1000502, …).
+   */
+  certificate: CertificateKeyOptions | CertificateProvider
 }
 
 /**

@@ -9,6 +9,7 @@ import type { CredentialOptions } from './credential-options.js'
 import type { ClientAssertionCallback } from './credentials/assertion.js'
 import type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
 import type { SigningKeyInput } from './credentials/private-key.js'
+import type { CertificateProvider, ClientSecretProvider } from './credentials/provider.js'
 import { managedIdentitySchema } from './managed-identity-schema.js'
 import { type OptionIssue, unknownKeysIssue } from './option-problems.js'
 import { textOption, WHITESPACE_PROBLEM } from './option-values.js'
@@ -68,6 +69,24 @@ const clientAssertionSchema = z
   })
 
 /**
+ * The key and certificate of `credential: { certificate }`, given as values (or returned by a provider).
+ *
+ * @example
+ * ```ts
+ * certificateKeySchema.safeParse({ privateKey: keyPem, certificate: certPem }).success
+ * ```
+ */
+export const certificateKeySchema = z.strictObject({
+  privateKey: privateKeySchema,
+  certificate: certificateInputSchema.optional(),
+  ...signingFields,
+})
+
+const secretValueSchema = textOption('is empty: give the secret Value from the app registration')
+const secretProviderSchema = z.custom<ClientSecretProvider>((value) => typeof value === 'function')
+const certificateProviderSchema = z.custom<CertificateProvider>((value) => typeof value === 'function')
+
+/**
  * The schema of each credential kind, by the key that names it.
  *
  * @example
@@ -77,14 +96,10 @@ const clientAssertionSchema = z
  */
 export const KIND_SCHEMAS = {
   clientSecret: z.strictObject({
-    clientSecret: textOption('is empty: give the secret Value from the app registration'),
+    clientSecret: z.union([secretProviderSchema, secretValueSchema]),
   }),
   certificate: z.strictObject({
-    certificate: z.strictObject({
-      privateKey: privateKeySchema,
-      certificate: certificateInputSchema.optional(),
-      ...signingFields,
-    }),
+    certificate: z.union([certificateProviderSchema, certificateKeySchema]),
   }),
   certificatePath: z.strictObject({
     certificatePath: textOption('is empty: give the path of the PEM or PFX file'),
@@ -150,7 +165,7 @@ function credentialIssues(value: unknown): OptionIssue[] {
   }
   const [kind] = kinds
   if (kind === undefined) return noKindIssues(record)
-  const schema = KIND_SCHEMAS[kind]
+  const schema = validationSchema(kind, record)
   const result = schema.safeParse(value)
   if (result.success) return []
   return result.error.issues.map((issue) =>
@@ -158,6 +173,23 @@ function credentialIssues(value: unknown): OptionIssue[] {
       ? unknownKeysIssue(issue.keys, keysAt(schema, issue.path) ?? [], issue.path)
       : (issue as OptionIssue),
   )
+}
+
+/** The provider form and the value form as separate schemas, so that a value's issues keep their paths. */
+const FORM_SCHEMAS = {
+  clientSecret: {
+    provider: z.strictObject({ clientSecret: secretProviderSchema }),
+    value: z.strictObject({ clientSecret: secretValueSchema }),
+  },
+  certificate: {
+    provider: z.strictObject({ certificate: certificateProviderSchema }),
+    value: z.strictObject({ certificate: certificateKeySchema }),
+  },
+} as const
+
+function validationSchema(kind: Kind, record: Record<string, unknown>): z.ZodObject {
+  if (kind !== 'clientSecret' && kind !== 'certificate') return KIND_SCHEMAS[kind]
+  return FORM_SCHEMAS[kind][typeof record[kind] === 'function' ? 'provider' : 'value']
 }
 
 /**

@@ -12,6 +12,11 @@ export type { AssertionAlgorithm } from './credentials/certificate-material.js'
 export type { AuthMethod } from './credentials/create.js'
 export type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
 export type { KeyAlgorithm, SigningKeyInput } from './credentials/private-key.js'
+export type {
+  CertificateProvider,
+  ClientSecretProvider,
+  CredentialProviderContext,
+} from './credentials/provider.js'
 export {
   TOKEN_CHANNEL,
   TOKEN_REQUEST_CHANNEL,

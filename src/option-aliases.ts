@@ -226,7 +226,7 @@ export const GET_TOKEN_ALIASES: AliasTable = {
     ...entries(['tenantId', 'tid'], { to: 'tenant' }),
     ...entries(['abortSignal'], { to: 'signal' }),
     ...entries(['force', 'skipCache', 'noCache', 'bypassCache'], { to: 'forceRefresh' }),
-    enablecae: 'CAE needs no switch: pass claims when a claims challenge arrives',
+    ...entries(['cae', 'clientCapabilities'], { to: 'enableCae' }),
     ...entries(['scopes', 'resources', 'resource', 'scope'], "the API is getToken's first argument"),
   },
 }

@@ -35,6 +35,10 @@ export const CLIENT_HINTS: Readonly<Record<string, string>> = {
   credential: CREDENTIAL_KINDS,
   managedIdentity:
     'Write managedIdentity: {} for the system-assigned identity, or { clientId }, { objectId } or { resourceId } for a user-assigned one (az identity show).',
+  clientCapabilities:
+    "Give ['cp1'] to get CAE-capable tokens (the app must then handle claims challenges), or omit it.",
+  environment:
+    'Give an object of environment variables, e.g. process.env, or omit it to detect the source from process.env.',
   imdsBaseUrl: 'Give the base URL only, e.g. http://127.0.0.1:8080 for a local stand-in; omit it on Azure.',
   'credential.clientSecret':
     'Give the secret Value (shown once, when it was created under Certificates & secrets), not its Secret ID; read from a file or variable, trim it.',
@@ -105,6 +109,8 @@ export const GET_TOKEN_HINTS: Readonly<Record<string, string>> = {
   tenant: 'Give another tenant id or verified domain for this call (multi-tenant apps), or omit it.',
   claims: 'Give the claims challenge (JSON) from a WWW-Authenticate insufficient_claims answer, or omit it.',
   forceRefresh: 'Give true to fetch a new token even when one is cached, or omit it.',
+  enableCae:
+    "Give false to ask without the client's clientCapabilities (a token that is not CAE-capable), or omit it.",
   signal: 'Give an AbortSignal, e.g. AbortSignal.timeout(2000), or omit it.',
   scope: "Give one scope string, or for a generic server a list: { scope: ['read', 'write'] }.",
   resource: 'Give one resource (an App ID URI, or for a generic server an absolute URI), or a list.',

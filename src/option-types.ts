@@ -154,6 +154,21 @@ export interface TokenClientOptions {
    * @defaultValue http://169.254.169.254
    */
   imdsBaseUrl?: string | undefined
+  /**
+   * The environment variables a managed identity's source is detected from (`IDENTITY_ENDPOINT`,
+   * `MSI_ENDPOINT`, `AZURE_POD_IDENTITY_AUTHORITY_HOST`, …), for `managedIdentity` and
+   * `credential: { managedIdentity }`. `fromEnvironment(overrides, env)` passes its `env`.
+   * @defaultValue process.env
+   */
+  environment?: Readonly<Record<string, string | undefined>> | undefined
+  /**
+   * Client capabilities, e.g. `['cp1']`: the app handles Continuous Access Evaluation claims challenges,
+   * so Entra may issue CAE-capable tokens (without it, it never does). Sent in every token request as
+   * `claims` `{"access_token":{"xms_cc":{"values":["cp1"]}}}` (merged with a challenge's claims), or as
+   * `xms_cc` to a managed identity's endpoint; `getToken(…, { enableCae: false })` asks without them.
+   * @defaultValue none: tokens are not CAE-capable
+   */
+  clientCapabilities?: string[] | undefined
   /** The Azure cloud, which gives the authority host. @defaultValue 'AzurePublic' */
   cloud?: 'AzurePublic' | 'AzureUSGovernment' | 'AzureChina' | undefined
   /**
@@ -250,6 +265,12 @@ export interface GetTokenOptions {
   claims?: string | undefined
   /** Fetch a new token even if a valid one is cached. @defaultValue false */
   forceRefresh?: boolean | undefined
+  /**
+   * Ask for a CAE-capable token: send the client's `clientCapabilities`. `false` asks without them (a
+   * token cached apart), as `asTokenCredential()` does when the Azure SDK does not set `enableCae`.
+   * @defaultValue true: the client's clientCapabilities, if any, are sent
+   */
+  enableCae?: boolean | undefined
   /** Abandons this caller's wait (the request that others share goes on). @defaultValue none */
   signal?: AbortSignal | undefined
 }

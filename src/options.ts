@@ -66,6 +66,15 @@ const dispatcherSchema = z.custom<Dispatcher>(
   'must be an undici Dispatcher (an Agent, Pool, ProxyAgent or MockAgent)',
 )
 
+const environmentSchema = z.custom<Readonly<Record<string, string | undefined>>>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => v === undefined || typeof v === 'string'),
+  'must be an object of environment variables (names to strings), such as process.env',
+)
+
 const CLOUDS = ['AzurePublic', 'AzureUSGovernment', 'AzureChina'] as const
 
 const tokenStoreSchema = z.custom<TokenStore>(
@@ -142,6 +151,10 @@ export const tokenClientOptionsSchema = z
     credential: credentialSchema.optional(),
     managedIdentity: managedIdentitySchema.optional(),
     imdsBaseUrl: textOption('is empty: omit it to use IMDS at http://169.254.169.254').optional(),
+    environment: environmentSchema.optional(),
+    clientCapabilities: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a capability name such as cp1'))
+      .optional(),
     cloud: z.enum(CLOUDS).optional(),
     authorityHost: urlOption(authorityHostProblem).optional(),
     endpointVersion: z.enum(['v1', 'v2']).optional(),
@@ -181,6 +194,8 @@ function crossChecks(o: ValidTokenClientOptions, issues: unknown[]): void {
   if (o.dpop !== undefined && o.tokenEndpoint === undefined) add('dpop', DPOP_NEEDS_GENERIC)
   mtlsChecks(o, add)
   if (o.tokenEndpoint !== undefined) {
+    if (o.clientCapabilities !== undefined)
+      add('clientCapabilities', "is Entra's (xms_cc, for CAE): not for a tokenEndpoint server")
     for (const key of ['tenant', 'cloud', 'authorityHost', 'endpointVersion'] as const) {
       if (o[key] !== undefined)
         add(key, 'cannot be combined with tokenEndpoint: tokenEndpoint replaces the Entra authority')
@@ -201,13 +216,15 @@ function crossChecks(o: ValidTokenClientOptions, issues: unknown[]): void {
   if (!isGuid(o.clientId ?? '')) add('clientId', 'must be the application (client) id, a GUID, for Entra')
 }
 
-/** An app registration needs its client id and a credential; `imdsBaseUrl` only with a managed identity. */
+/** An app registration needs its client id and a credential; `imdsBaseUrl`, `environment` only with a managed identity. */
 function appIdentityChecks(
   o: ValidTokenClientOptions,
   add: (path: string, message: string) => void,
 ): boolean {
-  if (o.imdsBaseUrl !== undefined && !('managedIdentity' in (o.credential ?? {})))
-    add('imdsBaseUrl', 'is for a managed identity: give managedIdentity, or credential: { managedIdentity }')
+  for (const key of ['imdsBaseUrl', 'environment'] as const) {
+    if (o[key] !== undefined && !('managedIdentity' in (o.credential ?? {})))
+      add(key, 'is for a managed identity: give managedIdentity, or credential: { managedIdentity }')
+  }
   if (o.credential === undefined) add('credential', CREDENTIAL_MISSING)
   if (o.clientId !== undefined) return true
   add('clientId', 'is required: give the application (client) id, or managedIdentity for a managed identity')
@@ -287,6 +304,7 @@ export const getTokenOptionsSchema = z.strictObject({
   tenant: textOption('is empty: give the tenant id or a verified domain, or omit it').optional(),
   claims: z.string().min(1).optional(),
   forceRefresh: z.boolean().optional(),
+  enableCae: z.boolean().optional(),
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
 })
 

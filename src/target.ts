@@ -17,6 +17,8 @@ export interface ResolvedRequest extends CacheKey {
   /** The scope (or v1 resource) reported on the token. */
   readonly scope: string
   readonly tenant: string | undefined
+  /** Client capabilities to send (`cp1`), part of the key: CAE-capable tokens are cached apart. */
+  readonly clientCapabilities: readonly string[]
 }
 
 /** Where tokens come from: Entra (per tenant) or one generic token endpoint. */
@@ -39,12 +41,14 @@ export class RequestResolver {
   readonly #memo = new Map<string, ResolvedRequest>()
   readonly #byTenant = new Map<string, Map<string, ResolvedRequest>>()
   readonly #limit: number
+  readonly #capabilities: readonly string[]
   /** Requests memoised for every tenant together: at most `limit`, so that memory follows `cache.maxEntries`. */
   #memoised = 0
 
-  constructor(authority: AuthorityConfig, limit: number) {
+  constructor(authority: AuthorityConfig, limit: number, clientCapabilities: readonly string[] = []) {
     this.#authority = authority
     this.#limit = limit
+    this.#capabilities = Object.freeze([...clientCapabilities])
   }
 
   /** The target for `what`, in the client's tenant or `tenant`. Throws {@link ConfigurationError}. */
@@ -83,6 +87,17 @@ export class RequestResolver {
   }
 
   #build(what: string | TokenRequest, tenantOverride: string | undefined): ResolvedRequest {
+    const target = this.#buildTarget(what, tenantOverride)
+    const capabilities = this.#capabilities
+    if (capabilities.length === 0) return target
+    return {
+      ...target,
+      key: `${target.key}\u0000xms_cc=${capabilities.join(',')}`,
+      clientCapabilities: capabilities,
+    }
+  }
+
+  #buildTarget(what: string | TokenRequest, tenantOverride: string | undefined): ResolvedRequest {
     const authority = this.#authority
     if (authority.kind === 'generic') return genericRequest(authority.tokenEndpoint, what)
     if (authority.kind === 'managed-identity') return managedIdentityRequest(authority.endpoint, what)
@@ -100,6 +115,7 @@ export class RequestResolver {
       params: [[param, value]],
       scope: value,
       tenant,
+      clientCapabilities: [],
     }
   }
 }
@@ -148,6 +164,7 @@ function managedIdentityRequest(endpoint: string, what: string | TokenRequest): 
     params: [['resource', resource]],
     scope: resource,
     tenant: undefined,
+    clientCapabilities: [],
   }
 }
 
@@ -174,6 +191,7 @@ function genericRequest(tokenEndpoint: string, what: string | TokenRequest): Res
     params,
     scope,
     tenant: undefined,
+    clientCapabilities: [],
   }
 }
 

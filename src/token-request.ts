@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { type FetchContext, tokenTimes } from './cache.js'
+import { claimsWithCapabilities } from './client-capabilities.js'
 import type { Clock } from './clock.js'
+import { isCredentialRejected } from './credential-rejection.js'
 import type { Credential } from './credentials/credential.js'
 import { noteTokenRequestAttempt } from './diagnostics.js'
 import type { DpopSession } from './dpop/session.js'
@@ -49,17 +51,29 @@ export interface TokenRequestSettings {
 /** Gets one token for `target` from the authority: what the cache calls on a miss or a refresh. */
 export type RequestToken = (target: ResolvedRequest, ctx: FetchContext) => Promise<AccessToken>
 
-/** The token request of a client: attempts, retried while retryable (once only in the background). */
+/**
+ * The token request of a client: attempts, retried while retryable (once only in the background); a
+ * refused credential (`credential-rejection.ts`) is read again and sent once more, not counted as a retry.
+ */
 export function createTokenRequest(settings: TokenRequestSettings): RequestToken {
   return async (target, ctx) => {
     const attempts = ctx.background ? 1 : 1 + settings.http.retries
     const { signal } = ctx
+    let reload = false
     for (let attempt = 0; ; attempt++) {
       noteTokenRequestAttempt()
       try {
-        return await requestOnce(settings, target, ctx.claims, signal)
+        return await requestOnce(settings, target, ctx.claims, signal, reload)
       } catch (error) {
         if (signal?.aborted) throw signal.reason // closed: no retry, and the reason, not the abort's symptom
+        if (!reload && isCredentialRejected(error)) {
+          reload = true // docs/design.md §7: read the credential again, send once more
+          attempt--
+          settings.logger?.info?.('The credential was refused; reading it again and retrying once.', {
+            target: target.label,
+          })
+          continue
+        }
         const delayMs =
           attempt + 1 < attempts && isRetryable(error) ? retryDelay(settings, attempt, error) : undefined
         if (delayMs === undefined) throw error
@@ -85,11 +99,13 @@ async function buildRequest(
   target: ResolvedRequest,
   claims: string | undefined,
   stop: AbortSignal | undefined,
+  reload: boolean,
 ) {
   const clientRequestId = randomUUID()
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: settings.clientId })
   for (const [name, value] of target.params) form.append(name, value)
-  if (claims !== undefined) form.set('claims', claims)
+  const sentClaims = claimsWithCapabilities(claims, target.clientCapabilities)
+  if (sentClaims !== undefined) form.set('claims', sentClaims)
   if (settings.mtls?.pop) form.set('token_type', 'mtls_pop') // docs/entra.md §12
   const headers: Record<string, string> = {
     'content-type': 'application/x-www-form-urlencoded',
@@ -115,6 +131,7 @@ async function buildRequest(
       tokenEndpoint: target.tokenEndpoint,
       clock: settings.clock,
       signal: controller.signal,
+      reload,
     }
     await settings.credential.authenticate({ form, headers }, context)
     // the certificate to present is the one in service now (a rotated file is picked up here)
@@ -132,8 +149,9 @@ function requestOnce(
   target: ResolvedRequest,
   claims: string | undefined,
   stop: AbortSignal | undefined,
+  reload: boolean,
 ): Promise<AccessToken> {
-  const send = () => sendOnce(settings, target, claims, stop)
+  const send = () => sendOnce(settings, target, claims, stop, reload)
   return settings.dpop ? settings.dpop.withNonceRetry(target.tokenEndpoint, send) : send()
 }
 
@@ -142,8 +160,15 @@ async function sendOnce(
   target: ResolvedRequest,
   claims: string | undefined,
   stop: AbortSignal | undefined,
+  reload: boolean,
 ): Promise<AccessToken> {
-  const { form, headers, clientRequestId, presented } = await buildRequest(settings, target, claims, stop)
+  const { form, headers, clientRequestId, presented } = await buildRequest(
+    settings,
+    target,
+    claims,
+    stop,
+    reload,
+  )
   const { http, authority, dpop } = settings
   if (dpop) headers.dpop = await dpop.proof({ method: 'POST', url: target.tokenEndpoint })
   const raw = await postForm(

@@ -66,7 +66,7 @@ describe('failures', () => {
     expect(endpoint.count).toBe(3)
   })
 
-  it('does not retry invalid_client and carries its hint', async () => {
+  it('does not retry invalid_client beyond the one credential reload, and carries its hint', async () => {
     const endpoint = scriptedEndpoint(V2_URL, [
       entraError(401, 'invalid_client', 7000215, 'Invalid client secret provided.'),
     ])
@@ -76,7 +76,7 @@ describe('failures', () => {
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthorityError)
     expect((error as AuthorityError).hint).toContain('Secret ID')
-    expect(endpoint.count).toBe(1)
+    expect(endpoint.count).toBe(2) // AADSTS7000215: the secret is read again and sent once more
   })
 
   it('turns a timeout into a TransportError with reason timeout', async () => {

@@ -17,7 +17,8 @@ import type {
   CredentialOptions,
   FederatedTokenFileOptions,
 } from '../src/credential-options.js'
-import { type credentialKindsSchema, KIND_SCHEMAS } from '../src/credential-schema.js'
+import { certificateKeySchema, type credentialKindsSchema, KIND_SCHEMAS } from '../src/credential-schema.js'
+import type { CertificateProvider } from '../src/credentials/provider.js'
 import type {
   CacheOptions,
   GetTokenOptions,
@@ -49,7 +50,10 @@ describe('the option interfaces', () => {
     expectTypeOf<HttpOptions>().toEqualTypeOf<z.input<typeof httpSchema>>()
     expectTypeOf<GetTokenOptions>().toEqualTypeOf<z.input<typeof getTokenOptionsSchema>>()
     expectTypeOf<TokenRequest>().toEqualTypeOf<z.input<typeof tokenRequestSchema>>()
-    expectTypeOf<CertificateKeyOptions>().toEqualTypeOf<CertificateOptions['certificate']>()
+    expectTypeOf<CertificateKeyOptions | CertificateProvider>().toEqualTypeOf<
+      CertificateOptions['certificate']
+    >()
+    expectTypeOf<CertificateKeyOptions>().toEqualTypeOf<z.input<typeof certificateKeySchema>>()
   })
 
   const members = interfaceMembers(['src/option-types.ts', 'src/credential-options.ts'])
@@ -62,7 +66,7 @@ describe('the option interfaces', () => {
     ['TokenRequest', tokenRequestSchema],
     ['ClientSecretOptions', KIND_SCHEMAS.clientSecret],
     ['CertificateOptions', KIND_SCHEMAS.certificate],
-    ['CertificateKeyOptions', KIND_SCHEMAS.certificate.shape.certificate],
+    ['CertificateKeyOptions', certificateKeySchema],
     ['CertificateFileOptions', KIND_SCHEMAS.certificatePath],
     ['ClientAssertionOptions', KIND_SCHEMAS.clientAssertion],
     ['FederatedTokenFileOptions', KIND_SCHEMAS.federatedTokenFile],

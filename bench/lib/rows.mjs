@@ -5,6 +5,7 @@
  */
 import { count, failed, met, ms, row } from './row.mjs'
 import { cacheHitRows } from './rows-cache-hit.mjs'
+import { noIdentityRows } from './rows-no-identity.mjs'
 import { coldStartRows, firstTokenRows, footprintRows } from './rows-startup.mjs'
 import { num, spread, summarize } from './stats.mjs'
 
@@ -65,6 +66,7 @@ export function buildRows(results, settings) {
   if (ran('cold-start')) rows.push(...coldStartRows(of))
   if (ran('first-token')) rows.push(...firstTokenRows(of))
   if (ran('footprint')) rows.push(...footprintRows(of))
+  if (ran('no-identity')) rows.push(...noIdentityRows(results))
   return rows
 }
 

@@ -71,7 +71,7 @@ export interface AzureGetTokenOptions {
   tracingOptions?: unknown
   /** A CAE claims challenge, decoded JSON: bypasses the cache. */
   claims?: string | undefined
-  /** Whether CAE is on (tokens are asked for the same way either way). */
+  /** Whether CAE is on: only then are the client's `clientCapabilities` sent (a CAE-capable token). */
   enableCae?: boolean | undefined
   /** Another tenant for this call (multi-tenant apps). */
   tenantId?: string | undefined
@@ -191,6 +191,7 @@ function tokenOptionsOf(
   return {
     ...(tenantId === undefined ? {} : { tenant: tenantId }),
     ...(options.claims === undefined ? {} : { claims: options.claims }),
+    enableCae: options.enableCae === true, // as @azure/identity: CAE-capable tokens only when asked for
     ...(signal === undefined ? {} : { signal }),
   }
 }

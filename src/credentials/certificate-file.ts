@@ -130,6 +130,7 @@ export class CertificateFileCredential implements Credential, PresentsCertificat
   }
 
   async authenticate(request: CredentialRequest, ctx: CredentialContext): Promise<void> {
+    if (ctx.reload) this.#checkedAt = Number.NEGATIVE_INFINITY // refused: look at the file now
     const loaded = await this.#current(ctx.clock, ctx.signal)
     await sendAssertion(loaded, this.audience, request, ctx, this.#expiry)
   }

@@ -10,6 +10,7 @@ import type { CredentialOptions, Logger } from '../options.js'
 import { ClientAssertionCredential } from './assertion.js'
 import { CertificateCredential } from './certificate.js'
 import { CertificateFileCredential } from './certificate-file.js'
+import { CertificateProviderCredential } from './certificate-provider.js'
 import type { Credential } from './credential.js'
 import { FederatedTokenFileCredential } from './federated-file.js'
 import {
@@ -68,7 +69,12 @@ export function createCredential(options: CredentialOptions, settings: Credentia
   const tls = tlsMethod(settings)
   if (tls !== undefined) return new TlsClientAuthCredential(certificateOf(options, environment), tls)
   assertionMethod(settings.authMethod, kindName(options))
-  if ('certificate' in options) return new CertificateCredential(options.certificate, environment)
+  if ('certificate' in options) {
+    const { certificate } = options
+    return typeof certificate === 'function'
+      ? new CertificateProviderCredential(certificate, environment)
+      : new CertificateCredential(certificate, environment)
+  }
   if ('certificatePath' in options) return new CertificateFileCredential(options, environment)
   if ('privateKey' in options) return new PrivateKeyCredential(options)
   if ('clientAssertion' in options) return new ClientAssertionCredential(options.clientAssertion)
@@ -97,10 +103,19 @@ function tlsMethod(settings: CredentialSettings): TlsAuthMethod | undefined {
 }
 
 function certificateOf(
-  options: Exclude<CredentialOptions, { clientSecret: string }>,
+  options: Exclude<CredentialOptions, { clientSecret: unknown }>,
   environment: { clock: Clock; logger: Logger | undefined },
 ): CertificateCredential | CertificateFileCredential {
-  if ('certificate' in options) return new CertificateCredential(options.certificate, environment)
+  if ('certificate' in options) {
+    const { certificate } = options
+    if (typeof certificate === 'function') {
+      throw new ConfigurationError(
+        'credential.certificate',
+        'is a provider function, which mutual TLS does not take (the connection presents one certificate): give certificate or certificatePath (a rotated file is picked up, token and connection together).',
+      )
+    }
+    return new CertificateCredential(certificate, environment)
+  }
   if ('certificatePath' in options) return new CertificateFileCredential(options, environment)
   throw new ConfigurationError(
     'credential',
@@ -119,7 +134,7 @@ function assertionMethod(authMethod: AuthMethod | undefined, kind: string): void
   )
 }
 
-function kindName(options: Exclude<CredentialOptions, { clientSecret: string }>): string {
+function kindName(options: Exclude<CredentialOptions, { clientSecret: unknown }>): string {
   if ('certificate' in options || 'certificatePath' in options) return 'a certificate'
   if ('privateKey' in options) return 'a private key'
   if ('clientAssertion' in options) return 'a client assertion'

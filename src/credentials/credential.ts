@@ -21,6 +21,11 @@ export interface CredentialContext {
   readonly clock: Clock
   /** Aborted when the attempt is abandoned. */
   readonly signal: AbortSignal
+  /**
+   * The authority refused the credential on the previous attempt (AADSTS7000215, 700027, …): read it
+   * again now (call the provider, look at the file) rather than use what is held.
+   */
+  readonly reload?: boolean | undefined
 }
 
 /**
