@@ -7,7 +7,7 @@
 import { setMaxListeners } from 'node:events'
 import { abandonable } from './abandonable.js'
 import { belongsTo, usable } from './cache/shared-store-rules.js'
-import { type Slot, SlotTable } from './cache/slots.js'
+import { type HeldSlot, Slot, SlotTable } from './cache/slots.js'
 import { backoffMs, EXPIRY_SKEW_MS } from './cache/times.js'
 import type {
   CacheableToken,
@@ -125,7 +125,7 @@ export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
    * path answers only hits this would answer too: to the second before `refreshAt`): a hit before
    * `refreshAt`, stale (plus one background refresh) until the expiry margin; `undefined` after that.
    */
-  #served(target: Key, slot: Slot<Token>, now: number): Promise<Token> | undefined {
+  #served(target: Key, slot: HeldSlot<Token>, now: number): Promise<Token> | undefined {
     if (now < slot.token.refreshAt) {
       if (diagnosticsActive()) report('hit', target, now, now)
       return slot.promise
@@ -134,7 +134,7 @@ export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
     return undefined
   }
 
-  #stale(target: Key, slot: Slot<Token>, now: number): Promise<Token> {
+  #stale(target: Key, slot: HeldSlot<Token>, now: number): Promise<Token> {
     const retryAt = slot.backoff?.retryAt ?? 0
     if (now >= retryAt && !this.#flights.has(target.key)) {
       this.#startFlight(target, target.key, { background: true, claims: undefined }, now)
@@ -217,7 +217,9 @@ export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
     if (generation !== this.#generation) return
     const existing = this.#slots.peek(target.key)
     if (existing !== undefined && existing.token.requestedAt > token.requestedAt) return
-    target.slot = this.#slots.set(target.key, token)
+    // a request that can hold the token itself (target.ts's) becomes the key's slot
+    const host = target instanceof Slot ? (target as Slot<Token>) : undefined
+    target.slot = this.#slots.set(target.key, token, host)
   }
 
   #failed(target: Key, error: unknown, background: boolean, startedAt: number): void {

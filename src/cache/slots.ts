@@ -29,7 +29,10 @@ const DROPPED = -(2 ** 30)
 const FRESH_MAX = 2 ** 30 - 1
 
 /**
- * One key's token in a {@link SlotTable}. Written by its table (and the backoff by the cache) only.
+ * Where a {@link SlotTable} keeps one key's token. A request object may be one (a class extending
+ * this): the table then keeps the token in the very object the request memo hands out, so that a hit
+ * reads the promise and the time from the object it already holds (issue 17). A slot in no table has
+ * no token; only the table writes it (and the cache the backoff).
  *
  * @example
  * ```ts
@@ -38,27 +41,31 @@ const FRESH_MAX = 2 ** 30 - 1
  * ```
  */
 export class Slot<Token extends SlotToken> {
-  /** The table it belongs to: a request object shared by two caches never takes one's slot for the other's. */
-  readonly table: SlotTable<Token>
-  token: Token
-  /** Resolved with `token`: what every hit returns, so that a hit allocates nothing. */
-  promise: Promise<Token>
+  /**
+   * For a request that is a slot (`CacheKey.slot`): the slot that last held its key's token, itself
+   * as a rule. First, with what a hit reads next, so that a hit reads the object's first bytes only.
+   */
+  slot: Slot<Token> | undefined = undefined
+  /**
+   * The table it is in (`undefined`: in none). A request object shared by two caches never takes one's
+   * slot for the other's.
+   */
+  table: SlotTable<Token> | undefined = undefined
   /**
    * A hit may be served while `now` is before the table's epoch plus this many seconds: `refreshAt`
    * rounded down to a whole second (the exact `refreshAt` decides within that last second).
    */
-  freshSec: number
+  freshSec = DROPPED
+  /** Resolved with `token`: what every hit returns, so that a hit allocates nothing. */
+  promise: Promise<Token> | undefined = undefined
   /** Looked up since eviction last passed it. */
   used = false
+  token: Token | undefined = undefined
   backoff: Backoff | undefined = undefined
-
-  constructor(table: SlotTable<Token>, token: Token, freshSec: number) {
-    this.table = table
-    this.token = token
-    this.promise = Promise.resolve(token)
-    this.freshSec = freshSec
-  }
 }
+
+/** A slot in a table: it holds a token. */
+export type HeldSlot<Token extends SlotToken> = Slot<Token> & { token: Token; promise: Promise<Token> }
 
 /**
  * At most `maxEntries` slots by key, evicted by second chance.
@@ -71,7 +78,7 @@ export class Slot<Token extends SlotToken> {
  * ```
  */
 export class SlotTable<Token extends SlotToken> {
-  readonly #slots = new Map<string, Slot<Token>>()
+  readonly #slots = new Map<string, HeldSlot<Token>>()
   readonly #max: number
   /** The time `freshSec` counts from: a whole second, epoch ms. */
   readonly #epochMs: number
@@ -89,47 +96,56 @@ export class SlotTable<Token extends SlotToken> {
    * Whether a hit may be served from `slot` at `now` without reading its token: before its refresh
    * time (to the second), and the slot still in this table. Allocates nothing; no HeapNumber is read.
    */
-  fresh(slot: Slot<Token>, now: number): boolean {
+  fresh(slot: Slot<Token>, now: number): slot is HeldSlot<Token> {
     return slot.table === this && now - this.#epochMs < slot.freshSec * 1000
   }
 
   /** The slot for `key`, marked used (a lookup). */
-  get(key: string): Slot<Token> | undefined {
+  get(key: string): HeldSlot<Token> | undefined {
     const slot = this.#slots.get(key)
     if (slot !== undefined) slot.used = true
     return slot
   }
 
   /** The slot for `key`, its recency untouched. */
-  peek(key: string): Slot<Token> | undefined {
+  peek(key: string): HeldSlot<Token> | undefined {
     return this.#slots.get(key)
   }
 
   /**
    * Keeps `token` as `key`'s: in its slot, updated in place (requests holding the slot stay valid) and
-   * marked used, or in a new slot at the back, after dropping one slot if the table is full.
+   * marked used; or in a new slot at the back (`host`, when it is in no table, else a new object),
+   * after dropping one slot if the table is full.
    */
-  set(key: string, token: Token): Slot<Token> {
-    const freshSec = this.#freshSec(token.refreshAt)
+  set(key: string, token: Token, host?: Slot<Token>): HeldSlot<Token> {
     const existing = this.#slots.get(key)
     if (existing !== undefined) {
-      existing.token = token
-      existing.promise = Promise.resolve(token)
-      existing.freshSec = freshSec
+      this.#fill(existing, token)
       existing.backoff = undefined
       existing.used = true
       return existing
     }
     if (this.#slots.size >= this.#max) this.#evictOne()
-    const slot = new Slot(this, token, freshSec)
-    this.#slots.set(key, slot)
-    return slot
+    const slot = host !== undefined && host.table === undefined ? host : new Slot<Token>()
+    slot.table = this
+    slot.used = false
+    slot.backoff = undefined
+    const held = this.#fill(slot, token)
+    this.#slots.set(key, held)
+    return held
   }
 
   /** Drops every slot (requests holding one find it dropped and look their key up again). */
   clear(): void {
-    for (const slot of this.#slots.values()) slot.freshSec = DROPPED
+    for (const slot of this.#slots.values()) drop(slot)
     this.#slots.clear()
+  }
+
+  #fill(slot: Slot<Token>, token: Token): HeldSlot<Token> {
+    slot.token = token
+    slot.promise = Promise.resolve(token)
+    slot.freshSec = this.#freshSec(token.refreshAt)
+    return slot as HeldSlot<Token>
   }
 
   #freshSec(refreshAt: number): number {
@@ -145,11 +161,19 @@ export class SlotTable<Token extends SlotToken> {
     for (const [key, slot] of this.#slots) {
       this.#slots.delete(key)
       if (!slot.used) {
-        slot.freshSec = DROPPED
+        drop(slot)
         return
       }
       slot.used = false
       this.#slots.set(key, slot)
     }
   }
+}
+
+/** Out of its table: never fresh, its token let go (a request memo may keep the object). */
+function drop(slot: Slot<SlotToken>): void {
+  slot.table = undefined
+  slot.freshSec = DROPPED
+  slot.token = undefined
+  slot.promise = undefined
 }

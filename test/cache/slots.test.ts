@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SlotTable } from '../../src/cache/slots.js'
+import { Slot, SlotTable } from '../../src/cache/slots.js'
 
 const T0 = Date.parse('2026-12-05T12:00:00.250Z')
 const token = (name: string, refreshAt = T0 + 3_300_000) => ({ name, refreshAt })
@@ -87,5 +87,18 @@ describe('SlotTable', () => {
     const far = table.set('far', token('far', T0 + 100 * 365 * 86_400_000))
     expect(table.fresh(past, T0)).toBe(false)
     expect(table.fresh(far, T0 + 20 * 365 * 86_400_000)).toBe(true)
+  })
+
+  it("keeps a new key's token in the host it is given when the host is in no table, and lets it go when dropped", () => {
+    const table = tableOf(1)
+    const host = new Slot<ReturnType<typeof token>>()
+    const a = token('a')
+    expect(table.set('a', a, host)).toBe(host)
+    expect(host.token).toBe(a)
+    expect(tableOf(1).set('a', a, host)).not.toBe(host) // in a table already: a slot of its own
+    table.set('b', token('b')) // drops a
+    expect(host.token).toBeUndefined()
+    expect(host.promise).toBeUndefined()
+    expect(table.set('a', a, host)).toBe(host) // out of every table: it may hold a token again
   })
 })
