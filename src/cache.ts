@@ -16,6 +16,7 @@ import type {
   LookupOptions,
   TokenCacheSettings,
 } from './cache/types.js'
+import type { Clock } from './clock.js'
 import { diagnosticsActive, publishLookup, type TokenLookupEvent, traceTokenRequest } from './diagnostics.js'
 import { ClientClosedError } from './errors.js'
 import { clearShared, fetchShared } from './store.js'
@@ -49,6 +50,7 @@ export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
   readonly #slots: SlotTable<Token>
   readonly #flights = new Map<string, Promise<Token>>()
   readonly #settings: TokenCacheSettings<Key, Token>
+  readonly #clock: Clock
   /** Aborted by `close()`: every fetch is given its signal, every flight is abandoned on it. */
   readonly #closer = new AbortController()
   #closing: Promise<void> | undefined
@@ -56,6 +58,7 @@ export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
 
   constructor(settings: TokenCacheSettings<Key, Token>) {
     this.#settings = settings
+    this.#clock = settings.clock
     this.#slots = new SlotTable(settings.maxEntries, settings.clock.now())
     setMaxListeners(0, this.#closer.signal) // one listener per flight in progress, however many
   }
@@ -75,7 +78,7 @@ export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
    * background refresh when due for refresh, or from the one request in flight for its key.
    */
   lookup(target: Key, options?: LookupOptions): Promise<Token> {
-    const now = this.#settings.clock.now()
+    const now = this.#clock.now()
     // the hot path: the slot the request holds, fresh to the second (one object read, no lookup)
     const held = target.slot as Slot<Token> | undefined
     if (held !== undefined && options === undefined && this.#slots.fresh(held, now)) {

@@ -55,6 +55,14 @@ export class RequestResolver {
     this.#limit = limit
   }
 
+  /**
+   * The memoised request for `what` in the client's own tenant, if `what` is a string resolved before:
+   * one hash lookup, nothing checked or built (a string was checked when it was memoised).
+   */
+  memoised(what: unknown): ResolvedRequest | undefined {
+    return typeof what === 'string' ? this.#memo.get(what) : undefined
+  }
+
   /** The target for `what`, in the client's tenant or `tenant`. Throws {@link ConfigurationError}. */
   resolve(what: string | TokenRequest, tenant: string | undefined): ResolvedRequest {
     if (typeof what !== 'string') return this.#build(parseTokenRequest(what), tenant)
