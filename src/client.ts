@@ -125,6 +125,9 @@ export class TokenClient {
    * ```
    */
   getToken(resource: string | TokenRequest, options?: GetTokenOptions): Promise<AccessToken> {
+    // the hot path (issue 17): a memoised string resource, no options: one hash lookup, then the cache
+    const memoised = options === undefined ? this.#requests.memoised(resource) : undefined
+    if (memoised !== undefined) return this.#cache.lookup(memoised)
     try {
       checkResourceArgument(resource, this.#authority.kind === 'generic' ? 'generic' : 'entra')
       if (options === undefined) return this.#cache.lookup(this.#requests.resolve(resource, undefined))
