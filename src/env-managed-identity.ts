@@ -11,6 +11,9 @@ import type { ManagedIdentityOptions } from './managed-identity/identity.js'
  * The variables that name a managed-identity source (any one, set and not empty, is enough to choose a
  * managed identity; which source is then detected in msal-node's order).
  *
+ * (A near-copy on purpose: the local authority keeps its own list in
+ * src/testing/managed-identity/environment.ts, by the emulator wall of docs/architecture.md.)
+ *
  * @example
  * ```ts
  * const named = MANAGED_IDENTITY_VARIABLES.some((name) => process.env[name])

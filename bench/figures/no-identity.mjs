@@ -23,6 +23,7 @@ const port = String(args.port ?? 'closed')
 const capMs = numberArg(args, 'cap', 30) * 1000
 const RESOURCE = 'https://management.azure.com'
 
+// the variables src/env-managed-identity.ts reads (a copy: this script runs the peers without our build)
 const MANAGED_IDENTITY_VARIABLES = [
   'IDENTITY_ENDPOINT',
   'IDENTITY_HEADER',

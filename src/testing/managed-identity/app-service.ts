@@ -6,10 +6,11 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { Outcome } from '../http/outcome.js'
 import type { RequestContext } from '../http/request-context.js'
-import { headerValue, type IdentityCall, issuedOutcome, refusedOutcome } from './call.js'
-import { type IdentityToken, type IssueDeps, issueIdentityToken } from './issue.js'
+import { answerSelected } from './answer.js'
+import { headerValue, type IdentityCall } from './call.js'
+import type { IdentityToken, IssueDeps } from './issue.js'
 import { IdentityRefusal } from './refusal.js'
-import { type SelectorParameters, selectIdentity } from './select.js'
+import type { SelectorParameters } from './select.js'
 
 /**
  * The one api-version of the `IDENTITY_ENDPOINT` protocol.
@@ -74,22 +75,15 @@ function checkRequest(call: IdentityCall, identityHeader: string): void {
  * const outcome = await answerAppService(call, deps, identityHeader)
  * ```
  */
-export async function answerAppService(
+export function answerAppService(
   call: IdentityCall,
   deps: IssueDeps,
   identityHeader: string,
 ): Promise<Outcome> {
-  try {
-    checkRequest(call, identityHeader)
-    const identity = selectIdentity(deps.store, call.url.searchParams, SELECTORS)
-    const issued = await issueIdentityToken(
-      identity,
-      call.url.searchParams.get('resource'),
-      call.context.now,
-      deps,
-    )
-    return issuedOutcome(appServiceBody(issued), issued, call.context)
-  } catch (error) {
-    return refusedOutcome(error, call.context, appServiceErrorBody)
-  }
+  return answerSelected(call, deps, {
+    check: (checked) => checkRequest(checked, identityHeader),
+    selectors: SELECTORS,
+    body: appServiceBody,
+    errorBody: appServiceErrorBody,
+  })
 }

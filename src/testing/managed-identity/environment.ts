@@ -8,6 +8,9 @@ import { refuse } from '../registry/registry-error.js'
 /**
  * Every variable that chooses a managed-identity source (to unset before setting one source's).
  *
+ * (A near-copy on purpose: the client's own list is in src/env-managed-identity.ts; the emulator
+ * shares no code with the client, by the wall of docs/architecture.md.)
+ *
  * @example
  * ```ts
  * for (const name of MANAGED_IDENTITY_VARIABLES) delete process.env[name]

@@ -5,10 +5,11 @@
  */
 import type { Outcome } from '../http/outcome.js'
 import type { RequestContext } from '../http/request-context.js'
-import { headerValue, type IdentityCall, issuedOutcome, refusedOutcome } from './call.js'
-import { type IdentityToken, type IssueDeps, issueIdentityToken } from './issue.js'
+import { answerSelected } from './answer.js'
+import { headerValue, type IdentityCall } from './call.js'
+import type { IdentityToken, IssueDeps } from './issue.js'
 import { IdentityRefusal } from './refusal.js'
-import { type SelectorParameters, selectIdentity } from './select.js'
+import type { SelectorParameters } from './select.js'
 
 const SELECTORS: SelectorParameters = {
   clientId: ['client_id'],
@@ -81,18 +82,11 @@ export function checkImdsRequest(call: IdentityCall, knownVersion: (version: str
  * const outcome = await answerImds(call, deps)
  * ```
  */
-export async function answerImds(call: IdentityCall, deps: IssueDeps): Promise<Outcome> {
-  try {
-    checkImdsRequest(call, (version) => version >= '2018-02-01')
-    const identity = selectIdentity(deps.store, call.url.searchParams, SELECTORS)
-    const issued = await issueIdentityToken(
-      identity,
-      call.url.searchParams.get('resource'),
-      call.context.now,
-      deps,
-    )
-    return issuedOutcome(imdsBody(issued), issued, call.context)
-  } catch (error) {
-    return refusedOutcome(error, call.context, imdsErrorBody)
-  }
+export function answerImds(call: IdentityCall, deps: IssueDeps): Promise<Outcome> {
+  return answerSelected(call, deps, {
+    check: (checked) => checkImdsRequest(checked, (version) => version >= '2018-02-01'),
+    selectors: SELECTORS,
+    body: imdsBody,
+    errorBody: imdsErrorBody,
+  })
 }
