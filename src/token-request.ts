@@ -14,7 +14,7 @@ import { parseTokenResponse } from './response.js'
 import { isRetryable, retryAfterOf, retryDelayMs, sleep } from './retry.js'
 import type { AuthorityConfig, ResolvedRequest } from './target.js'
 import { AccessToken } from './token.js'
-import { defaultDispatcher, postForm } from './transport.js'
+import { postForm } from './transport.js'
 import { VERSION } from './version.js'
 
 const USER_AGENT = `oauth-client-credentials/${VERSION} node/${process.versions.node}`
@@ -128,7 +128,7 @@ async function requestOnce(
   const raw = await postForm(
     { url: target.tokenEndpoint, body: form.toString(), headers, clientRequestId },
     {
-      dispatcher: http.dispatcher ?? defaultDispatcher(),
+      dispatcher: http.dispatcher,
       timeoutMs: http.timeoutMs,
       maxResponseBytes: http.maxResponseBytes,
       clock: settings.clock,
