@@ -18,8 +18,8 @@ const recordLoads = `data:text/javascript,${encodeURIComponent(`
   process.on('exit', () => process.stdout.write('\\n' + JSON.stringify(loaded)))
 `)}`
 
-/** The packages under node_modules that `code` loads in a fresh process (`load` names the entry). */
-function packagesLoadedBy(code: string): string[] {
+/** The URLs of the modules that `code` loads in a fresh process. */
+function filesLoadedBy(code: string): string[] {
   const run = spawnSync(process.execPath, ['--import', recordLoads, '--input-type=module', '-e', code], {
     cwd: root,
     encoding: 'utf8',
@@ -29,7 +29,14 @@ function packagesLoadedBy(code: string): string[] {
   const lines = run.stdout.trim().split('\n')
   const urls = JSON.parse(lines.at(-1) ?? '[]') as string[]
   expect(urls.some((url) => url.includes('/dist/'))).toBe(true)
-  const names = urls.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? [])
+  return urls
+}
+
+/** The packages under node_modules that `code` loads in a fresh process. */
+function packagesLoadedBy(code: string): string[] {
+  const names = filesLoadedBy(code).flatMap(
+    (url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? [],
+  )
   return [...new Set(names)].sort()
 }
 
@@ -65,10 +72,26 @@ beforeAll(() => {
 }, 300_000)
 
 describe.each(['import', 'require'] as const)('the built package (%s)', (how) => {
-  it('the main entry loads neither undici nor jose', () => {
+  it('the main entry loads neither undici, jose nor zod', () => {
     const loaded = packagesLoadedBy(load[how]('oauth-client-credentials'))
     expect(loaded).not.toContain('undici')
     expect(loaded).not.toContain('jose')
+    expect(loaded).not.toContain('zod')
+  })
+
+  it("the first client built loads zod, the app's own copy of it (one copy in the process)", () => {
+    const code = `
+      const { z } = ${load[how]('zod')}
+      const { TokenClient } = ${load[how]('oauth-client-credentials')}
+      new TokenClient({ tenant: 'contoso.onmicrosoft.com', clientId: '55b2a7ec-73f3-45c2-af08-21ecc33dc40e', credential: { clientSecret: 's' } })
+      if (!(z.string().safeParse(1).error instanceof z.ZodError)) throw new Error('zod')
+    `
+    const zodFiles = filesLoadedBy(code).filter((url) =>
+      /\/node_modules\/zod\/(index|v4\/classic\/external)\./.test(url),
+    )
+    const ending = how === 'import' ? '.js' : '.cjs'
+    expect(zodFiles.length).toBeGreaterThan(0)
+    expect(zodFiles.every((url) => url.endsWith(ending))).toBe(true)
   })
 
   it('the first token request loads undici, not jose, and gets its token', () => {
