@@ -4,7 +4,6 @@
  * the caller meant; a missing credential, one naming no kind and one naming several each say so.
  */
 import { KeyObject, X509Certificate } from 'node:crypto'
-import { z } from 'zod'
 import type { CredentialOptions } from './credential-options.js'
 import type { ClientAssertionCallback } from './credentials/assertion.js'
 import type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
@@ -12,13 +11,16 @@ import { managedIdentitySchema } from './managed-identity-schema.js'
 import { type OptionIssue, unknownKeysIssue } from './option-problems.js'
 import { textOption, WHITESPACE_PROBLEM } from './option-values.js'
 import { keysAt } from './schema-keys.js'
+import { lazySchema, type Zod } from './validation/zod.js'
 
-const privateKeySchema = z.custom<PrivateKeyInput>(
-  (value) =>
-    (typeof value === 'string' && value.length > 0) ||
-    value instanceof Uint8Array ||
-    value instanceof KeyObject,
-  'must be PEM text, a Buffer (PEM, DER or PKCS#12) or a private KeyObject',
+const privateKeySchema = lazySchema((z) =>
+  z.custom<PrivateKeyInput>(
+    (value) =>
+      (typeof value === 'string' && value.length > 0) ||
+      value instanceof Uint8Array ||
+      value instanceof KeyObject,
+    'must be PEM text, a Buffer (PEM, DER or PKCS#12) or a private KeyObject',
+  ),
 )
 
 const certificateItem = (value: unknown) =>
@@ -26,101 +28,116 @@ const certificateItem = (value: unknown) =>
   value instanceof Uint8Array ||
   value instanceof X509Certificate
 
-const certificateInputSchema = z.custom<CertificateInput>(
-  (value) =>
-    certificateItem(value) || (Array.isArray(value) && value.length > 0 && value.every(certificateItem)),
-  'must be PEM text (one certificate or a leaf-first chain), DER bytes, an X509Certificate, or a list of them',
+const certificateInputSchema = lazySchema((z) =>
+  z.custom<CertificateInput>(
+    (value) =>
+      certificateItem(value) || (Array.isArray(value) && value.length > 0 && value.every(certificateItem)),
+    'must be PEM text (one certificate or a leaf-first chain), DER bytes, an X509Certificate, or a list of them',
+  ),
 )
 
 /** Options shared by the credentials that sign an assertion with a certificate. */
-const signingFields = {
+const signingFields = (z: Zod) => ({
   passphrase: z.string().optional(),
   sendCertificateChain: z.boolean().optional(),
   algorithm: z.enum(['PS256', 'RS256']).optional(),
   audience: textOption('is empty: omit it to use the token endpoint').optional(),
   keyId: textOption('is empty: omit it or give the key id registered with the server').optional(),
-}
+})
 
-const clientAssertionSchema = z
-  .custom<string | ClientAssertionCallback>(
-    (value) => typeof value === 'string' || typeof value === 'function',
-    'must be a non-empty JWT string or a function returning one',
-  )
-  .check((ctx) => {
-    if (typeof ctx.value !== 'string') return
-    const message =
-      ctx.value.trim() === ''
-        ? 'must be a non-empty JWT string or a function returning one'
-        : ctx.value.trim() === ctx.value
-          ? undefined
-          : WHITESPACE_PROBLEM
-    if (message !== undefined) ctx.issues.push({ code: 'custom', input: undefined, message })
-  })
+const clientAssertionSchema = lazySchema((z) =>
+  z
+    .custom<string | ClientAssertionCallback>(
+      (value) => typeof value === 'string' || typeof value === 'function',
+      'must be a non-empty JWT string or a function returning one',
+    )
+    .check((ctx) => {
+      if (typeof ctx.value !== 'string') return
+      const message =
+        ctx.value.trim() === ''
+          ? 'must be a non-empty JWT string or a function returning one'
+          : ctx.value.trim() === ctx.value
+            ? undefined
+            : WHITESPACE_PROBLEM
+      if (message !== undefined) ctx.issues.push({ code: 'custom', input: undefined, message })
+    }),
+)
 
 /**
  * The schema of each credential kind, by the key that names it.
  *
  * @example
  * ```ts
- * KIND_SCHEMAS.clientSecret.parse({ clientSecret })
+ * kindSchemas().clientSecret.parse({ clientSecret })
  * ```
  */
-export const KIND_SCHEMAS = {
+export const kindSchemas = lazySchema((z) => ({
   clientSecret: z.strictObject({
     clientSecret: textOption('is empty: give the secret Value from the app registration'),
   }),
   certificate: z.strictObject({
     certificate: z.strictObject({
-      privateKey: privateKeySchema,
-      certificate: certificateInputSchema.optional(),
-      ...signingFields,
+      privateKey: privateKeySchema(),
+      certificate: certificateInputSchema().optional(),
+      ...signingFields(z),
     }),
   }),
   certificatePath: z.strictObject({
     certificatePath: textOption('is empty: give the path of the PEM or PFX file'),
-    ...signingFields,
+    ...signingFields(z),
   }),
-  clientAssertion: z.strictObject({ clientAssertion: clientAssertionSchema }),
+  clientAssertion: z.strictObject({ clientAssertion: clientAssertionSchema() }),
   federatedTokenFile: z.strictObject({
     federatedTokenFile: textOption('is empty: give the path of the federated token file'),
   }),
   managedIdentity: z.strictObject({
-    managedIdentity: managedIdentitySchema,
+    managedIdentity: managedIdentitySchema(),
     audience: textOption(
       "is empty: omit it to use the cloud's api://AzureADTokenExchange audience",
     ).optional(),
   }),
-} as const
+}))
 
-type Kind = keyof typeof KIND_SCHEMAS
-const KINDS = Object.keys(KIND_SCHEMAS) as Kind[]
+type Kind = keyof ReturnType<typeof kindSchemas>
+const KINDS: readonly Kind[] = [
+  'clientSecret',
+  'certificate',
+  'certificatePath',
+  'clientAssertion',
+  'federatedTokenFile',
+  'managedIdentity',
+]
 const KIND_LIST =
   'clientSecret, certificate, certificatePath, clientAssertion, federatedTokenFile or managedIdentity'
-const ALL_KEYS = [...new Set(Object.values(KIND_SCHEMAS).flatMap((schema) => Object.keys(schema.shape)))]
+const allKeys = lazySchema(() => [
+  ...new Set(Object.values(kindSchemas()).flatMap((schema) => Object.keys(schema.shape))),
+])
 
 /**
  * Every credential kind as one union: the type the public {@link CredentialOptions} must equal.
  *
  * @example
  * ```ts
- * type Input = z.input<typeof credentialKindsSchema>
+ * type Input = z.input<ReturnType<typeof credentialKindsSchema>>
  * ```
  */
-export const credentialKindsSchema = z.union(Object.values(KIND_SCHEMAS))
+export const credentialKindsSchema = lazySchema((z) => z.union(Object.values(kindSchemas())))
 
 /**
  * The `credential` option: exactly one kind, validated by that kind's schema.
  *
  * @example
  * ```ts
- * credentialSchema.parse({ clientSecret: process.env.CLIENT_SECRET })
+ * credentialSchema().parse({ clientSecret: process.env.CLIENT_SECRET })
  * ```
  */
-export const credentialSchema = z
-  .custom<CredentialOptions>(() => true)
-  .check((ctx) => {
-    ctx.issues.push(...credentialIssues(ctx.value))
-  })
+export const credentialSchema = lazySchema((z) =>
+  z
+    .custom<CredentialOptions>(() => true)
+    .check((ctx) => {
+      ctx.issues.push(...credentialIssues(ctx.value))
+    }),
+)
 
 function credentialIssues(value: unknown): OptionIssue[] {
   const shape = shapeProblem(value)
@@ -133,7 +150,7 @@ function credentialIssues(value: unknown): OptionIssue[] {
   }
   const [kind] = kinds
   if (kind === undefined) return noKindIssues(record)
-  const schema = KIND_SCHEMAS[kind]
+  const schema = kindSchemas()[kind]
   const result = schema.safeParse(value)
   if (result.success) return []
   return result.error.issues.map((issue) =>
@@ -165,7 +182,7 @@ function shapeProblem(value: unknown): string | undefined {
 }
 
 function noKindIssues(record: Record<string, unknown>): OptionIssue[] {
-  const unknown = Object.keys(record).filter((key) => !ALL_KEYS.includes(key))
+  const unknown = Object.keys(record).filter((key) => !allKeys().includes(key))
   if (unknown.length > 0) return [unknownKeysIssue(unknown, KINDS, [])]
   return [
     { code: 'custom', input: undefined, path: [], message: `names no credential: give one of ${KIND_LIST}` },

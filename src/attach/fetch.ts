@@ -7,12 +7,13 @@
  * redirect to another origin drops `Authorization`, so the token only follows same-origin redirects.
  * A custom `fetch` must do the same.
  */
-import { z } from 'zod'
+import type { z } from 'zod'
 import { systemClock } from '../clock.js'
 import { ConfigurationError } from '../errors.js'
 import { sendableToken } from '../token.js'
 import { parseWith } from '../validation/parse.js'
 import { clockSchema, oneOrMore } from '../validation/schemas.js'
+import { lazySchema } from '../validation/zod.js'
 import { originSchema, requestOrigin } from './origins.js'
 import { type Grant, grantFor, grantForRetry, retryPlan } from './retry-on-401.js'
 import type { TokenSource } from './source.js'
@@ -39,27 +40,29 @@ export type FetchFunction = (input: string | URL | Request, init?: RequestInit) 
  * }
  * ```
  */
-export const authorizedFetchOptionsSchema = z
-  .strictObject({
-    /** The API to get tokens for: an Entra App ID URI or application id; an RFC 8707 resource for other servers. */
-    resource: oneOrMore.optional(),
-    /** The scope(s) to ask for, instead of or with `resource` (with Entra: one `{resource}/.default`). */
-    scope: oneOrMore.optional(),
-    /** The origins (`https://host[:port]`) that get the token; every other origin gets none. */
-    origins: z
-      .array(originSchema)
-      .min(1, 'is empty: list the origins (https://host[:port]) that get the token'),
-    /** The fetch to send with. @defaultValue the global `fetch`, looked up at each call */
-    fetch: z.custom<FetchFunction>((v) => typeof v === 'function', 'must be a fetch function').optional(),
-    /** Requests to other origins: sent untouched (`pass`), or refused with a `ConfigurationError` (`reject`). @defaultValue 'pass' */
-    otherOrigins: z.enum(['pass', 'reject']).optional(),
-    /** The token source's clock, to tell a cached token from a fresh one (tests). @defaultValue the system clock */
-    clock: clockSchema.optional(),
-  })
-  .refine((o) => o.resource !== undefined || o.scope !== undefined, {
-    path: ['resource'],
-    message: 'is required: give resource (or scope) to say which API the token is for',
-  })
+export const authorizedFetchOptionsSchema = lazySchema((z) =>
+  z
+    .strictObject({
+      /** The API to get tokens for: an Entra App ID URI or application id; an RFC 8707 resource for other servers. */
+      resource: oneOrMore().optional(),
+      /** The scope(s) to ask for, instead of or with `resource` (with Entra: one `{resource}/.default`). */
+      scope: oneOrMore().optional(),
+      /** The origins (`https://host[:port]`) that get the token; every other origin gets none. */
+      origins: z
+        .array(originSchema())
+        .min(1, 'is empty: list the origins (https://host[:port]) that get the token'),
+      /** The fetch to send with. @defaultValue the global `fetch`, looked up at each call */
+      fetch: z.custom<FetchFunction>((v) => typeof v === 'function', 'must be a fetch function').optional(),
+      /** Requests to other origins: sent untouched (`pass`), or refused with a `ConfigurationError` (`reject`). @defaultValue 'pass' */
+      otherOrigins: z.enum(['pass', 'reject']).optional(),
+      /** The token source's clock, to tell a cached token from a fresh one (tests). @defaultValue the system clock */
+      clock: clockSchema().optional(),
+    })
+    .refine((o) => o.resource !== undefined || o.scope !== undefined, {
+      path: ['resource'],
+      message: 'is required: give resource (or scope) to say which API the token is for',
+    }),
+)
 
 /**
  * The options of {@link createAuthorizedFetch} (see {@link authorizedFetchOptionsSchema}).
@@ -69,7 +72,7 @@ export const authorizedFetchOptionsSchema = z
  * const options: AuthorizedFetchOptions = { scope: 'https://graph.microsoft.com/.default', origins: ['https://graph.microsoft.com'] }
  * ```
  */
-export type AuthorizedFetchOptions = z.input<typeof authorizedFetchOptionsSchema>
+export type AuthorizedFetchOptions = z.input<ReturnType<typeof authorizedFetchOptionsSchema>>
 
 /**
  * A `fetch` that authorizes requests to `options.origins` with tokens from `source`. A request to any
@@ -83,7 +86,7 @@ export type AuthorizedFetchOptions = z.input<typeof authorizedFetchOptionsSchema
  * ```
  */
 export function createAuthorizedFetch(source: TokenSource, options: AuthorizedFetchOptions): FetchFunction {
-  const o = parseWith(authorizedFetchOptionsSchema, options, 'authorizedFetch options')
+  const o = parseWith(authorizedFetchOptionsSchema(), options, 'authorizedFetch options')
   const origins = new Set(o.origins)
   const target = {
     ...(o.resource === undefined ? {} : { resource: o.resource }),

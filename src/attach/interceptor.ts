@@ -6,10 +6,11 @@
  * replayable (none, a string or a Buffer).
  */
 import type { Dispatcher } from 'undici'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { systemClock } from '../clock.js'
 import { parseWith } from '../validation/parse.js'
 import { clockSchema } from '../validation/schemas.js'
+import { lazySchema } from '../validation/zod.js'
 import { hasHeader, headerList } from './dispatch-headers.js'
 import { AuthorizingHandler } from './interceptor-handler.js'
 import { originProblem, requestOrigin } from './origins.js'
@@ -31,20 +32,22 @@ type DispatchOptions = Dispatcher.DispatchOptions
  */
 export type AuthRoutes = Readonly<Record<string, TokenTarget>>
 
-const routesSchema = z.record(z.string(), tokenTargetSchema).check((ctx) => {
-  const seen = new Map<string, string>()
-  for (const key of Object.keys(ctx.value)) {
-    const problem = originProblem(key)
-    const origin = problem ? undefined : new URL(key).origin
-    const clash = origin === undefined ? undefined : seen.get(origin)
-    const message = problem ?? (clash === undefined ? undefined : `is the same origin as '${clash}'`)
-    if (message) ctx.issues.push({ code: 'custom', input: key, message, path: [key] })
-    if (origin !== undefined) seen.set(origin, key)
-  }
-  if (Object.keys(ctx.value).length === 0) {
-    ctx.issues.push({ code: 'custom', input: ctx.value, message: 'is empty: route at least one origin' })
-  }
-})
+const routesSchema = lazySchema((z) =>
+  z.record(z.string(), tokenTargetSchema()).check((ctx) => {
+    const seen = new Map<string, string>()
+    for (const key of Object.keys(ctx.value)) {
+      const problem = originProblem(key)
+      const origin = problem ? undefined : new URL(key).origin
+      const clash = origin === undefined ? undefined : seen.get(origin)
+      const message = problem ?? (clash === undefined ? undefined : `is the same origin as '${clash}'`)
+      if (message) ctx.issues.push({ code: 'custom', input: key, message, path: [key] })
+      if (origin !== undefined) seen.set(origin, key)
+    }
+    if (Object.keys(ctx.value).length === 0) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: 'is empty: route at least one origin' })
+    }
+  }),
+)
 
 /**
  * Options of {@link createAuthInterceptor} besides the routes.
@@ -54,10 +57,12 @@ const routesSchema = z.record(z.string(), tokenTargetSchema).check((ctx) => {
  * createAuthInterceptor(client, routes, { clock: fakeClock })
  * ```
  */
-export const authInterceptorOptionsSchema = z.strictObject({
-  /** The token source's clock, to tell a cached token from a fresh one (tests). @defaultValue the system clock */
-  clock: clockSchema.optional(),
-})
+export const authInterceptorOptionsSchema = lazySchema((z) =>
+  z.strictObject({
+    /** The token source's clock, to tell a cached token from a fresh one (tests). @defaultValue the system clock */
+    clock: clockSchema().optional(),
+  }),
+)
 
 /**
  * Options of {@link createAuthInterceptor} (see {@link authInterceptorOptionsSchema}).
@@ -67,7 +72,7 @@ export const authInterceptorOptionsSchema = z.strictObject({
  * const options: AuthInterceptorOptions = { clock: { now: () => Date.now() } }
  * ```
  */
-export type AuthInterceptorOptions = z.input<typeof authInterceptorOptionsSchema>
+export type AuthInterceptorOptions = z.input<ReturnType<typeof authInterceptorOptionsSchema>>
 
 /**
  * An undici interceptor that authorizes requests to the routed origins with tokens from `source`;
@@ -94,9 +99,9 @@ export function createAuthInterceptor(
   routes: AuthRoutes,
   options: AuthInterceptorOptions = {},
 ): Dispatcher.DispatcherComposeInterceptor {
-  const valid = parseWith(routesSchema, routes, 'interceptor routes')
+  const valid = parseWith(routesSchema(), routes, 'interceptor routes')
   const table = new Map(Object.entries(valid).map(([key, target]) => [new URL(key).origin, target] as const))
-  const { clock = systemClock } = parseWith(authInterceptorOptionsSchema, options, 'interceptor options')
+  const { clock = systemClock } = parseWith(authInterceptorOptionsSchema(), options, 'interceptor options')
   return (dispatch: Dispatcher.Dispatch, boundOrigin?: unknown): Dispatcher.Dispatch =>
     function authInterceptor(opts, handler) {
       const origin = destinationOf(opts, boundOrigin)

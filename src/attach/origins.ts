@@ -2,8 +2,8 @@
  * Origin matching: which origins may receive a token (https only, loopback http aside) and the origin a
  * request goes to.
  */
-import { z } from 'zod'
 import { insecureUrlProblem } from '../authority.js'
+import { lazySchema } from '../validation/zod.js'
 
 /**
  * Why `value` cannot name an origin that tokens are sent to, or `undefined` when it can: an https
@@ -35,16 +35,18 @@ export function originProblem(value: string): string | undefined {
  *
  * @example
  * ```ts
- * originSchema.parse('https://API.contoso.com:443/') // 'https://api.contoso.com'
+ * originSchema().parse('https://API.contoso.com:443/') // 'https://api.contoso.com'
  * ```
  */
-export const originSchema = z
-  .string()
-  .check((ctx) => {
-    const problem = originProblem(ctx.value)
-    if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem })
-  })
-  .transform((value) => new URL(value).origin)
+export const originSchema = lazySchema((z) =>
+  z
+    .string()
+    .check((ctx) => {
+      const problem = originProblem(ctx.value)
+      if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem })
+    })
+    .transform((value) => new URL(value).origin),
+)
 
 /**
  * The origin of a request URL given as a string or `URL` (scheme, lower-cased host, port without the
