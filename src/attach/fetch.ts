@@ -10,10 +10,10 @@
 import type { z } from 'zod'
 import { systemClock } from '../clock.js'
 import { ConfigurationError } from '../errors.js'
-import { sendableToken } from '../token.js'
 import { parseWith } from '../validation/parse.js'
 import { clockSchema, oneOrMore } from '../validation/schemas.js'
 import { lazySchema } from '../validation/zod.js'
+import { bearer } from './bearer.js'
 import { originSchema, requestOrigin } from './origins.js'
 import { type Grant, grantFor, grantForRetry, retryPlan } from './retry-on-401.js'
 import type { TokenSource } from './source.js'
@@ -139,9 +139,10 @@ function attemptFor(
   return {
     replayable: initBody === undefined || !isStream(initBody),
     send(grant) {
-      const withToken = new Headers(headers)
-      withToken.set('authorization', `Bearer ${sendableToken(grant.token)}`)
-      return send(cloned ? (request as Request).clone() : input, { ...init, headers: withToken })
+      // the one copy of the caller's headers, given the token (again, on the retry): fetch copies them
+      // into its request before it returns, so the retry's token never reaches the first request
+      headers.set('authorization', bearer(grant.token))
+      return send(cloned ? (request as Request).clone() : input, { ...init, headers })
     },
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { Dispatcher } from 'undici'
 import type { Clock } from '../clock.js'
-import { sendableToken } from '../token.js'
+import { bearer } from './bearer.js'
 import { headerValue, isReplayable } from './dispatch-headers.js'
 import { ForwardingController } from './forwarding-controller.js'
 import { requestOrigin } from './origins.js'
@@ -53,6 +53,8 @@ export class AuthorizingHandler implements DispatchHandler {
   /** The token for the retry, while the refused answer is drained. */
   #retry: Promise<Grant> | undefined
   #retried = false
+  /** The options of the first attempt, once sent. */
+  #sent: DispatchOptions | undefined
   #started = false
   #done = false
   /** The hops of the attempt under way, as a redirect handler records them (undici hands them over). */
@@ -89,11 +91,27 @@ export class AuthorizingHandler implements DispatchHandler {
     this.#history = undefined
     this.#starts = 0
     try {
-      const headers = [...this.#opts.headers, 'authorization', `Bearer ${sendableToken(grant.token)}`]
-      this.#settings.dispatch({ ...this.#opts, headers }, this)
+      this.#settings.dispatch(this.#withToken(grant), this)
     } catch (error) {
       this.#fail(error)
     }
+  }
+
+  /**
+   * The options sent: the first attempt's are the handler's own copy with the token pushed onto its
+   * header list (the interceptor copied the caller's, once); the retry gets a new copy, since whatever
+   * sent the first attempt may still hold those options.
+   */
+  #withToken(grant: Grant): DispatchOptions {
+    const value = bearer(grant.token)
+    if (this.#sent === undefined) {
+      this.#opts.headers.push('authorization', value)
+      this.#sent = this.#opts
+      return this.#opts
+    }
+    const headers = this.#opts.headers.slice(0, -1)
+    headers.push(value)
+    return { ...this.#opts, headers }
   }
 
   #fail(error: unknown): void {

@@ -59,8 +59,37 @@ export const originSchema = lazySchema((z) =>
  * ```
  */
 export function requestOrigin(url: unknown): string | undefined {
-  const href = typeof url === 'string' ? url : url instanceof URL ? url.href : undefined
-  if (href === undefined) return undefined
+  if (typeof url === 'string') {
+    // the usual URL, `scheme://host[:port]` in plain lower case then a path, query or nothing: its origin
+    // is that prefix's, parsed once and remembered (issue 17: no URL parsed per request)
+    const prefix = PLAIN_PREFIX.exec(url)?.[0]
+    return prefix === undefined ? parseOrigin(url) : memoisedOrigin(prefix)
+  }
+  if (url instanceof URL)
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : undefined
+  return undefined
+}
+
+/**
+ * `http(s)://host[:port]` with nothing the URL parser would rewrite or that could hide another host
+ * (no upper case, user info, percent-escape, backslash or white space), followed by a path, a query, a
+ * fragment or the end: the origin of such a URL is the origin of this prefix alone.
+ */
+const PLAIN_PREFIX = /^https?:\/\/[a-z0-9.-]+(?::[0-9]{1,5})?(?=[/?#]|$)/
+/** Origins of the prefixes seen; emptied when full, so any sequence of URLs keeps it small. */
+const origins = new Map<string, string | undefined>()
+const MAX_REMEMBERED = 256
+
+function memoisedOrigin(prefix: string): string | undefined {
+  const known = origins.get(prefix)
+  if (known !== undefined || origins.has(prefix)) return known
+  if (origins.size >= MAX_REMEMBERED) origins.clear()
+  const origin = parseOrigin(prefix)
+  origins.set(prefix, origin)
+  return origin
+}
+
+function parseOrigin(href: string): string | undefined {
   let parsed: URL
   try {
     parsed = new URL(href)
