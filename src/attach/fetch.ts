@@ -14,6 +14,7 @@ import { parseWith } from '../validation/parse.js'
 import { clockSchema, oneOrMore } from '../validation/schemas.js'
 import { lazySchema } from '../validation/zod.js'
 import { bearer } from './bearer.js'
+import { tokenHeaders, type WithToken } from './fetch-headers.js'
 import { originSchema, requestOrigin } from './origins.js'
 import { type Grant, grantFor, grantForRetry, retryPlan } from './retry-on-401.js'
 import type { TokenSource } from './source.js'
@@ -103,9 +104,9 @@ export function createAuthorizedFetch(source: TokenSource, options: AuthorizedFe
       if (reject && origin !== undefined) throw notAllowed(origin)
       return send(input, init)
     }
-    const headers = new Headers(init?.headers ?? request?.headers)
-    if (headers.has('authorization')) return send(input, init)
-    const attempt = attemptFor(input, request, init, headers, send)
+    const withToken = tokenHeaders(init?.headers ?? request?.headers)
+    if (withToken === undefined) return send(input, init)
+    const attempt = attemptFor(input, request, init, withToken, send)
     const signal = init?.signal ?? request?.signal ?? undefined
     const grant = await grantFor(source, target, clock, signal)
     const response = await attempt.send(grant)
@@ -131,7 +132,7 @@ function attemptFor(
   input: string | URL | Request,
   request: Request | undefined,
   init: RequestInit | undefined,
-  headers: Headers,
+  withToken: WithToken,
   send: FetchFunction,
 ): Attempt {
   const initBody = init?.body ?? undefined
@@ -139,9 +140,7 @@ function attemptFor(
   return {
     replayable: initBody === undefined || !isStream(initBody),
     send(grant) {
-      // the one copy of the caller's headers, given the token (again, on the retry): fetch copies them
-      // into its request before it returns, so the retry's token never reaches the first request
-      headers.set('authorization', bearer(grant.token))
+      const headers = withToken(bearer(grant.token))
       return send(cloned ? (request as Request).clone() : input, { ...init, headers })
     },
   }
