@@ -1,5 +1,5 @@
 /**
- * undici, imported on first use rather than with the package (docs/architecture.md §Loading on first use):
+ * undici, imported on first use rather than with the package (docs/architecture.md, "Loading on first use"):
  * a process that never sends a request of its own (it reads a shared store, or only verifies) never loads
  * it, and the import of the main entry does not pay for it.
  */

@@ -3,7 +3,7 @@
  * and every hop kept on the endpoint whatever the dispatcher (`endpoint-guard.ts`), connection failures
  * named (`connection-problems.ts`). It knows nothing of tokens or caching; it returns status, headers,
  * text and `sentAt`. undici is loaded on the first request, not when the package is imported
- * (docs/architecture.md §Loading on first use).
+ * (docs/architecture.md, "Loading on first use").
  */
 import type { Dispatcher } from 'undici'
 import type { Clock } from './clock.js'

@@ -1,8 +1,9 @@
 /**
- * The built package, in child processes: what each path loads (issue 17, docs/architecture.md §Loading on
- * first use). Importing or requiring the main entry loads neither undici nor jose; the first token request
- * loads undici (so the check can fail) and still gets its token; `/verify` leaves jose for the first
- * verification. A module hook preloaded into the child records every module loaded, ESM and CommonJS.
+ * The built package, in child processes: what each path loads (issue 17; docs/architecture.md, "Loading
+ * on first use"). Importing or requiring the main entry loads neither undici, jose nor zod; the first
+ * client built loads zod (the app's own copy), the first token request undici (so the checks can fail);
+ * `/verify` leaves jose for the first verification. A module hook preloaded into the child records every
+ * module loaded, ESM and CommonJS.
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'

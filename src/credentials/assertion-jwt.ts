@@ -2,7 +2,7 @@
  * The client assertion (RFC 7523, docs/entra.md §4): a JWT signed for one token request, with a fresh `jti`,
  * `aud` = the token endpoint being called (or a configured audience), `iss` = `sub` = the client id,
  * `nbf` = `iat` = now and a 10-minute `exp`. jose is imported on the first signature, not with the package
- * (docs/architecture.md §Loading on first use): a secret or a callback never loads it.
+ * (docs/architecture.md, "Loading on first use"): a secret or a callback never loads it.
  */
 import { randomUUID } from 'node:crypto'
 import type { LoadedCertificate } from './certificate-material.js'

@@ -1,6 +1,6 @@
 /**
  * zod, loaded on the first schema built rather than with the package, and schemas built on first use and
- * kept (docs/architecture.md §Loading on first use): importing the main entry evaluates none of zod, and
+ * kept (docs/architecture.md, "Loading on first use"): importing the main entry evaluates none of zod, and
  * a constructor validates through schemas built once per process.
  *
  * The load is synchronous (a constructor validates synchronously): `require` of the very module file an

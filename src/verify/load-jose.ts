@@ -1,6 +1,6 @@
 /**
- * jose, imported on the first signature checked rather than with `/verify` (docs/architecture.md §Loading
- * on first use), and the reading of a compact JWT's header and payload, which needs no jose at all.
+ * jose, imported on the first signature checked rather than with `/verify` (docs/architecture.md,
+ * "Loading on first use"), and the reading of a compact JWT's header and payload, which needs no jose at all.
  */
 
 /** The jose module, as `import('jose')` gives it. */
