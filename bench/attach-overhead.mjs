@@ -62,12 +62,20 @@ const rows = []
 for (let round = 0; round < 3; round++) {
   const bare = await cpuPerCall(viaDispatch(fakeDispatch))
   const ours = await cpuPerCall(viaDispatch(intercepted))
-  const bareFetch = await cpuPerCall(() => fakeFetch(`${ORIGIN}/orders`, { headers: { accept: 'application/json' } }))
-  const ourFetch = await cpuPerCall(() => fetcher(`${ORIGIN}/orders`, { headers: { accept: 'application/json' } }))
+  const bareFetch = await cpuPerCall(() =>
+    fakeFetch(`${ORIGIN}/orders`, { headers: { accept: 'application/json' } }),
+  )
+  const ourFetch = await cpuPerCall(() =>
+    fetcher(`${ORIGIN}/orders`, { headers: { accept: 'application/json' } }),
+  )
   rows.push({ bare, ours, bareFetch, ourFetch })
 }
 const median = (key) => rows.map((r) => r[key]).sort((a, b) => a - b)[1]
 const ns = (value) => `${Math.round(value)} ns`
-console.log(`interceptor: ${ns(median('ours') - median('bare'))} CPU per request over the bare dispatch (${ns(median('bare'))})`)
-console.log(`authorizedFetch: ${ns(median('ourFetch') - median('bareFetch'))} CPU per request over the bare fetch (${ns(median('bareFetch'))})`)
+console.log(
+  `interceptor: ${ns(median('ours') - median('bare'))} CPU per request over the bare dispatch (${ns(median('bare'))})`,
+)
+console.log(
+  `authorizedFetch: ${ns(median('ourFetch') - median('bareFetch'))} CPU per request over the bare fetch (${ns(median('bareFetch'))})`,
+)
 await client.close()
