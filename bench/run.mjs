@@ -12,7 +12,7 @@
  *   node --expose-gc bench/run.mjs --dist DIR       measure another build of ours (e.g. a worktree's dist/)
  *
  * Figures: cache-hit, stampede, heap, certificate, expiry, interceptor, faults, cold-start,
- * first-token, footprint. Profiles (where the time and bytes go): bench/profile.mjs.
+ * first-token, footprint, no-identity. Profiles (where the time and bytes go): bench/profile.mjs.
  *
  * RESULTS.md is rewritten by every run that writes to it, except what follows the line
  * `<!-- kept by npm run bench: … -->` in the file already there (hand-written notes, the profiles).

@@ -6,11 +6,44 @@
 /** The Azure clouds we know the authority host of. */
 export type CloudName = 'AzurePublic' | 'AzureUSGovernment' | 'AzureChina'
 
-/** Authority host per cloud. */
+/** The hosts of one cloud's authority (docs/entra.md §1). */
+export interface CloudHosts {
+  /** The authority's host name: `login.microsoftonline.com`. */
+  readonly host: string
+  /** The host of its v1 token issuers (`https://sts.windows.net/{tid}/`). */
+  readonly v1IssuerHost: string
+  /** Other host names of the same authority (accepted as its `authorityHost`, and in issuers). */
+  readonly aliases: readonly string[]
+}
+
+/**
+ * The clouds table, the one the client and verify read (the local authority keeps its own copy,
+ * src/testing/entra/clouds.ts, behind the emulator wall of docs/architecture.md).
+ *
+ * @example
+ * ```ts
+ * CLOUDS.AzureChina.v1IssuerHost // 'sts.chinacloudapi.cn'
+ * ```
+ */
+export const CLOUDS: Readonly<Record<CloudName, CloudHosts>> = Object.freeze({
+  AzurePublic: {
+    host: 'login.microsoftonline.com',
+    v1IssuerHost: 'sts.windows.net',
+    aliases: ['login.windows.net', 'login.microsoft.com'],
+  },
+  AzureUSGovernment: { host: 'login.microsoftonline.us', v1IssuerHost: 'sts.windows.net', aliases: [] },
+  AzureChina: {
+    host: 'login.partner.microsoftonline.cn',
+    v1IssuerHost: 'sts.chinacloudapi.cn',
+    aliases: ['login.chinacloudapi.cn'],
+  },
+})
+
+/** Authority host (origin) per cloud, from {@link CLOUDS}. */
 export const CLOUD_HOSTS: Readonly<Record<CloudName, string>> = Object.freeze({
-  AzurePublic: 'https://login.microsoftonline.com',
-  AzureUSGovernment: 'https://login.microsoftonline.us',
-  AzureChina: 'https://login.partner.microsoftonline.cn',
+  AzurePublic: `https://${CLOUDS.AzurePublic.host}`,
+  AzureUSGovernment: `https://${CLOUDS.AzureUSGovernment.host}`,
+  AzureChina: `https://${CLOUDS.AzureChina.host}`,
 })
 
 /** Entra's token endpoint versions: v2 names the API by `scope`, v1 by `resource`. */

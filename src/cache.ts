@@ -1,124 +1,41 @@
 /**
- * The token cache (docs/design.md §5): bounded LRU storage, one request in flight per key, early refresh in the
+ * The token cache (docs/design.md §5): bounded storage (cache/slots.ts: second-chance eviction, a hit
+ * read from the slot its request holds), one request in flight per key, early refresh in the
  * background, stale-if-error. It knows nothing of HTTP: it calls the `fetch` function it was given.
  * With a shared store (store.ts), a request first looks there and goes through the fleet's lease.
  */
 import { setMaxListeners } from 'node:events'
-import { LRUCache } from 'lru-cache'
 import { abandonable } from './abandonable.js'
+import { belongsTo, usable } from './cache/shared-store-rules.js'
+import { type HeldSlot, Slot, SlotTable } from './cache/slots.js'
+import { backoffMs, EXPIRY_SKEW_MS } from './cache/times.js'
+import type {
+  CacheableToken,
+  CacheKey,
+  FetchContext,
+  LookupOptions,
+  TokenCacheSettings,
+} from './cache/types.js'
 import type { Clock } from './clock.js'
 import { diagnosticsActive, publishLookup, type TokenLookupEvent, traceTokenRequest } from './diagnostics.js'
 import { ClientClosedError } from './errors.js'
-import { type CacheStoreSettings, clearShared, fetchShared, type StoredToken } from './store.js'
+import { clearShared, fetchShared } from './store.js'
 
-/** A token is never handed out within this margin of its expiry (clock skew). */
-export const EXPIRY_SKEW_MS = 30_000
-/** Tokens living less than this are refreshed at half their lifetime. */
-export const SHORT_LIFETIME_MS = 10 * 60_000
-/** First wait after a failed background refresh; doubled per failure. */
-export const REFRESH_BACKOFF_MS = 1_000
-/** The longest wait between background refresh attempts. */
-export const MAX_REFRESH_BACKOFF_MS = 60_000
-
-/** What the cache needs of a token. */
-export interface CacheableToken {
-  /** When the request for it was sent, epoch ms (a later token never loses to an earlier one). */
-  readonly requestedAt: number
-  /** After this a call returns the token and starts one background refresh, epoch ms. */
-  readonly refreshAt: number
-  /** The token's expiry, epoch ms. */
-  readonly expiresAt: number
-}
-
-/** What the cache needs of a request for a token: a key, and a label for diagnostics and logs. */
-export interface CacheKey {
-  readonly key: string
-  readonly label: string
-  /**
-   * The scope (or v1 resource) a token for this target names. With it, a token read from a shared
-   * store must name this scope and {@link CacheKey.tenant} (in any case), or it is refused: a store
-   * entry copied under another key never answers. Without it, stored tokens are not checked.
-   */
-  readonly scope?: string | undefined
-  /** The tenant a token for this target names (`undefined` for a generic authority). */
-  readonly tenant?: string | undefined
-  /** Where requests for it go: named on the token-request tracing channel (never fetched by the cache). */
-  readonly tokenEndpoint?: string | undefined
-}
-
-/** How a fetch was started. */
-export interface FetchContext {
-  /** A background refresh: no caller waits, so the fetch should not wait between retries. */
-  readonly background: boolean
-  /** A claims challenge to send (the fetch bypassed the cache). */
-  readonly claims: string | undefined
-  /**
-   * Aborted, with a `ClientClosedError` as its reason, when the cache closes: the fetch should stop
-   * its request and its waits then (nobody takes its answer any more).
-   */
-  readonly signal?: AbortSignal | undefined
-}
-
-/** Per-lookup options. */
-export interface LookupOptions {
-  forceRefresh?: boolean | undefined
-  claims?: string | undefined
-  signal?: AbortSignal | undefined
-}
-
-/** Told when a background refresh fails; the cached token stays in service. */
-export type BackgroundErrorHandler = (
-  label: string,
-  error: unknown,
-  info: { failures: number; retryAt: number },
-) => void
-
-/** How a {@link TokenCache} is set up. */
-export interface TokenCacheSettings<Key extends CacheKey, Token extends CacheableToken> {
-  maxEntries: number
-  clock: Clock
-  fetch: (target: Key, ctx: FetchContext) => Promise<Token>
-  onBackgroundError?: BackgroundErrorHandler | undefined
-  random?: (() => number) | undefined
-  /**
-   * A store shared by a fleet of processes: read on a miss and before a background refresh (never on a
-   * hit), written with every new token, its lease taken so that the fleet sends one request per key.
-   */
-  store?: CacheStoreSettings<Token> | undefined
-}
-
-interface Slot<Token> {
-  readonly token: Token
-  /** Resolved with `token`: what every hit returns, so a hit allocates nothing. */
-  readonly promise: Promise<Token>
-  failures: number
-  /** No background refresh before this, epoch ms. */
-  retryAt: number
-}
-
-/**
- * When a token obtained at `requestedAt` with a lifetime of `expiresInSec` expires and is refreshed:
- * refresh at the earlier of `refresh_in` and `windowMs` before expiry (half the lifetime when under
- * 10 min), and never later than the skew margin before expiry.
- *
- * @example
- * ```ts
- * tokenTimes(0, 3600, undefined, 300_000) // { expiresAt: 3_600_000, refreshAt: 3_300_000 }
- * ```
- */
-export function tokenTimes(
-  requestedAt: number,
-  expiresInSec: number,
-  refreshInSec: number | undefined,
-  windowMs: number,
-): { expiresAt: number; refreshAt: number } {
-  const lifetimeMs = expiresInSec * 1000
-  const expiresAt = requestedAt + lifetimeMs
-  let refreshAt = lifetimeMs < SHORT_LIFETIME_MS ? requestedAt + lifetimeMs / 2 : expiresAt - windowMs
-  if (refreshInSec !== undefined) refreshAt = Math.min(refreshAt, requestedAt + refreshInSec * 1000)
-  refreshAt = Math.max(requestedAt, Math.min(refreshAt, expiresAt - EXPIRY_SKEW_MS))
-  return { expiresAt, refreshAt: Math.floor(refreshAt) }
-}
+export {
+  EXPIRY_SKEW_MS,
+  MAX_REFRESH_BACKOFF_MS,
+  REFRESH_BACKOFF_MS,
+  SHORT_LIFETIME_MS,
+  tokenTimes,
+} from './cache/times.js'
+export type {
+  BackgroundErrorHandler,
+  CacheableToken,
+  CacheKey,
+  FetchContext,
+  LookupOptions,
+  TokenCacheSettings,
+} from './cache/types.js'
 
 /**
  * Tokens by key, with one request in flight per key and early refresh.
@@ -130,9 +47,10 @@ export function tokenTimes(
  * ```
  */
 export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
-  readonly #slots: LRUCache<string, Slot<Token>>
+  readonly #slots: SlotTable<Token>
   readonly #flights = new Map<string, Promise<Token>>()
   readonly #settings: TokenCacheSettings<Key, Token>
+  readonly #clock: Clock
   /** Aborted by `close()`: every fetch is given its signal, every flight is abandoned on it. */
   readonly #closer = new AbortController()
   #closing: Promise<void> | undefined
@@ -140,7 +58,8 @@ export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
 
   constructor(settings: TokenCacheSettings<Key, Token>) {
     this.#settings = settings
-    this.#slots = new LRUCache({ max: settings.maxEntries })
+    this.#clock = settings.clock
+    this.#slots = new SlotTable(settings.maxEntries, settings.clock.now())
     setMaxListeners(0, this.#closer.signal) // one listener per flight in progress, however many
   }
 
@@ -159,8 +78,16 @@ export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
    * background refresh when due for refresh, or from the one request in flight for its key.
    */
   lookup(target: Key, options?: LookupOptions): Promise<Token> {
-    const now = this.#settings.clock.now()
+    const now = this.#clock.now()
+    // the hot path: the slot the request holds, fresh to the second (one object read, no lookup)
+    const held = target.slot as Slot<Token> | undefined
+    if (held !== undefined && options === undefined && this.#slots.fresh(held, now)) {
+      if (!held.used) held.used = true
+      if (diagnosticsActive()) report('hit', target, now, now)
+      return held.promise
+    }
     const slot = this.#slots.get(target.key)
+    if (slot !== held) target.slot = slot
     const served =
       slot !== undefined && (options === undefined || bypassesNothing(options))
         ? this.#served(target, slot, now)
@@ -197,10 +124,11 @@ export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
   }
 
   /**
-   * The cached token while it may be served (the one place hit and stale are decided): a hit before
+   * The cached token while it may be served (the one place hit and stale are decided; `lookup`'s hot
+   * path answers only hits this would answer too: to the second before `refreshAt`): a hit before
    * `refreshAt`, stale (plus one background refresh) until the expiry margin; `undefined` after that.
    */
-  #served(target: Key, slot: Slot<Token>, now: number): Promise<Token> | undefined {
+  #served(target: Key, slot: HeldSlot<Token>, now: number): Promise<Token> | undefined {
     if (now < slot.token.refreshAt) {
       if (diagnosticsActive()) report('hit', target, now, now)
       return slot.promise
@@ -209,8 +137,9 @@ export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
     return undefined
   }
 
-  #stale(target: Key, slot: Slot<Token>, now: number): Promise<Token> {
-    if (now >= slot.retryAt && !this.#flights.has(target.key)) {
+  #stale(target: Key, slot: HeldSlot<Token>, now: number): Promise<Token> {
+    const retryAt = slot.backoff?.retryAt ?? 0
+    if (now >= retryAt && !this.#flights.has(target.key)) {
       this.#startFlight(target, target.key, { background: true, claims: undefined }, now)
     }
     if (diagnosticsActive()) report('stale', target, now, now)
@@ -246,7 +175,7 @@ export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
     const flight = abandonable(fetched, closer).then(
       (token) => {
         this.#settle(flightKey, flight)
-        this.#store(target.key, token, generation)
+        this.#store(target, token, generation)
         if (diagnosticsActive()) {
           report(event, target, startedAt, this.#settings.clock.now(), undefined, ctx.background)
         }
@@ -287,11 +216,13 @@ export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
     if (this.#flights.get(flightKey) === flight) this.#flights.delete(flightKey)
   }
 
-  #store(key: string, token: Token, generation: number): void {
+  #store(target: Key, token: Token, generation: number): void {
     if (generation !== this.#generation) return
-    const existing = this.#slots.peek(key)
+    const existing = this.#slots.peek(target.key)
     if (existing !== undefined && existing.token.requestedAt > token.requestedAt) return
-    this.#slots.set(key, { token, promise: Promise.resolve(token), failures: 0, retryAt: 0 })
+    // a request that can hold the token itself (target.ts's) becomes the key's slot
+    const host = target instanceof Slot ? (target as Slot<Token>) : undefined
+    target.slot = this.#slots.set(target.key, token, host)
   }
 
   #failed(target: Key, error: unknown, background: boolean, startedAt: number): void {
@@ -299,15 +230,10 @@ export class TokenCache<Key extends CacheKey, Token extends CacheableToken> {
     if (diagnosticsActive()) report('error', target, startedAt, now, error, background)
     const slot = this.#slots.peek(target.key)
     if (!background || slot === undefined) return
-    slot.failures++
-    const step = Math.min(MAX_REFRESH_BACKOFF_MS, REFRESH_BACKOFF_MS * 2 ** (slot.failures - 1))
-    const jittered = step * (0.5 + (this.#settings.random ?? Math.random)() / 2)
-    const asked = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs
-    slot.retryAt = now + Math.max(jittered, typeof asked === 'number' ? asked : 0)
-    this.#settings.onBackgroundError?.(target.label, error, {
-      failures: slot.failures,
-      retryAt: slot.retryAt,
-    })
+    const backoff = (slot.backoff ??= { failures: 0, retryAt: 0 })
+    backoff.failures++
+    backoff.retryAt = now + backoffMs(backoff.failures, error, this.#settings.random ?? Math.random)
+    this.#settings.onBackgroundError?.(target.label, error, { ...backoff })
   }
 }
 
@@ -316,23 +242,6 @@ function noop(): void {}
 /** Whether a lookup with `options` may be answered from memory: no forced refresh, no claims challenge. */
 function bypassesNothing(options: LookupOptions): boolean {
   return !options.forceRefresh && options.claims === undefined
-}
-
-/**
- * Whether a stored token may answer a request: newer than the token held (if any), and fresh for a
- * background refresh, or outside the expiry margin for a caller who waits.
- */
-function usable(stored: StoredToken, held: CacheableToken | undefined, background: boolean, now: number) {
-  if (held !== undefined && stored.requestedAt <= held.requestedAt) return false
-  // not the memory rule (#served): a caller who waits takes a stored token until the expiry margin even
-  // when its refreshAt has passed, and never within the margin even when refreshAt is later (managed identity)
-  return now < (background ? stored.refreshAt : stored.expiresAt - EXPIRY_SKEW_MS)
-}
-
-/** Whether a stored token names the scope and tenant `target` asks for (a target without a scope: yes). */
-function belongsTo(stored: StoredToken, target: CacheKey): boolean {
-  if (target.scope === undefined) return true
-  return stored.scope === target.scope && stored.tenant?.toLowerCase() === target.tenant?.toLowerCase()
 }
 
 function report(

@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * const claims: EntraAccessTokenClaims | undefined = token.claims
+ * const claims: EntraAccessTokenClaims | undefined = (await client.getToken('api://myapis/mywebapi')).claims
  * claims?.roles // ['Admin']
  * ```
  */
@@ -59,7 +59,7 @@ export interface EntraAccessTokenClaims {
  *
  * @example
  * ```ts
- * const claims = decodeClaims(token.accessToken)
+ * const claims = decodeClaims(token) // the access token, a string
  * const audience = claims?.aud // for diagnostics: an API verifies its tokens
  * ```
  */

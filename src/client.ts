@@ -9,8 +9,10 @@ import { type AuthRoutes, createAuthInterceptor } from './attach/interceptor.js'
 import { TokenCache } from './cache.js'
 import { wireClient } from './client-wiring.js'
 import type { Clock } from './clock.js'
+import { attachDpopSession } from './dpop/session.js'
 import { type Environment, optionsFromEnvironment } from './env.js'
 import { checkResourceArgument } from './get-token-arguments.js'
+import type { CertificateConnections } from './mtls/connections.js'
 import {
   type GetTokenOptions,
   type Logger,
@@ -56,8 +58,11 @@ export class TokenClient {
   readonly #authority: AuthorityConfig
   readonly #description: Readonly<Record<string, unknown>>
   readonly #requests: RequestResolver
+  /** Without the client capabilities (`enableCae: false`); the same resolver when there are none. */
+  readonly #plainRequests: RequestResolver
   readonly #cache: TokenCache<ResolvedRequest, AccessToken>
   readonly #clock: Clock
+  readonly #connections: CertificateConnections | undefined
 
   /** Validates `options` (throwing one `ConfigurationError` naming the option) and sets the client up. */
   constructor(options: TokenClientOptions) {
@@ -68,7 +73,12 @@ export class TokenClient {
     this.#clock = clock
     this.#authority = wiring.authority
     this.#description = wiring.description
-    this.#requests = new RequestResolver(this.#authority, o.cache.maxEntries)
+    if (wiring.dpop) attachDpopSession(this, wiring.dpop)
+    this.#connections = wiring.connections
+    const capabilities = o.clientCapabilities ?? []
+    this.#requests = new RequestResolver(this.#authority, o.cache.maxEntries, capabilities)
+    this.#plainRequests =
+      capabilities.length === 0 ? this.#requests : new RequestResolver(this.#authority, o.cache.maxEntries)
     this.#cache = new TokenCache({
       maxEntries: o.cache.maxEntries,
       clock,
@@ -78,7 +88,7 @@ export class TokenClient {
         store: o.cache.store,
         keyPrefix: wiring.storeKeyPrefix,
         toStored: storedToken,
-        revive: (stored) => new AccessToken(stored),
+        revive: (stored) => new AccessToken({ ...stored, tokenType: wiring.dpop ? 'DPoP' : 'Bearer' }),
         logger,
       },
     })
@@ -89,6 +99,8 @@ export class TokenClient {
    * `AZURE_CLIENT_ID`, and one of `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH`
    * (+ `AZURE_CLIENT_CERTIFICATE_PASSWORD`, `AZURE_CLIENT_SEND_CERTIFICATE_CHAIN`) or
    * `AZURE_FEDERATED_TOKEN_FILE`; `AZURE_AUTHORITY_HOST`. `overrides` win; what is missing is named.
+   * With no credential variable but a managed-identity source (`IDENTITY_ENDPOINT`, `MSI_ENDPOINT`, …),
+   * or `AZURE_CLIENT_ID` alone, the client is that managed identity; `describe()` names the source.
    *
    * @example
    * ```ts
@@ -115,11 +127,15 @@ export class TokenClient {
    * ```
    */
   getToken(resource: string | TokenRequest, options?: GetTokenOptions): Promise<AccessToken> {
+    // the hot path (issue 17): a memoised string resource, no options: one hash lookup, then the cache
+    const memoised = options === undefined ? this.#requests.memoised(resource) : undefined
+    if (memoised !== undefined) return this.#cache.lookup(memoised)
     try {
       checkResourceArgument(resource, this.#authority.kind === 'generic' ? 'generic' : 'entra')
       if (options === undefined) return this.#cache.lookup(this.#requests.resolve(resource, undefined))
       const checked = parseGetTokenOptions(options)
-      const target = this.#requests.resolve(resource, checked.tenant)
+      const requests = checked.enableCae === false ? this.#plainRequests : this.#requests
+      const target = requests.resolve(resource, checked.tenant)
       return this.#cache.lookup(target, checked)
     } catch (error) {
       return Promise.reject(error)
@@ -164,6 +180,27 @@ export class TokenClient {
   }
 
   /**
+   * The connection a token of this client must travel over: for a client using mutual TLS, the undici
+   * dispatcher presenting the certificate the token was requested with (`undefined` once that
+   * certificate has been rotated out: get a new token); for any other client, `undefined`.
+   * `authorizedFetch` and `interceptor` use it by themselves.
+   *
+   * @example
+   * ```ts
+   * import { request } from 'undici'
+   * const token = await client.getToken('https://graph.microsoft.com')
+   * await request('https://graph.microsoft.com/v1.0/applications', {
+   *   dispatcher: client.certificateDispatcher(token),
+   *   headers: { authorization: `${token.tokenType} ${token.accessToken}` },
+   * })
+   * ```
+   */
+  certificateDispatcher(token: AccessToken): Dispatcher | undefined {
+    const thumbprint = token.certificateThumbprint
+    return thumbprint === undefined ? undefined : this.#connections?.dispatcherFor(thumbprint)
+  }
+
+  /**
    * Closes the client: callers still waiting for a token, and every later call, reject with
    * `ClientClosedError`; a background refresh in flight is stopped and settles quietly; the cache is
    * emptied. Nothing of the client then keeps the process alive. A `dispatcher` or a shared store
@@ -175,7 +212,10 @@ export class TokenClient {
    * ```
    */
   close(): Promise<void> {
-    return this.#cache.close()
+    const connections = this.#connections?.close()
+    return connections
+      ? Promise.all([this.#cache.close(), connections]).then(() => undefined)
+      : this.#cache.close()
   }
 
   /**

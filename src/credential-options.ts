@@ -5,6 +5,8 @@
  */
 import type { ClientAssertionCallback } from './credentials/assertion.js'
 import type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
+import type { KeyAlgorithm, SigningKeyInput } from './credentials/private-key.js'
+import type { CertificateProvider, ClientSecretProvider } from './credentials/provider.js'
 import type { ManagedIdentityOptions } from './managed-identity/identity.js'
 
 /**
@@ -18,9 +20,11 @@ import type { ManagedIdentityOptions } from './managed-identity/identity.js'
 export interface ClientSecretOptions {
   /**
    * The secret's **Value** (shown once, when it is created under Certificates & secrets), not its Secret
-   * ID. Refused when empty or with whitespace around it (trim what you read from a file).
+   * ID. Refused when empty or with whitespace around it (trim what you read from a file). Or a function
+   * returning it, for rotation without restarts: called when a token must be fetched (never on a cache
+   * hit), and again with `{ reload: true }` when Entra refuses the value (AADSTS7000215, 7000222, …).
    */
-  clientSecret: string
+  clientSecret: string | ClientSecretProvider
 }
 
 /**
@@ -81,8 +85,12 @@ export interface CertificateKeyOptions extends CertificateSigningOptions {
  * ```
  */
 export interface CertificateOptions {
-  /** The private key and its certificate, and how assertions are signed with them. */
-  certificate: CertificateKeyOptions
+  /**
+   * The private key and its certificate, and how assertions are signed with them. Or a function returning
+   * them, for rotation without restarts: called when a token must be fetched (never on a cache hit), and
+   * again with `{ reload: true }` when Entra refuses the key (AADSTS700027, 1000502, …).
+   */
+  certificate: CertificateKeyOptions | CertificateProvider
 }
 
 /**
@@ -102,11 +110,33 @@ export interface CertificateFileOptions extends CertificateSigningOptions {
 }
 
 /**
+ * A bare private key for `private_key_jwt` (RFC 7523), for servers that register a JWK rather than a
+ * certificate (Keycloak, Okta, Auth0…). Not for Entra, which needs a certificate.
+ *
+ * @example
+ * ```ts
+ * const credential: PrivateKeyOptions = { privateKey: readFileSync('client-key.pem', 'utf8'), keyId: 'client-key-1' }
+ * ```
+ */
+export interface PrivateKeyOptions {
+  /** The private key: PEM text, DER bytes, a private `KeyObject`, or a private JWK (RSA, EC P-256, Ed25519). */
+  privateKey: SigningKeyInput
+  /** The `kid` header, for servers that find the key by id. @defaultValue the JWK's `kid`; else none */
+  keyId?: string | undefined
+  /** `RS256` or `PS256` (RSA), `ES256` (EC P-256), `EdDSA` (Ed25519). @defaultValue RS256, ES256 or EdDSA by key type */
+  algorithm?: KeyAlgorithm | undefined
+  /** The assertion's `aud`, for a server that wants its issuer there. @defaultValue the token endpoint called */
+  audience?: string | undefined
+  /** The passphrase of an encrypted PEM or DER key. @defaultValue none: the key is not encrypted */
+  passphrase?: string | undefined
+}
+
+/**
  * A client assertion from elsewhere (a federated credential, an HSM, a signing service).
  *
  * @example
  * ```ts
- * const credential: ClientAssertionOptions = { clientAssertion: async ({ signal }) => signer.jwt({ signal }) }
+ * const credential: ClientAssertionOptions = { clientAssertion: ({ tokenEndpoint, signal }) => signingService.jwt(tokenEndpoint, { signal }) }
  * ```
  */
 export interface ClientAssertionOptions {
@@ -158,15 +188,17 @@ export interface ManagedIdentityCredentialOptions {
  * const secret: CredentialOptions = { clientSecret: process.env.CLIENT_SECRET! }
  * const certificate: CredentialOptions = { certificate: { privateKey: keyPem, certificate: certPem } }
  * const file: CredentialOptions = { certificatePath: '/etc/app/client.pem' }
- * const assertion: CredentialOptions = { clientAssertion: async ({ signal }) => getJwt(signal) }
+ * const assertion: CredentialOptions = { clientAssertion: ({ tokenEndpoint, signal }) => signingService.jwt(tokenEndpoint, { signal }) }
  * const workload: CredentialOptions = { federatedTokenFile: process.env.AZURE_FEDERATED_TOKEN_FILE! }
  * const secretless: CredentialOptions = { managedIdentity: {} }
+ * const key: CredentialOptions = { privateKey: keyPem, keyId: 'k1' } // generic servers only
  * ```
  */
 export type CredentialOptions =
   | ClientSecretOptions
   | CertificateOptions
   | CertificateFileOptions
+  | PrivateKeyOptions
   | ClientAssertionOptions
   | FederatedTokenFileOptions
   | ManagedIdentityCredentialOptions

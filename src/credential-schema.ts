@@ -1,12 +1,16 @@
 /**
  * The schema of the `credential` option. The kind is chosen by the key present (`clientSecret`,
  * `certificate`, …), then that kind's schema alone is applied, so a mistake is reported against the kind
- * the caller meant; a missing credential, one naming no kind and one naming several each say so.
+ * the caller meant; a missing credential, one naming no kind and one naming several each say so. Every
+ * schema is built on first use (docs/architecture.md, "Loading on first use").
  */
 import { KeyObject, X509Certificate } from 'node:crypto'
+import type { z } from 'zod'
 import type { CredentialOptions } from './credential-options.js'
 import type { ClientAssertionCallback } from './credentials/assertion.js'
 import type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
+import type { SigningKeyInput } from './credentials/private-key.js'
+import type { CertificateProvider, ClientSecretProvider } from './credentials/provider.js'
 import { managedIdentitySchema } from './managed-identity-schema.js'
 import { type OptionIssue, unknownKeysIssue } from './option-problems.js'
 import { textOption, WHITESPACE_PROBLEM } from './option-values.js'
@@ -20,6 +24,17 @@ const privateKeySchema = lazySchema((z) =>
       value instanceof Uint8Array ||
       value instanceof KeyObject,
     'must be PEM text, a Buffer (PEM, DER or PKCS#12) or a private KeyObject',
+  ),
+)
+
+const signingKeySchema = lazySchema((z) =>
+  z.custom<SigningKeyInput>(
+    (value) =>
+      (typeof value === 'string' && value.length > 0) ||
+      value instanceof Uint8Array ||
+      value instanceof KeyObject ||
+      (typeof value === 'object' && value !== null && typeof (value as { kty?: unknown }).kty === 'string'),
+    'must be PEM text, DER bytes, a private KeyObject or a private JWK',
   ),
 )
 
@@ -64,6 +79,32 @@ const clientAssertionSchema = lazySchema((z) =>
 )
 
 /**
+ * The key and certificate of `credential: { certificate }`, given as values (or returned by a provider).
+ *
+ * @example
+ * ```ts
+ * certificateKeySchema().safeParse({ privateKey: keyPem, certificate: certPem }).success
+ * ```
+ */
+export const certificateKeySchema = lazySchema((z) =>
+  z.strictObject({
+    privateKey: privateKeySchema(),
+    certificate: certificateInputSchema().optional(),
+    ...signingFields(z),
+  }),
+)
+
+const secretValueSchema = lazySchema(() =>
+  textOption('is empty: give the secret Value from the app registration'),
+)
+const secretProviderSchema = lazySchema((z) =>
+  z.custom<ClientSecretProvider>((value) => typeof value === 'function'),
+)
+const certificateProviderSchema = lazySchema((z) =>
+  z.custom<CertificateProvider>((value) => typeof value === 'function'),
+)
+
+/**
  * The schema of each credential kind, by the key that names it.
  *
  * @example
@@ -73,18 +114,21 @@ const clientAssertionSchema = lazySchema((z) =>
  */
 export const kindSchemas = lazySchema((z) => ({
   clientSecret: z.strictObject({
-    clientSecret: textOption('is empty: give the secret Value from the app registration'),
+    clientSecret: z.union([secretProviderSchema(), secretValueSchema()]),
   }),
   certificate: z.strictObject({
-    certificate: z.strictObject({
-      privateKey: privateKeySchema(),
-      certificate: certificateInputSchema().optional(),
-      ...signingFields(z),
-    }),
+    certificate: z.union([certificateProviderSchema(), certificateKeySchema()]),
   }),
   certificatePath: z.strictObject({
     certificatePath: textOption('is empty: give the path of the PEM or PFX file'),
     ...signingFields(z),
+  }),
+  privateKey: z.strictObject({
+    privateKey: signingKeySchema(),
+    keyId: textOption('is empty: omit it or give the key id registered with the server').optional(),
+    algorithm: z.enum(['RS256', 'PS256', 'ES256', 'EdDSA']).optional(),
+    audience: textOption('is empty: omit it to use the token endpoint').optional(),
+    passphrase: z.string().optional(),
   }),
   clientAssertion: z.strictObject({ clientAssertion: clientAssertionSchema() }),
   federatedTokenFile: z.strictObject({
@@ -99,16 +143,18 @@ export const kindSchemas = lazySchema((z) => ({
 }))
 
 type Kind = keyof ReturnType<typeof kindSchemas>
+// listed, not read off kindSchemas(), so that a credential's kind is told without building every schema
 const KINDS: readonly Kind[] = [
   'clientSecret',
   'certificate',
   'certificatePath',
+  'privateKey',
   'clientAssertion',
   'federatedTokenFile',
   'managedIdentity',
 ]
 const KIND_LIST =
-  'clientSecret, certificate, certificatePath, clientAssertion, federatedTokenFile or managedIdentity'
+  'clientSecret, certificate, certificatePath, privateKey, clientAssertion, federatedTokenFile or managedIdentity'
 const allKeys = lazySchema(() => [
   ...new Set(Object.values(kindSchemas()).flatMap((schema) => Object.keys(schema.shape))),
 ])
@@ -150,7 +196,7 @@ function credentialIssues(value: unknown): OptionIssue[] {
   }
   const [kind] = kinds
   if (kind === undefined) return noKindIssues(record)
-  const schema = kindSchemas()[kind]
+  const schema = validationSchema(kind, record)
   const result = schema.safeParse(value)
   if (result.success) return []
   return result.error.issues.map((issue) =>
@@ -158,6 +204,23 @@ function credentialIssues(value: unknown): OptionIssue[] {
       ? unknownKeysIssue(issue.keys, keysAt(schema, issue.path) ?? [], issue.path)
       : (issue as OptionIssue),
   )
+}
+
+/** The provider form and the value form as separate schemas, so that a value's issues keep their paths. */
+const formSchemas = lazySchema((z) => ({
+  clientSecret: {
+    provider: z.strictObject({ clientSecret: secretProviderSchema() }),
+    value: z.strictObject({ clientSecret: secretValueSchema() }),
+  },
+  certificate: {
+    provider: z.strictObject({ certificate: certificateProviderSchema() }),
+    value: z.strictObject({ certificate: certificateKeySchema() }),
+  },
+}))
+
+function validationSchema(kind: Kind, record: Record<string, unknown>): z.ZodObject {
+  if (kind !== 'clientSecret' && kind !== 'certificate') return kindSchemas()[kind]
+  return formSchemas()[kind][typeof record[kind] === 'function' ? 'provider' : 'value']
 }
 
 /**

@@ -3,6 +3,7 @@
  * with the same precedence as its EnvironmentCredential then WorkloadIdentityCredential: a client
  * secret, then a certificate file, then a federated token file. Errors name variables, never values.
  */
+import { managedIdentityFromEnvironment } from './env-managed-identity.js'
 import { ConfigurationError } from './errors.js'
 import { type CredentialOptions, parseTokenClientOptions, type TokenClientOptions } from './options.js'
 
@@ -30,7 +31,7 @@ export const ENVIRONMENT_VARIABLES = [
  *
  * @example
  * ```ts
- * optionsFromEnvironment({ AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: secret } satisfies Environment)
+ * optionsFromEnvironment({ AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: clientSecret } satisfies Environment)
  * ```
  */
 export type Environment = Readonly<Record<string, string | undefined>>
@@ -55,6 +56,12 @@ type Origins = Map<string, string>
  *
  * `AZURE_AUTHORITY_HOST` becomes `authorityHost` (unless `cloud` or `authorityHost` is overridden).
  *
+ * With none of the three credential variables, a managed identity is the identity when a source's
+ * variables are set (`IDENTITY_ENDPOINT`, `MSI_ENDPOINT`, `IMDS_ENDPOINT`, `AZURE_POD_IDENTITY_AUTHORITY_HOST`,
+ * …), or when `AZURE_CLIENT_ID` is set without `AZURE_TENANT_ID` (user-assigned, over IMDS):
+ * `{ managedIdentity: {} | { clientId: AZURE_CLIENT_ID }, environment: env }`. So does a `managedIdentity`
+ * override. The client detects the source from `env`; `describe()` names it.
+ *
  * @example
  * ```ts
  * const client = new TokenClient(optionsFromEnvironment(process.env, { logger: console }))
@@ -64,6 +71,8 @@ export function optionsFromEnvironment(
   env: Environment = process.env,
   overrides: Partial<TokenClientOptions> = {},
 ): TokenClientOptions {
+  const managed = managedIdentityOptions(env, overrides)
+  if (managed !== undefined) return managed
   const origins: Origins = new Map()
   const missing: string[] = []
   const pick = (path: string, name: string, value: string | undefined) => {
@@ -132,6 +141,22 @@ export function credentialFromEnvironment(
     return { federatedTokenFile }
   }
   return undefined
+}
+
+/** The options of a managed identity as the identity, when the overrides or the environment ask for one. */
+function managedIdentityOptions(
+  env: Environment,
+  overrides: Partial<TokenClientOptions>,
+): TokenClientOptions | undefined {
+  const appOverride = ['tenant', 'clientId', 'credential', 'tokenEndpoint'] as const
+  if (overrides.managedIdentity === undefined && appOverride.some((key) => overrides[key] !== undefined))
+    return undefined
+  const fromEnv = overrides.managedIdentity === undefined
+  const managedIdentity = overrides.managedIdentity ?? managedIdentityFromEnvironment(env)
+  if (managedIdentity === undefined) return undefined
+  const options: TokenClientOptions = { environment: env, ...overrides, managedIdentity }
+  validate(options, new Map(fromEnv ? [['managedIdentity', 'AZURE_CLIENT_ID']] : []))
+  return options
 }
 
 /** `AZURE_AUTHORITY_HOST`, with `https://` added when it names a bare host (as AKS never does). */

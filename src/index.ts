@@ -11,6 +11,12 @@ export type { ClientAssertionCallback, ClientAssertionContext } from './credenti
 export type { AssertionAlgorithm } from './credentials/certificate-material.js'
 export type { AuthMethod } from './credentials/create.js'
 export type { CertificateInput, PrivateKeyInput } from './credentials/key-material.js'
+export type { KeyAlgorithm, SigningKeyInput } from './credentials/private-key.js'
+export type {
+  CertificateProvider,
+  ClientSecretProvider,
+  CredentialProviderContext,
+} from './credentials/provider.js'
 export {
   TOKEN_CHANNEL,
   TOKEN_REQUEST_CHANNEL,
@@ -18,6 +24,8 @@ export {
   type TokenLookupMessage,
   type TokenRequestContext,
 } from './diagnostics.js'
+export type { DpopAlgorithm, DpopKeyInput } from './dpop/key.js'
+export type { DpopOption } from './dpop/session.js'
 export { type Environment, optionsFromEnvironment } from './env.js'
 export type { ClientCredentialsErrorUnion } from './error-union.js'
 export {
@@ -40,6 +48,7 @@ export {
   type UnreachableOutcome,
 } from './managed-identity/errors.js'
 export type { ManagedIdentityOptions } from './managed-identity/identity.js'
+export type { TrustedCa } from './mtls/trusted-ca.js'
 export type {
   CacheOptions,
   CertificateFileOptions,
@@ -54,6 +63,8 @@ export type {
   HttpOptions,
   Logger,
   ManagedIdentityCredentialOptions,
+  MtlsOptions,
+  PrivateKeyOptions,
   RefreshOptions,
   TokenClientOptions,
   TokenRequest,

@@ -35,7 +35,11 @@ export interface ManagedIdentityRequestSettings {
  */
 export function createManagedIdentityRequest(settings: ManagedIdentityRequestSettings): RequestToken {
   return async (target) => {
-    const token = await settings.tokens.getToken(target.scope)
+    const { clientCapabilities } = target
+    const token = await settings.tokens.getToken(
+      target.scope,
+      clientCapabilities.length > 0 ? { clientCapabilities } : undefined,
+    )
     const lifetimeSec = Math.max(0, (token.expiresAt - token.requestedAt) / 1000)
     const times = tokenTimes(token.requestedAt, lifetimeSec, undefined, settings.refreshWindowMs)
     return new AccessToken({

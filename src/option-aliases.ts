@@ -129,6 +129,11 @@ const TOP: Record<string, KeyAdvice> = {
   ...entries(['environment', 'azureCloud', 'cloudInstance'], { to: 'cloud' }),
   ...entries(['version', 'apiVersion'], { to: 'endpointVersion' }),
   ...entries(['tokenEndpointAuthMethod', 'clientAuthentication', 'authMode'], { to: 'authMethod' }),
+  ...entries(['useDpop', 'dpopEnabled', 'proofOfPossession', 'demonstratingProofOfPossession'], {
+    to: 'dpop',
+  }),
+  ...entries(['dpopKey', 'dpopKeyPair'], inside('dpop', 'dpop: { key }')),
+  ...entries(['dpopAlgorithm', 'dpopAlg'], inside('dpop', 'dpop: { algorithm }')),
   ...entries(['timeout', 'timeoutMs'], inside('http', 'http: { timeoutMs }')),
   ...entries(['retries', 'maxRetries', 'retryOptions'], inside('http', 'http: { retries }')),
   ...entries(
@@ -221,7 +226,7 @@ export const GET_TOKEN_ALIASES: AliasTable = {
     ...entries(['tenantId', 'tid'], { to: 'tenant' }),
     ...entries(['abortSignal'], { to: 'signal' }),
     ...entries(['force', 'skipCache', 'noCache', 'bypassCache'], { to: 'forceRefresh' }),
-    enablecae: 'CAE needs no switch: pass claims when a claims challenge arrives',
+    ...entries(['cae', 'clientCapabilities'], { to: 'enableCae' }),
     ...entries(['scopes', 'resources', 'resource', 'scope'], "the API is getToken's first argument"),
   },
 }

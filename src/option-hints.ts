@@ -35,6 +35,10 @@ export const CLIENT_HINTS: Readonly<Record<string, string>> = {
   credential: CREDENTIAL_KINDS,
   managedIdentity:
     'Write managedIdentity: {} for the system-assigned identity, or { clientId }, { objectId } or { resourceId } for a user-assigned one (az identity show).',
+  clientCapabilities:
+    "Give ['cp1'] to get CAE-capable tokens (the app must then handle claims challenges), or omit it.",
+  environment:
+    'Give an object of environment variables, e.g. process.env, or omit it to detect the source from process.env.',
   imdsBaseUrl: 'Give the base URL only, e.g. http://127.0.0.1:8080 for a local stand-in; omit it on Azure.',
   'credential.clientSecret':
     'Give the secret Value (shown once, when it was created under Certificates & secrets), not its Secret ID; read from a file or variable, trim it.',
@@ -61,6 +65,10 @@ export const CLIENT_HINTS: Readonly<Record<string, string>> = {
     "Give the token_endpoint from the server's metadata (/.well-known/openid-configuration), https; for Entra give tenant (and cloud or authorityHost) instead.",
   authMethod:
     "Give 'client_secret_post' (the default for a secret), 'client_secret_basic', or 'private_key_jwt' (certificates, assertions, federated token files).",
+  dpop: "Give true (an ES256 key generated in process), or { algorithm: 'ES256' | 'PS256' | 'RS256' | 'EdDSA', key: a private KeyObject or a CryptoKeyPair }; only with tokenEndpoint.",
+  'dpop.key':
+    'Give a private KeyObject (crypto.createPrivateKey) or a CryptoKeyPair, or leave it out to have one generated in process.',
+  'dpop.algorithm': "Give 'ES256' (the default), 'PS256', 'RS256' or 'EdDSA'.",
   cache: 'Give cache: { maxEntries, store }, or omit it.',
   'cache.maxEntries': 'Give a positive integer: the most tokens kept in memory (default 10000).',
   'cache.store':
@@ -101,6 +109,8 @@ export const GET_TOKEN_HINTS: Readonly<Record<string, string>> = {
   tenant: 'Give another tenant id or verified domain for this call (multi-tenant apps), or omit it.',
   claims: 'Give the claims challenge (JSON) from a WWW-Authenticate insufficient_claims answer, or omit it.',
   forceRefresh: 'Give true to fetch a new token even when one is cached, or omit it.',
+  enableCae:
+    "Give false to ask without the client's clientCapabilities (a token that is not CAE-capable), or omit it.",
   signal: 'Give an AbortSignal, e.g. AbortSignal.timeout(2000), or omit it.',
   scope: "Give one scope string, or for a generic server a list: { scope: ['read', 'write'] }.",
   resource: 'Give one resource (an App ID URI, or for a generic server an absolute URI), or a list.',

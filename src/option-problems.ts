@@ -1,12 +1,12 @@
 /**
- * Turns a zod failure into one {@link ConfigurationError} that leads to the fix: an unknown key is named
+ * Turns a zod failure into one problem that leads to the fix (a {@link ConfigurationError}, by
+ * `parseWith`): an unknown key is named
  * first (it usually explains the rest), with what was meant — a known mistake from the guide's aliases,
  * else the closest option name — and the options valid there; any other problem gets the guide's hint
  * for that option. No value is ever repeated, and a key that does not look like a name is not shown.
  */
 import type { z } from 'zod'
 import { closestName } from './did-you-mean.js'
-import { ConfigurationError } from './errors.js'
 import { type AliasTable, type KeyAdvice, normalizeKey } from './option-aliases.js'
 import { keysAt } from './schema-keys.js'
 
@@ -35,6 +35,25 @@ export interface OptionGuide {
   readonly hints?: Readonly<Record<string, string>> | undefined
   /** How a valid call looks, for a value that is not an object at all. */
   readonly example?: string | undefined
+  /**
+   * Where a single unknown key's problem is: at the `key` itself (`credential.secret`), or at the
+   * `object` holding it (verify's paths, which name the object). @defaultValue 'key'
+   */
+  readonly unknownKeysAt?: 'key' | 'object' | undefined
+}
+
+/**
+ * One problem with the options: where (a path into the input), what, and the fix when known.
+ *
+ * @example
+ * ```ts
+ * const problem: OptionProblem = { path: ['credential', 'secret'], message: 'unknown option', hint: undefined }
+ * ```
+ */
+export interface OptionProblem {
+  readonly path: readonly PropertyKey[]
+  readonly message: string
+  readonly hint: string | undefined
 }
 
 /**
@@ -69,23 +88,23 @@ interface Unknown {
 }
 
 /**
- * The error for a failed parse of `context.input`.
+ * The problem to report for a failed parse of `context.input`.
  *
  * @example
  * ```ts
- * throw optionsError(result.error.issues, { schema, input, what: 'TokenClient options', guide: {} })
+ * const { path, message } = optionProblem(result.error.issues, { schema, input, what: 'TokenClient options', guide: {} })
  * ```
  */
-export function optionsError(issues: readonly z.core.$ZodIssue[], context: Context): ConfigurationError {
+export function optionProblem(issues: readonly z.core.$ZodIssue[], context: Context): OptionProblem {
   const flat = flatten(issues, [])
   const unknown = flat
     .map((issue) => unknownOf(issue, context.schema))
     .filter((u): u is Unknown => u !== undefined)
     .sort((a, b) => a.path.length - b.path.length)[0]
-  if (unknown !== undefined) return unknownKeysError(unknown, context)
+  if (unknown !== undefined) return unknownKeysProblem(unknown, context)
   const issue = flat[0] ?? { path: [], message: 'is not valid', code: 'custom' as const }
-  const path = issue.path.map(String).join('.')
-  return new ConfigurationError(path, messageOf(issue, context.what), { hint: hintFor(path, context.guide) })
+  const hint = hintFor(issue.path.map(String).join('.'), context.guide)
+  return { path: issue.path, message: messageOf(issue, context.what), hint }
 }
 
 /** The issues, a union replaced by its branch closest to matching (fewest issues). */
@@ -135,14 +154,14 @@ interface Advice {
   fix: string | undefined
 }
 
-function unknownKeysError(unknown: Unknown, context: Context): ConfigurationError {
+function unknownKeysProblem(unknown: Unknown, context: Context): OptionProblem {
   const advice = unknown.keys.map((key) => adviceFor(key, unknown, context))
   const known = unknown.known.length > 0 ? `Options here: ${unknown.known.join(', ')}.` : undefined
   const hint = [...advice.map((a) => a.fix), known].filter((s) => s !== undefined).join(' ') || undefined
   const [only] = advice
-  if (advice.length === 1 && only?.key !== undefined) {
-    const path = [...unknown.path, only.key].map(String).join('.')
-    return new ConfigurationError(path, `unknown option${only.say ? `: ${only.say}` : ''}`, { hint })
+  if (advice.length === 1 && only?.key !== undefined && context.guide.unknownKeysAt !== 'object') {
+    const path = [...unknown.path, only.key]
+    return { path, message: `unknown option${only.say ? `: ${only.say}` : ''}`, hint }
   }
   const listed = advice.map((a) =>
     a.key === undefined
@@ -152,7 +171,7 @@ function unknownKeysError(unknown: Unknown, context: Context): ConfigurationErro
         : a.key,
   )
   const message = `unknown option${listed.length > 1 ? 's' : ''}: ${listed.join(', ')}`
-  return new ConfigurationError(unknown.path.map(String).join('.'), message, { hint })
+  return { path: unknown.path, message, hint }
 }
 
 function adviceFor(key: string, unknown: Unknown, context: Context): Advice {

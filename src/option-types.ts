@@ -6,7 +6,9 @@
 import type { Dispatcher } from 'undici'
 import type { Clock } from './clock.js'
 import type { CredentialOptions } from './credential-options.js'
+import type { DpopOption } from './dpop/session.js'
 import type { ManagedIdentityOptions } from './managed-identity/identity.js'
+import type { TrustedCa } from './mtls/trusted-ca.js'
 import type { TokenStore } from './store.js'
 
 /**
@@ -15,7 +17,7 @@ import type { TokenStore } from './store.js'
  *
  * @example
  * ```ts
- * const logger: Logger = { warn: (message, details) => pino.warn(details, message) }
+ * const logger: Logger = { warn: (message, details) => console.warn(message, details) } // pino: pino.warn(details, message)
  * ```
  */
 export interface Logger {
@@ -65,6 +67,7 @@ export interface RefreshOptions {
  *
  * @example
  * ```ts
+ * import { ProxyAgent } from 'undici'
  * const http: HttpOptions = { timeoutMs: 5000, retries: 1, dispatcher: new ProxyAgent('http://127.0.0.1:3128') }
  * ```
  */
@@ -82,6 +85,30 @@ export interface HttpOptions {
   maxRetryDelayMs?: number | undefined
   /** The largest answer read, in bytes. @defaultValue 1048576 (1 MiB) */
   maxResponseBytes?: number | undefined
+}
+
+/**
+ * Mutual TLS (`authMethod: 'tls_client_auth'`, `'self_signed_tls_client_auth'`, `mtlsProofOfPossession`).
+ *
+ * @example
+ * ```ts
+ * const mtls: MtlsOptions = { region: 'westeurope', ca: readFileSync('/etc/pki/internal-ca.pem', 'utf8') }
+ * ```
+ */
+export interface MtlsOptions {
+  /**
+   * Entra's mTLS host (scheme and host), https only.
+   * @defaultValue derived from the authority host: https://mtlsauth.microsoft.com (…microsoftonline.us,
+   * …partner.microsoftonline.cn); a loopback authority host (a local authority) serves it itself
+   */
+  host?: string | undefined
+  /** An Azure region, for Entra's regional mTLS host (`https://{region}.mtlsauth.microsoft.com`). @defaultValue the global host */
+  region?: string | undefined
+  /**
+   * Certificate authorities (PEM) to trust for the servers reached over mutual TLS (token endpoint and
+   * APIs), besides Node's own. @defaultValue Node's trusted CAs only
+   */
+  ca?: TrustedCa | undefined
 }
 
 /**
@@ -110,7 +137,7 @@ export interface TokenClientOptions {
    */
   clientId?: string | undefined
   /**
-   * The credential: exactly one of `clientSecret`, `certificate`, `certificatePath`, `clientAssertion`,
+   * The credential: exactly one of `clientSecret`, `certificate`, `certificatePath`, `privateKey`, `clientAssertion`,
    * `federatedTokenFile`, `managedIdentity`. @defaultValue none: required, unless `managedIdentity` is given (then refused)
    */
   credential?: CredentialOptions | undefined
@@ -127,6 +154,21 @@ export interface TokenClientOptions {
    * @defaultValue http://169.254.169.254
    */
   imdsBaseUrl?: string | undefined
+  /**
+   * The environment variables a managed identity's source is detected from (`IDENTITY_ENDPOINT`,
+   * `MSI_ENDPOINT`, `AZURE_POD_IDENTITY_AUTHORITY_HOST`, …), for `managedIdentity` and
+   * `credential: { managedIdentity }`. `fromEnvironment(overrides, env)` passes its `env`.
+   * @defaultValue process.env
+   */
+  environment?: Readonly<Record<string, string | undefined>> | undefined
+  /**
+   * Client capabilities, e.g. `['cp1']`: the app handles Continuous Access Evaluation claims challenges,
+   * so Entra may issue CAE-capable tokens (without it, it never does). Sent in every token request as
+   * `claims` `{"access_token":{"xms_cc":{"values":["cp1"]}}}` (merged with a challenge's claims), or as
+   * `xms_cc` to a managed identity's endpoint; `getToken(…, { enableCae: false })` asks without them.
+   * @defaultValue none: tokens are not CAE-capable
+   */
+  clientCapabilities?: string[] | undefined
   /** The Azure cloud, which gives the authority host. @defaultValue 'AzurePublic' */
   cloud?: 'AzurePublic' | 'AzureUSGovernment' | 'AzureChina' | undefined
   /**
@@ -145,10 +187,36 @@ export interface TokenClientOptions {
   tokenEndpoint?: string | undefined
   /**
    * How the client authenticates: `client_secret_post` or `client_secret_basic` with a secret,
-   * `private_key_jwt` (an RFC 7523 assertion) with the other kinds.
-   * @defaultValue 'client_secret_post' for a secret, 'private_key_jwt' otherwise
+   * `private_key_jwt` (an RFC 7523 assertion) with the other kinds, or, with a certificate, mutual TLS
+   * (RFC 8705): `tls_client_auth` (a CA-issued certificate) or `self_signed_tls_client_auth`; the
+   * certificate is then presented in the TLS handshake, the form carries no secret and no assertion,
+   * and tokens are attached over connections presenting the same certificate.
+   * @defaultValue 'client_secret_post' for a secret, 'tls_client_auth' with mtlsProofOfPossession, 'private_key_jwt' otherwise
    */
-  authMethod?: 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt' | undefined
+  authMethod?:
+    | 'client_secret_post'
+    | 'client_secret_basic'
+    | 'private_key_jwt'
+    | 'tls_client_auth'
+    | 'self_signed_tls_client_auth'
+    | undefined
+  /**
+   * DPoP (RFC 9449), generic servers (`tokenEndpoint`) only: tokens bound to a key this process holds,
+   * each request with a fresh proof. `true` generates an ES256 key in process (never exported, never
+   * stored); `{ algorithm }` picks PS256, RS256 or EdDSA; `{ key }` brings a private `KeyObject` or a
+   * `CryptoKeyPair`. @defaultValue none: bearer tokens
+   */
+  dpop?: DpopOption | undefined
+  /**
+   * Entra mTLS proof of possession (docs/entra.md §12): tokens bound to the certificate credential
+   * (`token_type: mtls_pop`, `cnf.x5t#S256`), requested from the tenant's mTLS endpoint and attached as
+   * `Authorization: mtls_pop …` over mutual TLS with that certificate. Entra, a tenant, v2, a certificate
+   * credential; Entra issues them only for resources on its allow list (Microsoft Graph, Key Vault).
+   * @defaultValue false
+   */
+  mtlsProofOfPossession?: boolean | undefined
+  /** Mutual TLS: Entra's mTLS host or region, trusted CAs. @defaultValue see {@link MtlsOptions} */
+  mtls?: MtlsOptions | undefined
   /** The in-memory token cache. @defaultValue { maxEntries: 10000 }, no shared store */
   cache?: CacheOptions | undefined
   /** Early refresh. @defaultValue { windowMs: 300000 } */
@@ -197,6 +265,12 @@ export interface GetTokenOptions {
   claims?: string | undefined
   /** Fetch a new token even if a valid one is cached. @defaultValue false */
   forceRefresh?: boolean | undefined
+  /**
+   * Ask for a CAE-capable token: send the client's `clientCapabilities`. `false` asks without them (a
+   * token cached apart), as `asTokenCredential()` does when the Azure SDK does not set `enableCae`.
+   * @defaultValue true: the client's clientCapabilities, if any, are sent
+   */
+  enableCae?: boolean | undefined
   /** Abandons this caller's wait (the request that others share goes on). @defaultValue none */
   signal?: AbortSignal | undefined
 }

@@ -11,7 +11,9 @@ import { systemClock } from './clock.js'
 import { CREDENTIAL_MISSING, credentialSchema } from './credential-schema.js'
 import { managedIdentitySchema } from './managed-identity-schema.js'
 import { CLIENT_ALIASES, GET_TOKEN_ALIASES, TOKEN_REQUEST_ALIASES } from './option-aliases.js'
+import { DPOP_NEEDS_GENERIC, dpopOptionSchema } from './option-dpop.js'
 import { CLIENT_EXAMPLE, CLIENT_HINTS, GET_TOKEN_EXAMPLE, GET_TOKEN_HINTS } from './option-hints.js'
+import { authMethodSchema, mtlsChecks, mtlsSchema } from './option-mtls.js'
 import type { OptionGuide } from './option-problems.js'
 import type {
   CacheOptions,
@@ -38,12 +40,14 @@ export type {
   CredentialOptions,
   FederatedTokenFileOptions,
   ManagedIdentityCredentialOptions,
+  PrivateKeyOptions,
 } from './credential-options.js'
 export type {
   CacheOptions,
   GetTokenOptions,
   HttpOptions,
   Logger,
+  MtlsOptions,
   RefreshOptions,
   TokenClientOptions,
   TokenRequest,
@@ -64,6 +68,17 @@ const dispatcherSchema = lazySchema((z) =>
   z.custom<Dispatcher>(
     (value) => typeof (value as Partial<Dispatcher> | null)?.dispatch === 'function',
     'must be an undici Dispatcher (an Agent, Pool, ProxyAgent or MockAgent)',
+  ),
+)
+
+const environmentSchema = lazySchema((z) =>
+  z.custom<Readonly<Record<string, string | undefined>>>(
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.values(value).every((v) => v === undefined || typeof v === 'string'),
+    'must be an object of environment variables (names to strings), such as process.env',
   ),
 )
 
@@ -156,11 +171,18 @@ const tokenClientFieldsSchema = lazySchema((z) =>
     credential: credentialSchema().optional(),
     managedIdentity: managedIdentitySchema().optional(),
     imdsBaseUrl: textOption('is empty: omit it to use IMDS at http://169.254.169.254').optional(),
+    environment: environmentSchema().optional(),
+    clientCapabilities: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a capability name such as cp1'))
+      .optional(),
     cloud: z.enum(CLOUDS).optional(),
     authorityHost: urlOption(authorityHostProblem).optional(),
     endpointVersion: z.enum(['v1', 'v2']).optional(),
     tokenEndpoint: urlOption(tokenEndpointProblem).optional(),
-    authMethod: z.enum(['client_secret_post', 'client_secret_basic', 'private_key_jwt']).optional(),
+    authMethod: authMethodSchema().optional(),
+    dpop: dpopOptionSchema().optional(),
+    mtlsProofOfPossession: z.boolean().optional(),
+    mtls: mtlsSchema().optional(),
     cache: cacheSchema().prefault({}),
     refresh: refreshSchema().prefault({}),
     http: httpSchema().prefault({}),
@@ -189,7 +211,11 @@ function crossChecks(o: ValidTokenClientOptions, issues: unknown[]): void {
     return
   }
   if (!appIdentityChecks(o, add)) return
+  if (o.dpop !== undefined && o.tokenEndpoint === undefined) add('dpop', DPOP_NEEDS_GENERIC)
+  mtlsChecks(o, add)
   if (o.tokenEndpoint !== undefined) {
+    if (o.clientCapabilities !== undefined)
+      add('clientCapabilities', "is Entra's (xms_cc, for CAE): not for a tokenEndpoint server")
     for (const key of ['tenant', 'cloud', 'authorityHost', 'endpointVersion'] as const) {
       if (o[key] !== undefined)
         add(key, 'cannot be combined with tokenEndpoint: tokenEndpoint replaces the Entra authority')
@@ -210,13 +236,15 @@ function crossChecks(o: ValidTokenClientOptions, issues: unknown[]): void {
   if (!isGuid(o.clientId ?? '')) add('clientId', 'must be the application (client) id, a GUID, for Entra')
 }
 
-/** An app registration needs its client id and a credential; `imdsBaseUrl` only with a managed identity. */
+/** An app registration needs its client id and a credential; `imdsBaseUrl`, `environment` only with a managed identity. */
 function appIdentityChecks(
   o: ValidTokenClientOptions,
   add: (path: string, message: string) => void,
 ): boolean {
-  if (o.imdsBaseUrl !== undefined && !('managedIdentity' in (o.credential ?? {})))
-    add('imdsBaseUrl', 'is for a managed identity: give managedIdentity, or credential: { managedIdentity }')
+  for (const key of ['imdsBaseUrl', 'environment'] as const) {
+    if (o[key] !== undefined && !('managedIdentity' in (o.credential ?? {})))
+      add(key, 'is for a managed identity: give managedIdentity, or credential: { managedIdentity }')
+  }
   if (o.credential === undefined) add('credential', CREDENTIAL_MISSING)
   if (o.clientId !== undefined) return true
   add('clientId', 'is required: give the application (client) id, or managedIdentity for a managed identity')
@@ -236,7 +264,7 @@ function managedIdentityChecks(
         "cannot be combined with managedIdentity: the managed identity is the identity (to use it as an app's credential, write credential: { managedIdentity })",
       )
   }
-  for (const key of ['endpointVersion', 'authMethod'] as const) {
+  for (const key of ['endpointVersion', 'authMethod', 'dpop', 'mtlsProofOfPossession', 'mtls'] as const) {
     if (o[key] !== undefined) add(key, 'does not apply to a managed identity: remove it')
   }
 }
@@ -299,6 +327,7 @@ export const getTokenOptionsSchema = lazySchema((z) =>
     tenant: textOption('is empty: give the tenant id or a verified domain, or omit it').optional(),
     claims: z.string().min(1).optional(),
     forceRefresh: z.boolean().optional(),
+    enableCae: z.boolean().optional(),
     signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
   }),
 )

@@ -11,7 +11,7 @@ import type { AccessToken } from './token.js'
  * @example
  * ```ts
  * const { ok, failed }: PrewarmResult = await client.prewarm(['api://myapis/mywebapi'])
- * for (const { resource, error } of failed) logger.warn('no token at start-up', { resource, error })
+ * for (const { resource, error } of failed) console.warn('no token at start-up', { resource, error })
  * ```
  */
 export interface PrewarmResult<Resource = string> {

@@ -12,7 +12,8 @@ import type { RawResponse } from './transport.js'
 /** A successful token response, with v1 strings already turned into numbers. */
 export interface TokenResponse {
   accessToken: string
-  tokenType: 'Bearer'
+  /** How it is presented: `Bearer`; `DPoP` (bound to the client's DPoP key, RFC 9449 §5); `mtls_pop`. */
+  tokenType: TokenType
   /** Lifetime in seconds from when the request was sent. */
   expiresInSec: number
   extExpiresInSec: number | undefined
@@ -33,6 +34,24 @@ const MAX_DESCRIPTION_CHARS = 600
 const NUMERIC = /^\d+(\.\d+)?$/
 
 /**
+ * How an answer is read: the hint context, and the token type asked for: DPoP (then only
+ * `token_type: DPoP` is accepted), `mtls_pop`, or else only `Bearer`.
+ *
+ * @example
+ * ```ts
+ * const ctx: ResponseContext = { dpop: true }
+ * ```
+ */
+export type ResponseContext = HintContext & {
+  readonly dpop?: boolean | undefined
+  /** `mtls_pop` for an Entra mTLS PoP client; `Bearer` otherwise (unless `dpop`). */
+  readonly tokenType?: 'Bearer' | 'mtls_pop' | undefined
+}
+
+/** How a token is presented: `Authorization: <type> <token>`. */
+export type TokenType = 'Bearer' | 'DPoP' | 'mtls_pop'
+
+/**
  * Parses a token endpoint answer. Throws {@link AuthorityError} for error answers (including a 200
  * that carries `error`) and {@link ResponseFormatError} for a success that is not a usable token.
  *
@@ -42,7 +61,7 @@ const NUMERIC = /^\d+(\.\d+)?$/
  * token.expiresInSec // 3599, from v2's number or v1's string
  * ```
  */
-export function parseTokenResponse(response: RawResponse, ctx: HintContext = {}): TokenResponse {
+export function parseTokenResponse(response: RawResponse, ctx: ResponseContext = {}): TokenResponse {
   const body = parseJsonObject(response.text)
   const ok = response.status >= 200 && response.status < 300
   if (!ok || (body && body.error !== undefined)) throw authorityError(response, body, ctx)
@@ -53,33 +72,58 @@ export function parseTokenResponse(response: RawResponse, ctx: HintContext = {})
       hint: 'Check that the token endpoint URL is right and that no proxy answers in its place.',
     })
   }
-  return successFields(body, response)
+  return successFields(body, response, ctx.dpop === true ? 'DPoP' : (ctx.tokenType ?? 'Bearer'))
 }
 
-function successFields(body: Record<string, unknown>, response: RawResponse): TokenResponse {
+function successFields(
+  body: Record<string, unknown>,
+  response: RawResponse,
+  expected: TokenType,
+): TokenResponse {
   const accessToken = body.access_token
   if (typeof accessToken !== 'string' || accessToken.length === 0) {
     throw formatError('access_token', 'is missing or not a non-empty string', response)
   }
   const unsendable = tokenProblem(accessToken)
   if (unsendable !== undefined) throw formatError('access_token', unsendable, response)
-  const tokenType = body.token_type
-  if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
-    throw formatError(
-      'token_type',
-      `is ${JSON.stringify(tokenType)}: only Bearer tokens are supported`,
-      response,
-    )
-  }
+  checkTokenType(body.token_type, expected, response)
   return {
     accessToken,
-    tokenType: 'Bearer',
+    tokenType: expected,
     expiresInSec: expiresIn(body.expires_in, accessToken, response),
     extExpiresInSec: positiveSeconds(body.ext_expires_in),
     refreshInSec: positiveSeconds(body.refresh_in),
     scope: typeof body.scope === 'string' ? body.scope : undefined,
     resource: typeof body.resource === 'string' ? body.resource : undefined,
   }
+}
+
+/**
+ * The answer's `token_type` must be the kind asked for (a missing one is read as Bearer, older servers):
+ * `DPoP` only when the client asked with DPoP (RFC 9449 §5), `mtls_pop` only for a client that asked
+ * for it (mtlsProofOfPossession), `Bearer` only when it asked for neither. A bearer token for a bound
+ * client is refused, not used unbound: the client asked for a token worthless to a thief.
+ */
+function checkTokenType(value: unknown, expected: TokenType, response: RawResponse): void {
+  const got = typeof value === 'string' ? value.toLowerCase() : value
+  if (got === expected.toLowerCase() || (expected === 'Bearer' && got === undefined)) return
+  throw formatError('token_type', tokenTypeProblem(value, got, expected), response)
+}
+
+function tokenTypeProblem(value: unknown, got: unknown, expected: TokenType): string {
+  const shown = describe(value)
+  if (expected === 'DPoP') {
+    return `is ${shown}, not DPoP: the server did not bind the token to the client's DPoP key (check that DPoP is enabled for this client on the server)`
+  }
+  if (expected === 'mtls_pop') {
+    return `is ${shown}: an mtls_pop token was asked for (mtlsProofOfPossession) and another kind came back`
+  }
+  if (got === 'dpop') {
+    return 'is "DPoP": the server bound the token to a key this client does not use (set the dpop option, or turn DPoP off for this client on the server)'
+  }
+  if (got === 'mtls_pop')
+    return `is ${shown}: an mtls_pop token was not asked for: set mtlsProofOfPossession to use one`
+  return `is ${shown}: only Bearer tokens are supported (DPoP with the dpop option, mtls_pop with mtlsProofOfPossession)`
 }
 
 function expiresIn(value: unknown, accessToken: string, response: RawResponse): number {
@@ -192,6 +236,10 @@ function genericHint(
   body: Record<string, unknown> | undefined,
   text: string,
 ): string | undefined {
+  if (body?.error === 'use_dpop_nonce')
+    return 'The server asked for a DPoP nonce and sent none in DPoP-Nonce, or asked again after the one retry that carried it: check its nonce settings.'
+  if (body?.error === 'invalid_dpop_proof')
+    return "The server refused the DPoP proof: check that the client's clock is right and that the server accepts the proof's algorithm (dpop.algorithm)."
   if (status === 429)
     return 'Throttled: the request is retried after Retry-After; cache tokens rather than asking again.'
   if (status >= 500) return 'The authority failed or is unavailable: the request is retried with backoff.'

@@ -27,10 +27,12 @@ const SCOPE_RULE =
  * ```
  */
 export function scopeFor(resource: string): string {
-  const base = resource.endsWith(DEFAULT_SUFFIX) ? resource.slice(0, -DEFAULT_SUFFIX.length) : resource
+  const suffixed = resource.endsWith(DEFAULT_SUFFIX)
+  const base = suffixed ? resource.slice(0, -DEFAULT_SUFFIX.length) : resource
   const problem = resourceProblem(base)
   if (problem) throw new ConfigurationError('resource', problem, { hint: SCOPE_RULE })
-  return `${base}${DEFAULT_SUFFIX}`
+  // a scope given whole is kept as it is: a memoised request then holds no copy of it (issue 17)
+  return suffixed ? resource : `${base}${DEFAULT_SUFFIX}`
 }
 
 /**

@@ -41,8 +41,13 @@ export interface StoredToken {
  *
  * @example
  * ```ts
- * const lease = await store.lease?.(key)
- * if (lease) try { await store.set(key, await fetchToken(), ttlMs) } finally { await lease.release() }
+ * // a store's lease: one holder per key; `undefined` while another process holds it
+ * const held = new Set<string>()
+ * const lease = async (key: string): Promise<StoreLease | undefined> => {
+ *   if (held.has(key)) return undefined
+ *   held.add(key)
+ *   return { release: async () => void held.delete(key) }
+ * }
  * ```
  */
 export interface StoreLease {

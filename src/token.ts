@@ -38,6 +38,10 @@ export interface AccessTokenFields {
   refreshAt: number
   scope: string
   tenant: string | undefined
+  /** How it is presented (`DPoP`: bound to the client's DPoP key; `mtls_pop`: Entra mTLS PoP). @defaultValue 'Bearer' */
+  tokenType?: 'Bearer' | 'DPoP' | 'mtls_pop' | undefined
+  /** The SHA-256 thumbprint (base64url) of the client certificate it was requested over mutual TLS with. */
+  certificateThumbprint?: string | undefined
 }
 
 /**
@@ -52,8 +56,18 @@ export interface AccessTokenFields {
  */
 export class AccessToken implements CacheableToken {
   readonly #accessToken: string
-  /** Always `Bearer`. */
-  readonly tokenType = 'Bearer' as const
+  /**
+   * How it is presented: `Bearer`; `DPoP` for a token bound to the client's DPoP key (sent as
+   * `Authorization: DPoP …` with a proof); `mtls_pop` (Entra mTLS PoP: `Authorization: mtls_pop …`, over
+   * mutual TLS with the certificate it is bound to).
+   */
+  readonly tokenType: 'Bearer' | 'DPoP' | 'mtls_pop'
+  /**
+   * For a client using mutual TLS: the SHA-256 thumbprint (base64url, a bound token's `cnf.x5t#S256`)
+   * of the certificate it was requested with. It must be presented over connections made with that
+   * certificate; `authorizedFetch` and the interceptor do so.
+   */
+  readonly certificateThumbprint: string | undefined
   /** When the request for it was sent, epoch ms. */
   readonly requestedAt: number
   /** When it expires, epoch ms (`requestedAt` + `expires_in`). */
@@ -72,11 +86,14 @@ export class AccessToken implements CacheableToken {
     const problem = tokenProblem(fields.accessToken)
     if (problem !== undefined) throw new ConfigurationError('accessToken', problem)
     this.#accessToken = fields.accessToken
+    this.tokenType = fields.tokenType ?? 'Bearer'
     this.requestedAt = fields.requestedAt
     this.expiresAt = fields.expiresAt
     this.refreshAt = fields.refreshAt
     this.scope = fields.scope
     this.tenant = fields.tenant
+    this.tokenType = fields.tokenType ?? 'Bearer'
+    this.certificateThumbprint = fields.certificateThumbprint
     Object.freeze(this)
   }
 
@@ -100,6 +117,7 @@ export class AccessToken implements CacheableToken {
 redactInstances(AccessToken, (t) => ({
   accessToken: REDACTED,
   tokenType: t.tokenType,
+  ...(t.certificateThumbprint === undefined ? {} : { certificateThumbprint: t.certificateThumbprint }),
   scope: t.scope,
   tenant: t.tenant,
   requestedAt: t.requestedAt,

@@ -29,6 +29,10 @@ const LOCAL_AUTHORITY_MAY_IMPORT = [
   // the Node version guard every entry loads first: no protocol code
   'src/node-guard.ts',
   'src/node-version.ts',
+  // the validation toolkit (a zod schema in, one error naming the field out; the shared small
+  // schemas): no protocol code
+  'src/validation/parse.ts',
+  'src/validation/schemas.ts',
 ]
 /** The main entry (oauth-client-credentials). */
 const MAIN_ENTRY = ['src/index.ts']

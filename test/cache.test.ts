@@ -257,6 +257,41 @@ describe('TokenCache', () => {
     await again
   })
 
+  it("answers a request object shared by two caches from each cache's own token", async () => {
+    const one = setup()
+    const two = setup()
+    const shared = { key: 'k', label: 'k' }
+    const first = one.cache.lookup(shared)
+    one.calls[0]?.settle.resolve(one.token('one'))
+    expect((await first).value).toBe('one')
+    const second = two.cache.lookup(shared)
+    expect(two.calls).toHaveLength(1)
+    two.calls[0]?.settle.resolve(two.token('two'))
+    expect((await second).value).toBe('two')
+    expect((await one.cache.lookup(shared)).value).toBe('one')
+    expect((await two.cache.lookup(shared)).value).toBe('two')
+  })
+
+  it('keeps serving a request that holds its slot after clear() and eviction only through a new request', async () => {
+    const { cache, calls, token } = setup(1)
+    const a = { key: 'a', label: 'a' }
+    const pending = cache.lookup(a)
+    calls[0]?.settle.resolve(token('a1'))
+    await pending
+    cache.clear()
+    const afterClear = cache.lookup(a)
+    expect(calls).toHaveLength(2)
+    calls[1]?.settle.resolve(token('a2'))
+    expect((await afterClear).value).toBe('a2')
+    const b = cache.lookup({ key: 'b', label: 'b' }) // evicts a (maxEntries 1)
+    calls[2]?.settle.resolve(token('b'))
+    await b
+    const afterEviction = cache.lookup(a)
+    expect(calls).toHaveLength(4)
+    calls[3]?.settle.resolve(token('a3'))
+    expect((await afterEviction).value).toBe('a3')
+  })
+
   it('reports hit, stale, miss, inflight, refresh and error on the diagnostics channel', async () => {
     const { cache, calls, token, clock } = setup()
     const events: TokenLookupMessage[] = []

@@ -126,6 +126,31 @@ describe('credential: { managedIdentity }: the secretless app', () => {
     expect(client.describe()).toMatchObject({ credential: 'managed-identity', tenant: TENANT })
   })
 
+  it('on AADSTS700027 gets the identity a new exchange token and sends it once more', async () => {
+    const endpoint = await imds()
+    const refused = {
+      status: 401,
+      body: {
+        error: 'invalid_client',
+        error_description: 'AADSTS700027: assertion refused.',
+        error_codes: [700027],
+      },
+    }
+    const granted = { body: { access_token: 'app-token-abcdefghij', token_type: 'Bearer', expires_in: 3599 } }
+    const authority = await startIdentityServer([refused, granted])
+    servers.push(authority)
+    const client = new TokenClient({
+      tenant: TENANT,
+      clientId: APP,
+      authorityHost: authority.origin,
+      credential: { managedIdentity: {} },
+      imdsBaseUrl: endpoint.origin,
+    })
+    expect((await client.getToken('api://myapis/one')).accessToken).toBe('app-token-abcdefghij')
+    expect(authority.seen).toHaveLength(2)
+    expect(endpoint.tokens()).toHaveLength(2)
+  })
+
   it('takes the audience the federated credential names', async () => {
     const endpoint = await imds()
     const authority = await startIdentityServer(() => ({

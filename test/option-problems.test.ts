@@ -209,7 +209,7 @@ describe('the credential', () => {
     expect(error.path).toBe('credential')
     expect(error.message).toMatch(words)
     expect(error.message).toContain(
-      'clientSecret, certificate, certificatePath, clientAssertion, federatedTokenFile or managedIdentity',
+      'clientSecret, certificate, certificatePath, privateKey, clientAssertion, federatedTokenFile or managedIdentity',
     )
     expect(JSON.stringify(error)).not.toContain(SECRET)
   })

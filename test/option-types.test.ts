@@ -17,7 +17,8 @@ import type {
   CredentialOptions,
   FederatedTokenFileOptions,
 } from '../src/credential-options.js'
-import { type credentialKindsSchema, kindSchemas } from '../src/credential-schema.js'
+import { certificateKeySchema, type credentialKindsSchema, kindSchemas } from '../src/credential-schema.js'
+import type { CertificateProvider } from '../src/credentials/provider.js'
 import type {
   CacheOptions,
   GetTokenOptions,
@@ -52,7 +53,10 @@ describe('the option interfaces', () => {
     expectTypeOf<HttpOptions>().toEqualTypeOf<z.input<ReturnType<typeof httpSchema>>>()
     expectTypeOf<GetTokenOptions>().toEqualTypeOf<z.input<ReturnType<typeof getTokenOptionsSchema>>>()
     expectTypeOf<TokenRequest>().toEqualTypeOf<z.input<ReturnType<typeof tokenRequestSchema>>>()
-    expectTypeOf<CertificateKeyOptions>().toEqualTypeOf<CertificateOptions['certificate']>()
+    expectTypeOf<CertificateKeyOptions | CertificateProvider>().toEqualTypeOf<
+      CertificateOptions['certificate']
+    >()
+    expectTypeOf<CertificateKeyOptions>().toEqualTypeOf<z.input<ReturnType<typeof certificateKeySchema>>>()
   })
 
   const members = interfaceMembers(['src/option-types.ts', 'src/credential-options.ts'])
@@ -65,7 +69,7 @@ describe('the option interfaces', () => {
     ['TokenRequest', tokenRequestSchema()],
     ['ClientSecretOptions', kinds.clientSecret],
     ['CertificateOptions', kinds.certificate],
-    ['CertificateKeyOptions', kinds.certificate.shape.certificate],
+    ['CertificateKeyOptions', certificateKeySchema()],
     ['CertificateFileOptions', kinds.certificatePath],
     ['ClientAssertionOptions', kinds.clientAssertion],
     ['FederatedTokenFileOptions', kinds.federatedTokenFile],

@@ -12,12 +12,14 @@ const OPTIONS = {
   https: true,
   registry: true,
   registryFile: true,
+  clock: true,
   now: true,
   descriptionSeparator: true,
   cloud: true,
   issuer: true,
   assertionSkewSeconds: true,
   console: true,
+  wellKnownResources: true,
 } satisfies Record<keyof LocalAuthorityOptions, true>
 
 const MEMBERS = {
@@ -28,6 +30,8 @@ const MEMBERS = {
   tenants: true,
   apis: true,
   clients: true,
+  managedIdentities: true,
+  managedIdentity: true,
   requests: true,
   counters: true,
   faults: true,

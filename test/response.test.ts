@@ -68,6 +68,25 @@ describe('success answers', () => {
     expect(parseTokenResponse(raw(200, '{"expires_in":60,"access_token":"a"}')).tokenType).toBe('Bearer')
   })
 
+  it('accepts DPoP (any case) only when the client asked with DPoP, and then nothing else', () => {
+    const dpop = raw(200, '{"token_type":"dpop","expires_in":60,"access_token":"a"}')
+    expect(parseTokenResponse(dpop, { dpop: true }).tokenType).toBe('DPoP')
+    const refused = rejectionOf(dpop)
+    expect(refused).toBeInstanceOf(ResponseFormatError)
+    expect((refused as ResponseFormatError).message).toMatch(
+      /token_type is "DPoP": the server bound the token to a key/,
+    )
+    for (const body of [
+      '{"token_type":"Bearer","expires_in":60,"access_token":"a"}',
+      '{"expires_in":60,"access_token":"a"}',
+      '{"token_type":"mtls_pop","expires_in":60,"access_token":"a"}',
+    ]) {
+      const error = rejectionOf(raw(200, body), { dpop: true })
+      expect(error).toBeInstanceOf(ResponseFormatError)
+      expect((error as ResponseFormatError).message).toMatch(/not DPoP: the server did not bind the token/)
+    }
+  })
+
   it('takes the lifetime from the JWT exp claim when expires_in is missing', () => {
     const payload = Buffer.from(JSON.stringify({ exp: SENT_AT / 1000 + 600 })).toString('base64url')
     const parsed = parseTokenResponse(
@@ -273,5 +292,27 @@ describe('error answers', () => {
   it('keeps the message short when the description is huge', () => {
     const body = { error: 'invalid_request', error_description: 'x'.repeat(100_000) }
     expect((rejectionOf(raw(400, JSON.stringify(body))) as AuthorityError).message.length).toBeLessThan(1000)
+  })
+})
+
+describe('token_type mtls_pop (Entra mTLS PoP)', () => {
+  const body = (tokenType: string | undefined) =>
+    JSON.stringify({ token_type: tokenType, expires_in: 3599, access_token: 'eyJ0eXAi' })
+
+  it('is accepted, and kept, only from a client that asked for it', () => {
+    expect(parseTokenResponse(raw(200, body('mtls_pop')), { tokenType: 'mtls_pop' }).tokenType).toBe(
+      'mtls_pop',
+    )
+    const refused = rejectionOf(raw(200, body('mtls_pop')))
+    expect(refused).toBeInstanceOf(ResponseFormatError)
+    expect((refused as Error).message).toContain('an mtls_pop token was not asked for')
+  })
+
+  it('must be what came back when it was asked for: a Bearer token (or none said) is refused', () => {
+    for (const tokenType of ['Bearer', undefined]) {
+      const refused = rejectionOf(raw(200, body(tokenType)), { tokenType: 'mtls_pop' })
+      expect(refused).toBeInstanceOf(ResponseFormatError)
+      expect((refused as Error).message).toContain('another kind came back')
+    }
   })
 })

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { ConfigurationError } from '../src/errors.js'
 import { type AuthorityConfig, RequestResolver } from '../src/target.js'
@@ -60,5 +61,30 @@ describe('RequestResolver', () => {
     )
     expect(generic.resolve('orders.read', undefined).params).toEqual([['scope', 'orders.read']])
     expect(refusal(() => generic.resolve('orders.read', CONTOSO)).path).toBe('tenant')
+  })
+})
+
+describe('a resolved Entra request', () => {
+  it('prints and serialises as the request, never as the token its cache slot holds', () => {
+    const request = new RequestResolver(entra, 10).resolve('api://orders', undefined)
+    const token = { accessToken: 'secret-token-value', refreshAt: 0 }
+    Object.assign(request, { token, slot: request })
+    for (const shown of [JSON.stringify(request), inspect(request, { showHidden: true, depth: 5 })]) {
+      expect(shown).not.toContain('secret-token-value')
+      expect(shown).toContain('api://orders/.default')
+    }
+  })
+
+  it('builds its form parameters and label when asked, from the scope and its tenant', () => {
+    const request = new RequestResolver(entra, 10).resolve('api://orders/.default', FABRIKAM)
+    expect(request.params).toEqual([['scope', 'api://orders/.default']])
+    expect(request.label).toBe(`${FABRIKAM} api://orders/.default`)
+    expect(request.key).toBe(`${FABRIKAM}\u0000scope\u0000api://orders/.default`)
+    const v1 = new RequestResolver({ ...entra, version: 'v1' }, 10).resolve(
+      'api://orders/.default',
+      undefined,
+    )
+    expect(v1.params).toEqual([['resource', 'api://orders']])
+    expect(v1.key).toBe(`${CONTOSO}\u0000resource\u0000api://orders`)
   })
 })

@@ -10,6 +10,9 @@
  * - `bare-fetch`: `undici.fetch` through `setGlobalDispatcher(new Agent(AGENT))`: the fetch baseline
  * - `static-header-fetch`: the same with the fixed header (what carrying a token costs with fetch)
  * - `authorized-fetch` (ours): `client.authorizedFetch({ resource, origins: [api], fetch: undici.fetch })`
+ * - `dpop-fetch` (ours): `authorizedFetch` of a DPoP client (ES256): `Authorization: DPoP …` and a fresh
+ *   proof (one signature) per request; `dpopProofsPerRequest` counts the proofs it sent
+ * - `dpop-interceptor` (ours): the interceptor of a DPoP client
  * - `manual` (peers): the peer's `getToken` on every request and `undici.request` with the header set by
  *   hand (what users of msal-node or @azure/identity write), `new Agent(AGENT)`
  *
@@ -47,14 +50,20 @@ const modes =
           'bare-fetch',
           'static-header-fetch',
           'authorized-fetch',
+          'dpop-interceptor',
+          'dpop-fetch',
         ]
       : ['bare-request', 'manual']
+/** DPoP proofs the `dpop-fetch` mode sent, and its requests (after the check request). */
+const proofs = { sent: 0, requests: 0 }
 /** @type {Record<string, (url: string) => Promise<number>>} */
 const senders = {}
 for (const mode of modes) {
   senders[mode] = await sender(mode)
   const status = await senders[mode](`${api}/check`)
   const expected = mode.startsWith('bare') ? 401 : 200
+  proofs.sent = 0
+  proofs.requests = 0
   if (status !== expected) throw new Error(`${mode}: /check answered ${status}, expected ${expected}`)
 }
 
@@ -70,7 +79,8 @@ for (let r = 0; r < rounds; r++) {
     cpuUsPerRequest[mode].push(result.cpuUs)
   }
 }
-emit({ figure: 'interceptor', lib, modes, concurrency, rps, cpuUsPerRequest })
+const dpopProofsPerRequest = proofs.requests > 0 ? proofs.sent / proofs.requests : undefined
+emit({ figure: 'interceptor', lib, modes, concurrency, rps, cpuUsPerRequest, dpopProofsPerRequest })
 process.exit(0)
 
 /**
@@ -113,6 +123,20 @@ async function sender(mode) {
     case 'authorized-fetch': {
       const client = (await createClient('ours')).raw
       return viaFetch(client.authorizedFetch({ resource, origins: [api], fetch }))
+    }
+    case 'dpop-fetch': {
+      const client = (await createClient('ours', { dpop: true })).raw
+      /** @type {typeof fetch} */
+      const counting = (input, init) => {
+        proofs.requests++
+        if (new Headers(init?.headers).has('dpop')) proofs.sent++
+        return fetch(input, init)
+      }
+      return viaFetch(client.authorizedFetch({ scope: resource, origins: [api], fetch: counting }))
+    }
+    case 'dpop-interceptor': {
+      const client = (await createClient('ours', { dpop: true })).raw
+      return viaRequest(new Agent(AGENT).compose(client.interceptor({ [api]: resource })))
     }
     case 'manual': {
       const client = await createClient(lib)

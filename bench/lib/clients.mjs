@@ -42,7 +42,8 @@ export const LIB_NAMES = {
  * A client of `lib`.
  *
  * @param {string} lib `ours`, `msal` or `identity`
- * @param {{ clientId?: string, tenant?: string, credential?: 'secret' | 'certificate', clock?: { now(): number }, maxEntries?: number }} [options]
+ * @param {{ clientId?: string, tenant?: string, credential?: 'secret' | 'certificate', clock?: { now(): number }, maxEntries?: number, dpop?: boolean }} [options]
+ *   `dpop` (ours only): a generic client (`tokenEndpoint`) with DPoP-bound tokens
  * @returns {Promise<BenchClient>}
  */
 export async function createClient(lib, options = {}) {
@@ -53,9 +54,11 @@ export async function createClient(lib, options = {}) {
   const cert = credential === 'certificate' ? readCertificate(certFile) : undefined
   if (lib === 'ours') {
     const { TokenClient } = await import(distUrl('index.js'))
+    const where = options.dpop
+      ? { tokenEndpoint: `${authority}/${tenant}/oauth2/v2.0/token`, dpop: true }
+      : { authorityHost: authority, tenant }
     const client = new TokenClient({
-      authorityHost: authority,
-      tenant,
+      ...where,
       clientId,
       credential: cert
         ? { certificate: { privateKey: cert.privateKeyPem, certificate: cert.certificatePem } }

@@ -57,7 +57,7 @@ export async function startFakeAuthority(testing) {
   const url = `https://127.0.0.1:${port}`
 
   const api = createHttpServer((req, res) => {
-    if (req.url === '/check') res.statusCode = /^Bearer .+/.test(req.headers.authorization ?? '') ? 200 : 401
+    if (req.url === '/check') res.statusCode = carriesToken(req.headers) ? 200 : 401
     res.setHeader('content-type', 'text/plain')
     res.end('ok')
   })
@@ -112,7 +112,7 @@ async function handle(req, res, { clients, tenants, totals }) {
   const body = req.method === 'POST' ? await readBody(req) : ''
   if (req.method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token')) {
     totals.token++
-    return token(res, segments[0], new URLSearchParams(body), clients)
+    return token(res, segments[0], new URLSearchParams(body), clients, req.headers.dpop !== undefined)
   }
   totals.other++
   if (req.method === 'GET' && url.pathname.endsWith('/.well-known/openid-configuration')) {
@@ -131,12 +131,26 @@ async function handle(req, res, { clients, tenants, totals }) {
 }
 
 /**
+ * A bearer token, or a DPoP token with its proof (the proof is not checked: the bench measures the
+ * client's cost of making it).
+ *
+ * @param {import('node:http').IncomingHttpHeaders} headers
+ */
+function carriesToken(headers) {
+  const authorization = headers.authorization ?? ''
+  return (
+    /^Bearer .+/.test(authorization) || (/^DPoP .+/.test(authorization) && typeof headers.dpop === 'string')
+  )
+}
+
+/**
  * @param {import('node:http').ServerResponse} res
  * @param {string} tenant
  * @param {URLSearchParams} form
  * @param {Map<string, ClientState>} clients
+ * @param {boolean} dpop the request carried a DPoP proof: the token is DPoP-bound (RFC 9449 §5)
  */
-function token(res, tenant, form, clients) {
+function token(res, tenant, form, clients, dpop) {
   const client = form.get('client_id') ?? ''
   const state = stateOf(clients, client)
   state.token++
@@ -157,7 +171,7 @@ function token(res, tenant, form, clients) {
   }
   const scope = form.get('scope') ?? form.get('resource') ?? ''
   return json(res, 200, {
-    token_type: 'Bearer',
+    token_type: dpop ? 'DPoP' : 'Bearer',
     expires_in: 3599,
     ext_expires_in: 3599,
     access_token: accessToken(tenant, client, scope),

@@ -40,6 +40,7 @@ export function settingsFor(quick) {
         interceptor: { rounds: 2, slice: 0.2 },
         faultCapS: 3,
         startup: { samples: 1, warm: 0 },
+        noIdentityCapS: 30,
       }
     : {
         sizes: [1, 1000, 10_000, 100_000],
@@ -59,6 +60,7 @@ export function settingsFor(quick) {
         interceptor: { rounds: 8, slice: 0.5 },
         faultCapS: 15,
         startup: { samples: 15, warm: 1 },
+        noIdentityCapS: 30,
       }
 }
 
@@ -167,6 +169,14 @@ export function planJobs(quick, figures) {
     }
   }
   jobs.push(...startupJobs(s, want))
+  if (want('no-identity')) {
+    for (const port of ['closed', 'silent']) {
+      for (const lib of LIBS) {
+        const args = { lib, port, cap: s.noIdentityCapS }
+        jobs.push({ figure: 'no-identity', lib, args, timeoutS: s.noIdentityCapS + 30 })
+      }
+    }
+  }
   return jobs
 }
 

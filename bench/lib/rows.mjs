@@ -5,6 +5,7 @@
  */
 import { count, failed, met, ms, row } from './row.mjs'
 import { cacheHitRows } from './rows-cache-hit.mjs'
+import { noIdentityRows } from './rows-no-identity.mjs'
 import { coldStartRows, firstTokenRows, footprintRows } from './rows-startup.mjs'
 import { num, spread, summarize } from './stats.mjs'
 
@@ -65,6 +66,7 @@ export function buildRows(results, settings) {
   if (ran('cold-start')) rows.push(...coldStartRows(of))
   if (ran('first-token')) rows.push(...firstTokenRows(of))
   if (ran('footprint')) rows.push(...footprintRows(of))
+  if (ran('no-identity')) rows.push(...noIdentityRows(results))
   return rows
 }
 
@@ -220,6 +222,34 @@ function interceptorRows(results) {
         `client.authorizedFetch(…) ÷ bare undici.fetch (${fetchBase})`,
         ours('authorized-fetch', 'bare-fetch'),
         goal(median('ours', 'authorized-fetch', 'bare-fetch'), 0.95),
+      ),
+    ),
+    ...dpopRows(result('ours'), ours, median, goal),
+  ]
+}
+
+/** Figure 6, DPoP (issue 16): a DPoP-attached request ÷ a bearer one, and the proofs (signatures) per request. */
+function dpopRows(result, ours, median, goal) {
+  if (!result?.rps?.['dpop-fetch']) return []
+  const perRequest = result.dpopProofsPerRequest
+  const signatures =
+    typeof perRequest === 'number' ? `${perRequest.toFixed(2)} proofs (signatures) per request` : ''
+  const noRatio = (r) => ({ ...r, vsMsal: '', vsIdentity: '' })
+  return [
+    noRatio(
+      row(
+        '6',
+        `DPoP (ES256): authorizedFetch of a DPoP client ÷ authorizedFetch of a bearer client; ${signatures}`,
+        ours('dpop-fetch', 'authorized-fetch'),
+        `≥ 0.8, ≤ 1 signature per request: ${Number.isFinite(median('ours', 'dpop-fetch', 'authorized-fetch')) ? met(median('ours', 'dpop-fetch', 'authorized-fetch') >= 0.8 && (perRequest ?? 2) <= 1) : ''}`,
+      ),
+    ),
+    noRatio(
+      row(
+        '6',
+        'DPoP (ES256): the interceptor of a DPoP client ÷ the interceptor of a bearer client',
+        ours('dpop-interceptor', 'interceptor'),
+        goal(median('ours', 'dpop-interceptor', 'interceptor'), 0.8),
       ),
     ),
   ]

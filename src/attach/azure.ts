@@ -6,6 +6,7 @@
  * `@azure/identity` does with `additionallyAllowedTenants`).
  */
 import type { z } from 'zod'
+import { dpopSessionOf } from '../dpop/session.js'
 import { ConfigurationError } from '../errors.js'
 import type { GetTokenOptions } from '../options.js'
 import { sendableToken } from '../token.js'
@@ -73,7 +74,7 @@ export interface AzureGetTokenOptions {
   tracingOptions?: unknown
   /** A CAE claims challenge, decoded JSON: bypasses the cache. */
   claims?: string | undefined
-  /** Whether CAE is on (tokens are asked for the same way either way). */
+  /** Whether CAE is on: only then are the client's `clientCapabilities` sent (a CAE-capable token). */
   enableCae?: boolean | undefined
   /** Another tenant for this call (multi-tenant apps). */
   tenantId?: string | undefined
@@ -133,6 +134,7 @@ export function toTokenCredential(
   options: TokenCredentialOptions & { tenant?: string | undefined } = {},
 ): AzureTokenCredential {
   const { tenant, ...rest } = options
+  if (dpopSessionOf(source) !== undefined) throw dpopRefused()
   const { additionallyAllowedTenants = [] } = parseWith(
     tokenCredentialOptionsSchema(),
     rest,
@@ -158,6 +160,8 @@ export function toTokenCredential(
       const signal = signalOf(options)
       try {
         const token = await source.getToken(what, tokenOptionsOf(options, tenantId, signal?.signal))
+        if (token.tokenType === 'DPoP') throw dpopRefused()
+        if (token.certificateThumbprint !== undefined) throw boundToCertificate()
         return {
           token: sendableToken(token),
           expiresOnTimestamp: token.expiresAt,
@@ -171,6 +175,17 @@ export function toTokenCredential(
   }
 }
 
+/** An Azure SDK client sends tokens over its own connections, which never present the certificate. */
+function boundToCertificate(): ConfigurationError {
+  return new ConfigurationError(
+    'tokenCredential',
+    'the client gets tokens over mutual TLS (bound to its certificate), and an Azure SDK client cannot present that certificate: no token was handed out',
+    {
+      hint: 'Use client.authorizedFetch or client.interceptor for mTLS clients, or a client without authMethod tls_client_auth / mtlsProofOfPossession for Azure SDK clients.',
+    },
+  )
+}
+
 function tokenOptionsOf(
   options: AzureGetTokenOptions,
   tenantId: string | undefined,
@@ -179,6 +194,7 @@ function tokenOptionsOf(
   return {
     ...(tenantId === undefined ? {} : { tenant: tenantId }),
     ...(options.claims === undefined ? {} : { claims: options.claims }),
+    enableCae: options.enableCae === true, // as @azure/identity: CAE-capable tokens only when asked for
     ...(signal === undefined ? {} : { signal }),
   }
 }
@@ -214,5 +230,13 @@ function tenantRefused(tenantId: string, own: string | undefined): Configuration
     {
       hint: "If the app is meant to get tokens in that tenant, list it: client.asTokenCredential({ additionallyAllowedTenants: ['<tenant>'] }) ('*' allows any).",
     },
+  )
+}
+
+/** The Azure SDK sends a credential's token as `Bearer`: a DPoP-bound token would be refused (RFC 9449 §7.1). */
+function dpopRefused(): ConfigurationError {
+  return new ConfigurationError(
+    'dpop',
+    'a DPoP client cannot be an Azure SDK TokenCredential (the SDK sends tokens as Bearer): use authorizedFetch or the interceptor, which send DPoP proofs, or a client without dpop',
   )
 }

@@ -13,8 +13,8 @@ import { ConfigurationError } from '../errors.js'
 import { parseWith } from '../validation/parse.js'
 import { clockSchema, oneOrMore } from '../validation/schemas.js'
 import { lazySchema } from '../validation/zod.js'
-import { bearer } from './bearer.js'
-import { tokenHeaders, type WithToken } from './fetch-headers.js'
+import { isDpopNonceChallenge, noteResourceNonce, tokenHeaders } from './dpop.js'
+import { callerHeaders, type WithToken } from './fetch-headers.js'
 import { originSchema, requestOrigin } from './origins.js'
 import { type Grant, grantFor, grantForRetry, retryPlan } from './retry-on-401.js'
 import type { TokenSource } from './source.js'
@@ -104,13 +104,18 @@ export function createAuthorizedFetch(source: TokenSource, options: AuthorizedFe
       if (reject && origin !== undefined) throw notAllowed(origin)
       return send(input, init)
     }
-    const withToken = tokenHeaders(init?.headers ?? request?.headers)
+    const withToken = callerHeaders(init?.headers ?? request?.headers)
     if (withToken === undefined) return send(input, init)
-    const attempt = attemptFor(input, request, init, withToken, send)
+    const attempt = attemptFor(source, { input, request, init, withToken, send })
     const signal = init?.signal ?? request?.signal ?? undefined
     const grant = await grantFor(source, target, clock, signal)
     const response = await attempt.send(grant)
     if (response.status !== 401 || !attempt.replayable || !answeredBy(response, origin)) return response
+    if (attempt.nonceChallenged(response)) {
+      // RFC 9449 §9: the resource server wants its nonce in the proof; one retry, same token
+      await response.body?.cancel().catch(() => undefined)
+      return attempt.send(grant)
+    }
     const plan = retryPlan(grant, response.headers.get('www-authenticate'))
     if (plan === undefined) return response
     await response.body?.cancel().catch(() => undefined)
@@ -122,28 +127,72 @@ interface Attempt {
   /** Whether the request can be sent a second time. */
   readonly replayable: boolean
   send(grant: Grant): Promise<Response>
+  /** Whether a 401 is a DPoP nonce challenge whose new nonce the last send kept (worth one retry). */
+  nonceChallenged(response: Response): boolean
+}
+
+/** The caller's request, as `authorizedFetch` got it. */
+interface CallerRequest {
+  readonly input: string | URL | Request
+  readonly request: Request | undefined
+  readonly init: RequestInit | undefined
+  /** The caller's headers, copied once; each send adds that attempt's token (`fetch-headers.ts`). */
+  readonly withToken: WithToken
+  readonly send: FetchFunction
 }
 
 /**
  * How to send the caller's request with a token, as often as it can be sent. A body given in `init`
- * replays unless it is a stream; a `Request`'s own body is sent from a clone each time.
+ * replays unless it is a stream; a `Request`'s own body is sent from a clone each time. A DPoP token
+ * gets a fresh proof each time (docs/sender-constrained.md §6).
  */
-function attemptFor(
-  input: string | URL | Request,
-  request: Request | undefined,
-  init: RequestInit | undefined,
-  withToken: WithToken,
-  send: FetchFunction,
-): Attempt {
+function attemptFor(source: TokenSource, caller: CallerRequest): Attempt {
+  const { input, request, init, withToken, send } = caller
   const initBody = init?.body ?? undefined
   const cloned = initBody === undefined && request !== undefined && request.body !== null
+  const url = request ? request.url : String(input)
+  const method = (init?.method ?? request?.method ?? 'GET').toUpperCase()
+  let newNonce = false
   return {
     replayable: initBody === undefined || !isStream(initBody),
-    send(grant) {
-      const headers = withToken(bearer(grant.token))
-      return send(cloned ? (request as Request).clone() : input, { ...init, headers })
+    async send(grant) {
+      const carried = await tokenHeaders(source, grant.token, { method, url })
+      const headers = withToken(carried.authorization, carried.dpop)
+      // a token requested over mutual TLS goes only over the connection presenting its certificate
+      // (undici's Agent is the dispatcher Node's fetch takes, whatever its type declarations say)
+      const connection =
+        grant.dispatcher === undefined
+          ? {}
+          : ({ dispatcher: ownDispatcher(init, grant.dispatcher) } as Pick<RequestInit, 'dispatcher'>)
+      const response = await send(cloned ? (request as Request).clone() : input, {
+        ...init,
+        ...connection,
+        headers,
+      })
+      newNonce =
+        carried.dpop !== undefined && noteResourceNonce(source, url, response.headers.get('dpop-nonce'))
+      return response
+    },
+    nonceChallenged(response) {
+      return newNonce && isDpopNonceChallenge(response.headers.get('www-authenticate'))
     },
   }
+}
+
+/**
+ * The dispatcher for a certificate-bound token: the caller's own (`init.dispatcher`) would send it over
+ * a connection without the certificate, so a request naming one is refused, not sent.
+ */
+function ownDispatcher(init: RequestInit | undefined, dispatcher: object): object {
+  const given = (init as { dispatcher?: unknown } | undefined)?.dispatcher
+  if (given === undefined || given === dispatcher) return dispatcher
+  throw new ConfigurationError(
+    'dispatcher',
+    "the token is bound to the client's certificate, but the request names its own dispatcher, which does not present it: the request was not sent",
+    {
+      hint: 'Leave init.dispatcher out: authorizedFetch sends bound tokens over the connection presenting their certificate.',
+    },
+  )
 }
 
 /** Whether the answer came from `origin` (not from where a redirect led, which got no token). */

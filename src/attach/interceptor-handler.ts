@@ -4,8 +4,8 @@
  */
 import type { Dispatcher } from 'undici'
 import type { Clock } from '../clock.js'
-import { bearer } from './bearer.js'
 import { headerValue, isReplayable } from './dispatch-headers.js'
+import { isDpopNonceChallenge, noteResourceNonce, type TokenHeaders, tokenHeaders } from './dpop.js'
 import { ForwardingController } from './forwarding-controller.js'
 import { requestOrigin } from './origins.js'
 import { type Grant, grantFor, grantForRetry, retryPlan } from './retry-on-401.js'
@@ -55,6 +55,8 @@ export class AuthorizingHandler implements DispatchHandler {
   #retried = false
   /** The options of the first attempt, once sent. */
   #sent: DispatchOptions | undefined
+  /** How many entries the first attempt pushed onto the header list (the token's headers). */
+  #added = 0
   #started = false
   #done = false
   /** The hops of the attempt under way, as a redirect handler records them (undici hands them over). */
@@ -90,28 +92,49 @@ export class AuthorizingHandler implements DispatchHandler {
     this.#grant = grant
     this.#history = undefined
     this.#starts = 0
+    tokenHeaders(this.#settings.source, grant.token, { method: this.#opts.method, url: this.#url() }).then(
+      (carried) => this.#dispatch(carried),
+      (error: unknown) => this.#fail(error),
+    )
+  }
+
+  #dispatch(carried: TokenHeaders): void {
+    if (this.#done) return
+    const reason = this.#controller.reason
+    if (reason !== null) {
+      this.#fail(reason)
+      return
+    }
     try {
-      this.#settings.dispatch(this.#withToken(grant), this)
+      const opts = this.#withToken(carried)
+      // a token requested over mutual TLS goes over the connection presenting its certificate only
+      const bound = this.#grant?.dispatcher
+      if (bound !== undefined) bound.dispatch(opts, this)
+      else this.#settings.dispatch(opts, this)
     } catch (error) {
       this.#fail(error)
     }
   }
 
   /**
-   * The options sent: the first attempt's are the handler's own copy with the token pushed onto its
-   * header list (the interceptor copied the caller's, once); the retry gets a new copy, since whatever
-   * sent the first attempt may still hold those options.
+   * The options sent: the first attempt's are the handler's own copy with the token (and a DPoP proof)
+   * pushed onto its header list (the interceptor copied the caller's, once); the retry gets a new copy,
+   * since whatever sent the first attempt may still hold those options.
    */
-  #withToken(grant: Grant): DispatchOptions {
-    const value = bearer(grant.token)
+  #withToken(carried: TokenHeaders): DispatchOptions {
     if (this.#sent === undefined) {
-      this.#opts.headers.push('authorization', value)
+      this.#added = pushToken(this.#opts.headers, carried)
       this.#sent = this.#opts
       return this.#opts
     }
-    const headers = this.#opts.headers.slice(0, -1)
-    headers.push(value)
+    const headers = this.#opts.headers.slice(0, -this.#added)
+    pushToken(headers, carried)
     return { ...this.#opts, headers }
+  }
+
+  /** The request's URL (the routed origin and the path), which a DPoP proof names. */
+  #url(): string {
+    return new URL(this.#opts.path, this.#settings.origin).href
   }
 
   #fail(error: unknown): void {
@@ -149,6 +172,7 @@ export class AuthorizingHandler implements DispatchHandler {
     headers: IncomingHeaders,
     statusMessage?: string,
   ): void {
+    const newNonce = this.#noteNonce(headers)
     if (
       statusCode === 401 &&
       this.#grant &&
@@ -156,7 +180,14 @@ export class AuthorizingHandler implements DispatchHandler {
       isReplayable(this.#opts.body) &&
       this.#answeredByOrigin()
     ) {
-      const plan = retryPlan(this.#grant, headerValue(headers['www-authenticate']))
+      const challenge = headerValue(headers['www-authenticate'])
+      if (newNonce && isDpopNonceChallenge(challenge)) {
+        // RFC 9449 §9: the resource server wants its nonce in the proof; one retry, same token
+        this.#retried = true
+        this.#retry = Promise.resolve(this.#grant)
+        return
+      }
+      const plan = retryPlan(this.#grant, challenge)
       if (plan !== undefined) {
         const { source, target } = this.#settings
         this.#retried = true
@@ -166,6 +197,12 @@ export class AuthorizingHandler implements DispatchHandler {
       }
     }
     this.#handler.onResponseStart?.(this.#controller, statusCode, headers, statusMessage)
+  }
+
+  /** Keeps a DPoP-bound request's answer's `DPoP-Nonce`; whether it was a new one. */
+  #noteNonce(headers: IncomingHeaders): boolean {
+    if (this.#grant?.token.tokenType !== 'DPoP' || !this.#answeredByOrigin()) return false
+    return noteResourceNonce(this.#settings.source, this.#url(), headerValue(headers['dpop-nonce']))
   }
 
   /**
@@ -212,4 +249,12 @@ export class AuthorizingHandler implements DispatchHandler {
   onRequestSent(): void {
     this.#handler.onRequestSent?.()
   }
+}
+
+/** Pushes the token's headers onto `headers` (a flat name/value list); how many entries it pushed. */
+function pushToken(headers: string[], carried: TokenHeaders): number {
+  headers.push('authorization', carried.authorization)
+  if (carried.dpop === undefined) return 2
+  headers.push('dpop', carried.dpop)
+  return 4
 }

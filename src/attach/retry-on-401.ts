@@ -2,8 +2,10 @@
  * The one rule for a 401, shared by `authorizedFetch` and the interceptor: refresh once, only when the
  * token sent was not fresh; a CAE claims challenge gets a token with those claims.
  */
+import type { Dispatcher } from 'undici'
 import type { Clock } from '../clock.js'
 import type { AccessToken } from '../token.js'
+import { connectionFor } from './bound.js'
 import { claimsChallenge } from './challenge.js'
 import type { TokenSource, TokenTarget } from './source.js'
 
@@ -18,6 +20,8 @@ import type { TokenSource, TokenTarget } from './source.js'
 export interface Grant {
   readonly token: AccessToken
   readonly fresh: boolean
+  /** For a token requested over mutual TLS: the only dispatcher it may be sent over (`bound.ts`). */
+  readonly dispatcher?: Dispatcher | undefined
 }
 
 /**
@@ -37,7 +41,19 @@ export async function grantFor(
 ): Promise<Grant> {
   const startedAt = clock.now()
   const token = await (signal === undefined ? source.getToken(target) : source.getToken(target, { signal }))
-  return { token, fresh: token.requestedAt >= startedAt }
+  return bind(source, target, token, token.requestedAt >= startedAt, signal)
+}
+
+async function bind(
+  source: TokenSource,
+  target: TokenTarget,
+  token: AccessToken,
+  fresh: boolean,
+  signal: AbortSignal | undefined,
+): Promise<Grant> {
+  if (token.certificateThumbprint === undefined) return { token, fresh }
+  const connection = await connectionFor(source, target, token, signal)
+  return { token: connection.token, fresh: fresh || connection.replaced, dispatcher: connection.dispatcher }
 }
 
 /**
@@ -84,11 +100,13 @@ export async function grantForRetry(
 ): Promise<Grant> {
   const withSignal = signal === undefined ? {} : { signal }
   if (plan.kind === 'claims') {
-    return { token: await source.getToken(target, { claims: plan.claims, ...withSignal }), fresh: true }
+    const token = await source.getToken(target, { claims: plan.claims, ...withSignal })
+    return bind(source, target, token, true, signal)
   }
   const current = await source.getToken(target, withSignal)
   if (current.accessToken !== sent.token.accessToken && current.requestedAt > sent.token.requestedAt) {
-    return { token: current, fresh: true }
+    return bind(source, target, current, true, signal)
   }
-  return { token: await source.getToken(target, { forceRefresh: true, ...withSignal }), fresh: true }
+  const token = await source.getToken(target, { forceRefresh: true, ...withSignal })
+  return bind(source, target, token, true, signal)
 }

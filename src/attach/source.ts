@@ -2,6 +2,7 @@
  * What the attach layer (`authorizedFetch`, the interceptor, the Azure adapter) takes tokens from: a token
  * source, and what a token is asked for (the one public type called a target).
  */
+import type { Dispatcher } from 'undici'
 import { type GetTokenOptions, type TokenRequest, tokenRequestSchema } from '../options.js'
 import type { AccessToken } from '../token.js'
 import { nonEmpty } from '../validation/schemas.js'
@@ -17,6 +18,12 @@ import { lazySchema } from '../validation/zod.js'
  */
 export interface TokenSource {
   getToken(resource: string | TokenRequest, options?: GetTokenOptions): Promise<AccessToken>
+  /**
+   * For a token requested over mutual TLS (`certificateThumbprint` set): the dispatcher presenting its
+   * certificate, or `undefined` when that certificate is no longer in service. A source without it
+   * cannot hand out such tokens to the attach helpers.
+   */
+  certificateDispatcher?(token: AccessToken): Dispatcher | undefined
 }
 
 /**

@@ -7,10 +7,11 @@ import { exampleRegistry, type RegistryInput, startLocalAuthority } from '../tes
 import { REGISTRY_SCHEMA_REFERENCE } from '../testing/registry/json-schema.js'
 import { readRegistryFile } from '../testing/registry/load.js'
 import { emulatorBanner } from './emulator-banner.js'
+import { managedIdentityLines } from './emulator-managed-identity.js'
 import { parseFlags } from './flags.js'
 import { EXIT, type Io, styler } from './output.js'
 
-export const EMULATOR_HELP = `Usage: oauth-client-credentials emulator [--config registry.json] [--port 0] [--https] [--issuer local|cloud]
+export const EMULATOR_HELP = `Usage: oauth-client-credentials emulator [--config registry.json] [--port 0] [--https] [--issuer local|cloud] [--managed-identity]
        oauth-client-credentials emulator --print-registry > registry.json
 
 Runs a local Entra ID authority on 127.0.0.1: v1 and v2 token endpoints, OpenID metadata, JWKS and
@@ -26,6 +27,8 @@ Options:
   --https            serve https with a generated self-signed certificate (its PEM is printed)
   --issuer <mode>    'local' (this server's URL in tokens, the default: a verifier with
                      authorityHost set to it accepts them) or 'cloud' (the real Entra issuers)
+  --managed-identity print the managed identities and, per source (IMDS, App Service, Azure Arc), the
+                     'export' line that points a process at the emulated endpoint
   -h, --help         this help`
 
 /** Runs the emulator until `stop` resolves (SIGINT/SIGTERM by default). */
@@ -36,11 +39,12 @@ export async function runEmulator(
 ): Promise<number> {
   const settings = parseEmulatorArgs(argv, io)
   if ('exit' in settings) return settings.exit
-  const { port, https, issuer, config } = settings
+  const { port, https, issuer, config, managedIdentity } = settings
   const registry = (config ? await readRegistryFile(config) : exampleRegistry()) as RegistryInput
   const authority = await startLocalAuthority({ port, https, registry, issuer, console: true })
   const style = styler(io.color)
   for (const line of emulatorBanner({ authority, registry, issuer, style })) io.out(line)
+  if (managedIdentity) for (const line of managedIdentityLines(authority, style)) io.out(line)
   if (authority.caPem) {
     io.out(
       `${style.bold('CA certificate')} (trust it: save it to a file, start node with NODE_EXTRA_CA_CERTS=<that file>):`,
@@ -55,7 +59,13 @@ export async function runEmulator(
 
 type EmulatorSettings =
   | { exit: number }
-  | { port: number; https: boolean; issuer: 'cloud' | 'local'; config: string | undefined }
+  | {
+      port: number
+      https: boolean
+      issuer: 'cloud' | 'local'
+      config: string | undefined
+      managedIdentity: boolean
+    }
 
 /** The command line's settings, or the exit code once help, the registry or a usage error is printed. */
 function parseEmulatorArgs(argv: string[], io: Io): EmulatorSettings {
@@ -67,6 +77,7 @@ function parseEmulatorArgs(argv: string[], io: Io): EmulatorSettings {
       port: { type: 'string' },
       https: { type: 'boolean' },
       issuer: { type: 'string' },
+      'managed-identity': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -88,7 +99,13 @@ function parseEmulatorArgs(argv: string[], io: Io): EmulatorSettings {
     io.err(`emulator: --issuer must be cloud or local (got ${issuer})`)
     return { exit: EXIT.usage }
   }
-  return { port, https: values.https ?? false, issuer, config: values.config }
+  return {
+    port,
+    https: values.https ?? false,
+    issuer,
+    config: values.config,
+    managedIdentity: values['managed-identity'] ?? false,
+  }
 }
 
 function interrupted(): Promise<void> {

@@ -16,13 +16,18 @@ Gets an access token with the client-credentials grant and prints it (or, with -
 type, expiry and decoded claims). Credentials come from the flags, or else from AZURE_TENANT_ID,
 AZURE_CLIENT_ID, AZURE_CLIENT_SECRET | AZURE_CLIENT_CERTIFICATE_PATH (+ _PASSWORD) |
 AZURE_FEDERATED_TOKEN_FILE and AZURE_AUTHORITY_HOST. A client secret is taken from AZURE_CLIENT_SECRET
-only: on the command line it would show in process lists and shell history.
+only: on the command line it would show in process lists and shell history. With none of those but a
+managed-identity source in the environment (IDENTITY_ENDPOINT, MSI_ENDPOINT, …), or AZURE_CLIENT_ID
+alone, the managed identity's token is printed; --managed-identity asks for it whatever else is set.
 
 Options:
   --resource <uri|guid>      the API: App ID URI or application id (/.default is added)
   --scope <uri/.default>     or the API's /.default scope, as az account get-access-token takes it
   --tenant <id|domain>       the tenant (default: AZURE_TENANT_ID)
-  --client-id <guid>         the application (client) id (default: AZURE_CLIENT_ID)
+  --client-id <guid>         the application (client) id (default: AZURE_CLIENT_ID); with
+                             --managed-identity, the user-assigned managed identity's client id
+  --managed-identity         the token of this host's managed identity (system-assigned unless
+                             --client-id), from IMDS, App Service, Arc, … as the environment names
   --certificate <path>       a PEM or PFX file holding the key and certificate
   --certificate-password <p> its passphrase (default: AZURE_CLIENT_CERTIFICATE_PASSWORD, preferred)
   --authority-host <url>     e.g. https://login.microsoftonline.us, or a local authority
@@ -69,6 +74,7 @@ export async function runToken(argv: string[], io: Io): Promise<number> {
         'authority-host': { type: 'string' },
         cloud: { type: 'string' },
         'endpoint-version': { type: 'string' },
+        'managed-identity': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -121,6 +127,7 @@ function tokenJson(token: AccessToken): string {
 }
 
 type TokenFlags = {
+  'managed-identity'?: boolean | undefined
   tenant?: string | undefined
   'client-id'?: string | undefined
   certificate?: string | undefined
@@ -130,8 +137,32 @@ type TokenFlags = {
   'endpoint-version'?: string | undefined
 }
 
+/** The flags that name an app registration or its authority: refused beside `--managed-identity`. */
+const APP_FLAGS = [
+  'tenant',
+  'certificate',
+  'certificate-password',
+  'authority-host',
+  'cloud',
+  'endpoint-version',
+] as const
+
+/** `--managed-identity`: the host's identity (`--client-id`: a user-assigned one), detected from `env`. */
+function managedIdentityOptions(flags: TokenFlags, env: NodeJS.ProcessEnv): TokenClientOptions {
+  for (const flag of APP_FLAGS) {
+    if (flags[flag] !== undefined) {
+      throw new UsageError(`--${flag} does not apply to --managed-identity: the identity is the host's.`, {
+        hint: 'remove it, or drop --managed-identity to use an app registration',
+      })
+    }
+  }
+  const clientId = flags['client-id']
+  return { managedIdentity: clientId ? { clientId } : {}, environment: env }
+}
+
 /** Flags first, the AZURE_* environment for the rest. */
 function clientOptions(flags: TokenFlags, env: NodeJS.ProcessEnv): TokenClientOptions {
+  if (flags['managed-identity']) return managedIdentityOptions(flags, env)
   const overrides: Partial<TokenClientOptions> = {}
   if (flags.tenant) overrides.tenant = flags.tenant
   if (flags['client-id']) overrides.clientId = flags['client-id']

@@ -44,7 +44,7 @@ export interface AssertionClaims {
 }
 
 /**
- * Signs a new client assertion with `loaded`'s key and header.
+ * Signs a new client assertion with `loaded`'s key and header (a certificate's, or a bare key's).
  *
  * @example
  * ```ts
@@ -52,7 +52,7 @@ export interface AssertionClaims {
  * ```
  */
 export async function signClientAssertion(
-  loaded: LoadedCertificate,
+  loaded: Pick<LoadedCertificate, 'key' | 'header'>,
   claims: AssertionClaims,
 ): Promise<string> {
   const now = Math.floor(claims.now / 1000)

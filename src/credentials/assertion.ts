@@ -12,7 +12,7 @@ import type { Credential, CredentialContext, CredentialRequest } from './credent
  *
  * @example
  * ```ts
- * const callback = ({ clientId, tokenEndpoint, signal }: ClientAssertionContext) => sign(clientId, tokenEndpoint, signal)
+ * const callback = ({ tokenEndpoint, signal }: ClientAssertionContext) => signingService.jwt(tokenEndpoint, { signal })
  * ```
  */
 export interface ClientAssertionContext {

@@ -28,6 +28,11 @@ import {
   loadCertificateFile,
   type SigningSettings,
 } from './certificate-material.js'
+import {
+  type ClientCertificate,
+  clientCertificateOf,
+  type PresentsCertificate,
+} from './client-certificate.js'
 import type { Credential, CredentialContext, CredentialRequest } from './credential.js'
 import { looksLikePkcs12, Pkcs12Error, preparePkcs12 } from './pkcs12.js'
 import { checkEncryptedKeyWork } from './pkcs12-crypto.js'
@@ -77,7 +82,7 @@ export interface CertificateFileCredentialOptions extends AssertionSigningOption
  * const credential = new CertificateFileCredential({ certificatePath: '/var/run/secrets/client.pem' })
  * ```
  */
-export class CertificateFileCredential implements Credential {
+export class CertificateFileCredential implements Credential, PresentsCertificate {
   readonly kind = 'certificate' as const
   /** The file as given. */
   readonly path: string
@@ -125,8 +130,19 @@ export class CertificateFileCredential implements Credential {
   }
 
   async authenticate(request: CredentialRequest, ctx: CredentialContext): Promise<void> {
+    if (ctx.reload) this.#checkedAt = Number.NEGATIVE_INFINITY // refused: look at the file now
     const loaded = await this.#current(ctx.clock, ctx.signal)
     await sendAssertion(loaded, this.audience, request, ctx, this.#expiry)
+  }
+
+  /** The certificate in service and its key, for a mutual TLS handshake; a changed file is picked up. */
+  async clientCertificate(ctx: {
+    readonly clock: Clock
+    readonly signal: AbortSignal
+  }): Promise<ClientCertificate> {
+    const loaded = await this.#current(ctx.clock, ctx.signal)
+    this.#expiry.onUse(loaded, ctx.clock.now())
+    return clientCertificateOf(loaded)
   }
 
   async #current(clock: Clock, signal: AbortSignal): Promise<LoadedCertificate> {

@@ -55,6 +55,8 @@ export interface SigningSettings {
 export interface LoadedCertificate {
   readonly key: KeyObject
   readonly leaf: X509Certificate
+  /** The leaf and the rest of its chain, leaf first (what a TLS handshake presents). */
+  readonly chain: readonly X509Certificate[]
   /** The protected header of every assertion (without per-request claims). */
   readonly header: Readonly<JWTHeaderParameters>
   /** The leaf's SHA-1 thumbprint in hex, as the Entra portal shows it. */
@@ -140,6 +142,7 @@ function prepare(imported: ImportedKey, settings: SigningSettings, now: number):
   return {
     key: imported.key,
     leaf,
+    chain: Object.freeze([...chain]),
     header: assertionHeader(chain, settings),
     thumbprintSha1Hex: createHash('sha1').update(leaf.raw).digest('hex').toUpperCase(),
     expiresAt: leaf.validToDate.getTime(),

@@ -13,6 +13,11 @@ import {
   loadCertificate,
   type SigningSettings,
 } from './certificate-material.js'
+import {
+  type ClientCertificate,
+  clientCertificateOf,
+  type PresentsCertificate,
+} from './client-certificate.js'
 import type { Credential, CredentialContext, CredentialRequest } from './credential.js'
 
 /**
@@ -87,7 +92,7 @@ export function signingSettings(options: AssertionSigningOptions): SigningSettin
  * credential.thumbprint // 'A1B2…' (SHA-1, hex, as the Entra portal shows it)
  * ```
  */
-export class CertificateCredential implements Credential {
+export class CertificateCredential implements Credential, PresentsCertificate {
   readonly kind = 'certificate' as const
   readonly algorithm: AssertionAlgorithm
   readonly audience: string | undefined
@@ -116,6 +121,12 @@ export class CertificateCredential implements Credential {
 
   async authenticate(request: CredentialRequest, ctx: CredentialContext): Promise<void> {
     await sendAssertion(this.#loaded, this.audience, request, ctx, this.#expiry)
+  }
+
+  /** The certificate and key, for a mutual TLS handshake (`tls_client_auth`, mTLS PoP). */
+  async clientCertificate(ctx: { readonly clock: Clock }): Promise<ClientCertificate> {
+    this.#expiry.onUse(this.#loaded, ctx.clock.now())
+    return clientCertificateOf(this.#loaded)
   }
 }
 redactInstances(CertificateCredential, (c) => ({

@@ -21,6 +21,11 @@ export interface CredentialContext {
   readonly clock: Clock
   /** Aborted when the attempt is abandoned. */
   readonly signal: AbortSignal
+  /**
+   * The authority refused the credential on the previous attempt (AADSTS7000215, 700027, …): read it
+   * again now (call the provider, look at the file) rather than use what is held.
+   */
+  readonly reload?: boolean | undefined
 }
 
 /**
@@ -28,7 +33,13 @@ export interface CredentialContext {
  * in `util.inspect` and `JSON.stringify`.
  */
 export interface Credential {
-  readonly kind: 'secret' | 'certificate' | 'assertion' | 'federated-file' | 'managed-identity'
+  readonly kind:
+    | 'secret'
+    | 'certificate'
+    | 'private-key'
+    | 'assertion'
+    | 'federated-file'
+    | 'managed-identity'
   /** Adds the credential to one token request attempt. */
   authenticate(request: CredentialRequest, ctx: CredentialContext): void | Promise<void>
   /** Whether a wrong-secret answer suggests the Secret ID was sent instead of the Value. */

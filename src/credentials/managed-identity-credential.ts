@@ -20,6 +20,8 @@ import { EXCHANGE_AUDIENCES, ManagedIdentityAssertionCredential } from './manage
 export interface ManagedIdentityCredentialSettings {
   /** The IMDS base URL (the client's `imdsBaseUrl`). */
   imdsBaseUrl?: string | undefined
+  /** The variables the source is detected from (the client's `environment`). @defaultValue process.env */
+  environment?: Readonly<Record<string, string | undefined>> | undefined
   /** The client's HTTP settings: dispatcher, timeout, response limit. */
   http?: HttpSettings | undefined
 }
@@ -44,6 +46,7 @@ export function managedIdentityCredential(
   const tokens = createManagedIdentityTokenSource({
     identity: options.managedIdentity,
     imdsBaseUrl: settings.managedIdentity?.imdsBaseUrl,
+    environment: settings.managedIdentity?.environment,
     dispatcher: http?.dispatcher,
     timeoutMs: http?.timeoutMs,
     maxResponseBytes: http?.maxResponseBytes,

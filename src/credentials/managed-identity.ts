@@ -59,6 +59,7 @@ export class ManagedIdentityAssertionCredential implements Credential {
   }
 
   async authenticate(request: CredentialRequest, ctx: CredentialContext): Promise<void> {
+    if (ctx.reload) this.#token = undefined // Entra refused it: a new one from the endpoint (docs/design.md §7)
     const token = await this.#assertion(ctx.signal)
     setClientAssertion(request.form, token.accessToken)
   }

@@ -8,20 +8,12 @@
  */
 import { createHash, pbkdf2, pbkdf2Sync } from 'node:crypto'
 import { Pkcs12WorkError } from './pkcs12-error.js'
-import { pkcs12Kdf, pkcs12KdfSliced } from './pkcs12-kdf.js'
+import { type Pkcs12KdfInput, pkcs12Kdf, pkcs12KdfSliced } from './pkcs12-kdf.js'
 
 /** One key a PKCS#12 file needs: PBKDF2 (PBES2 encryption) or the PKCS#12 KDF (MAC, 3DES). */
 export type DerivationRequest =
   | { kdf: 'pbkdf2'; hash: string; password: Buffer; salt: Buffer; iterations: number; length: number }
-  | {
-      kdf: 'pkcs12'
-      hash: string
-      password: Buffer
-      salt: Buffer
-      iterations: number
-      id: 1 | 2 | 3
-      length: number
-    }
+  | ({ kdf: 'pkcs12' } & Pkcs12KdfInput)
 
 /**
  * The work a PKCS#12 file may ask for. Real files: OpenSSL 3 writes 2,048 iterations, Windows 2,000,

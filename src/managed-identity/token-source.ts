@@ -56,6 +56,8 @@ export interface ManagedIdentityCallOptions {
   signal?: AbortSignal | undefined
   /** A token the resource rejected (claims challenge). */
   revokedAccessToken?: string | undefined
+  /** Client capabilities for this call (`['cp1']`), sent as `xms_cc`; wins over the source's. */
+  clientCapabilities?: readonly string[] | undefined
 }
 
 /**

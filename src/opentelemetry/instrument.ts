@@ -20,7 +20,8 @@ import { createTokenSpans } from './spans.js'
  *
  * @example
  * ```ts
- * const options: InstrumentOptions = { meterProvider: sdk.meterProvider, tracerProvider: sdk.tracerProvider }
+ * import { metrics, trace } from '@opentelemetry/api'
+ * const options: InstrumentOptions = { meterProvider: metrics.getMeterProvider(), tracerProvider: trace.getTracerProvider() }
  * ```
  */
 export interface InstrumentOptions {

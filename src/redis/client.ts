@@ -11,7 +11,7 @@ import type { IoRedisClusterLike, IoRedisLike } from './ioredis-client.js'
  *
  * @example
  * ```ts
- * const listener: NodeRedisListener = (message) => wake(String(message))
+ * const listener: NodeRedisListener = (message, channel) => console.debug(String(channel), String(message))
  * ```
  */
 export type NodeRedisListener = (message: string | Uint8Array, channel: string | Uint8Array) => unknown
@@ -22,7 +22,7 @@ export type NodeRedisListener = (message: string | Uint8Array, channel: string |
  * @example
  * ```ts
  * import { createClient } from 'redis'
- * const redis: RedisClientLike = createClient({ url: process.env.REDIS_URL })
+ * const redis: RedisClientLike = createClient({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' })
  * ```
  */
 export interface RedisClientLike {
@@ -89,7 +89,8 @@ export interface RedisClusterLike {
  *
  * @example
  * ```ts
- * const redis: RedisLike = new Redis(process.env.REDIS_URL!) // ioredis
+ * import { Redis } from 'ioredis'
+ * const redis: RedisLike = new Redis(process.env.REDIS_URL!)
  * const store = createRedisStore(redis)
  * ```
  */

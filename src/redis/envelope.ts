@@ -23,7 +23,8 @@ import type { StoredToken } from '../store.js'
  *
  * @example
  * ```ts
- * JSON.parse(sealEntry(token, keyring, entryKey)).v === ENTRY_FORMAT // true
+ * // a stored entry is JSON whose `v` is its format: newer than ENTRY_FORMAT is an upgraded fleet's
+ * const writtenByNewerRelease = (entry: string) => (JSON.parse(entry) as { v: number }).v > ENTRY_FORMAT
  * ```
  */
 export const ENTRY_FORMAT = 2

@@ -11,7 +11,8 @@ type Listener = (...args: unknown[]) => void
  *
  * @example
  * ```ts
- * const subscriber: IoRedisSubscriberLike = redis.duplicate()
+ * import { Redis } from 'ioredis'
+ * const subscriber: IoRedisSubscriberLike = new Redis(process.env.REDIS_URL!).duplicate()
  * ```
  */
 export interface IoRedisSubscriberLike {

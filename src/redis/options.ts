@@ -127,6 +127,7 @@ export const redisStoreOptionsSchema = z
  *
  * @example
  * ```ts
+ * const [newKey, oldKey] = [process.env.TOKEN_KEY_2026_02!, process.env.TOKEN_KEY_2026_01!]
  * const options: RedisStoreOptions = { encryptionKey: newKey, keyId: '2026-02', decryptionKeys: { '2026-01': oldKey } }
  * ```
  */

@@ -194,7 +194,7 @@ redactInstances(RedisTokenStore, (store) => store.describe())
  * import { TokenClient } from 'oauth-client-credentials'
  * import { createRedisStore } from 'oauth-client-credentials/redis'
  *
- * const redis = createClient({ url: process.env.REDIS_URL })
+ * const redis = createClient({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' })
  * redis.connect().catch(() => {}) // retries in the background; the store copes meanwhile
  * const store = createRedisStore(redis, { encryptionKey: process.env.TOKEN_CACHE_KEY!, logger: console })
  * const client = new TokenClient({ tenant, clientId, credential, cache: { store } })

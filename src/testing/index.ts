@@ -6,7 +6,8 @@
  * `http/` serves requests (`request-handler.ts`); `token/` is the token endpoint (`route.ts`);
  * `discovery/` the metadata, JWKS and instance-discovery routes (`routes.ts`); `registry/` the
  * tenants, APIs, clients and grants (`store.ts`); `faults/` the programmable faults (`queue.ts`);
- * `entra/` the service's codes, error bodies, clouds and ids (`aadsts.ts`); `x509/` the
+ * `managed-identity/` the IMDS-, App Service- and Arc-shaped endpoints
+ * (`routes.ts`); `entra/` the service's codes, error bodies, clouds and ids (`aadsts.ts`); `x509/` the
  * certificates (`certificate.ts`); `console/` the live page (`console.ts`). The local authority
  * shares no code with the client (docs/architecture.md).
  */
@@ -16,12 +17,17 @@ export type { CloudName, IssuerMode } from './entra/clouds.js'
 export type { DescriptionSeparator, ErrorBody } from './entra/error-body.js'
 export type { Fault, FaultInput, FaultKind, FaultQueue } from './faults/queue.js'
 export type { Counters, DecodedToken, LoggedRequest, RequestLog } from './http/request-log.js'
-export type { RouteName } from './http/url-map.js'
+export type { ManagedIdentityRoute, RouteName } from './http/url-map.js'
 export type { LocalAuthority } from './local-authority.js'
+export {
+  MANAGED_IDENTITY_VARIABLES,
+  type ManagedIdentityEmulator,
+} from './managed-identity/environment.js'
 export type { LocalAuthorityOptions } from './options.js'
 export type { ApiDirectory, ApiPatch } from './registry/apis.js'
 export type { ClientDirectory, GrantOptions } from './registry/clients.js'
 export { EXAMPLE, exampleRegistry } from './registry/example.js'
+export type { ManagedIdentityDirectory } from './registry/managed-identities.js'
 export type {
   ApiRecord,
   AppRoleRecord,
@@ -29,6 +35,7 @@ export type {
   ClientRecord,
   FederatedCredentialRecord,
   GrantRecord,
+  ManagedIdentityRecord,
   SecretRecord,
   SubjectNameRecord,
   TenantRecord,
@@ -41,12 +48,14 @@ export type {
   ClientInput,
   FederatedCredentialInput,
   GrantInput,
+  ManagedIdentityInput,
   RegistryInput,
   SecretInput,
   SubjectNameInput,
   TenantInput,
 } from './registry/schema.js'
 export type { TenantDirectory } from './registry/tenants.js'
+export { WELL_KNOWN_RESOURCES } from './registry/well-known.js'
 export { startLocalAuthority } from './start-local-authority.js'
 export type { PublishedJwk, SigningKey, SigningKeyRing } from './token/signing-keys.js'
 export {

@@ -4,8 +4,10 @@
 
 import type { FaultQueue } from './faults/queue.js'
 import type { Counters, RequestLog } from './http/request-log.js'
+import type { ManagedIdentityEmulator } from './managed-identity/environment.js'
 import type { ApiDirectory } from './registry/apis.js'
 import type { ClientDirectory } from './registry/clients.js'
+import type { ManagedIdentityDirectory } from './registry/managed-identities.js'
 import type { TenantDirectory } from './registry/tenants.js'
 import type { SigningKeyRing } from './token/signing-keys.js'
 
@@ -18,6 +20,7 @@ import type { SigningKeyRing } from './token/signing-keys.js'
  * const endpoint = authority.tokenEndpoint('contoso.onmicrosoft.com') // https://127.0.0.1:PORT/contoso.onmicrosoft.com/oauth2/v2.0/token
  * authority.faults.add({ kind: 'status503', times: 1 })
  * authority.counters.token // 0
+ * Object.assign(process.env, authority.managedIdentity.env('imds')) // AZURE_POD_IDENTITY_AUTHORITY_HOST
  * ```
  */
 export interface LocalAuthority extends AsyncDisposable {
@@ -31,6 +34,10 @@ export interface LocalAuthority extends AsyncDisposable {
   readonly tenants: TenantDirectory
   readonly apis: ApiDirectory
   readonly clients: ClientDirectory
+  /** The managed identities (docs/managed-identity.md §Emulation). */
+  readonly managedIdentities: ManagedIdentityDirectory
+  /** The IMDS-, App Service- and Arc-shaped endpoints: `env(source)` gives the variables to set. */
+  readonly managedIdentity: ManagedIdentityEmulator
   /** Every request seen, credentials redacted. */
   readonly requests: RequestLog
   /** Request counts (a snapshot). */

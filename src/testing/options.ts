@@ -2,6 +2,7 @@
  * Options of {@link startLocalAuthority}, validated with zod.
  */
 import { z } from 'zod'
+import { clockSchema } from '../validation/schemas.js'
 import { CLOUD_NAMES, type CloudName, ISSUER_MODES, type IssuerMode } from './entra/clouds.js'
 import { DESCRIPTION_SEPARATORS, type DescriptionSeparator } from './entra/error-body.js'
 import { parseEntry } from './registry/registry-error.js'
@@ -13,6 +14,7 @@ const optionsSchema = z
     https: z.boolean().default(false),
     registry: z.custom<RegistryInput>((value) => typeof value === 'object' && value !== null).optional(),
     registryFile: z.string().min(1).optional(),
+    clock: clockSchema().optional(),
     now: z
       .custom<() => number>((value) => typeof value === 'function', {
         error: 'must be a function returning epoch ms',
@@ -23,9 +25,14 @@ const optionsSchema = z
     issuer: z.enum(ISSUER_MODES).default('cloud'),
     assertionSkewSeconds: z.number().int().nonnegative().default(300),
     console: z.boolean().default(false),
+    wellKnownResources: z.boolean().default(true),
   })
   .refine((options) => options.registry === undefined || options.registryFile === undefined, {
     error: 'give either registry or registryFile, not both',
+  })
+  .refine((options) => options.clock === undefined || options.now === undefined, {
+    error: 'give clock (or the deprecated now), not both',
+    path: ['now'],
   })
 
 /**
@@ -33,7 +40,7 @@ const optionsSchema = z
  *
  * @example
  * ```ts
- * const options: LocalAuthorityOptions = { https: true, registryFile: 'registry.json', now: () => fakeNow }
+ * const options: LocalAuthorityOptions = { https: true, registryFile: 'registry.json', clock: { now: () => Date.parse('2026-01-01T00:00:00Z') } }
  * const watched: LocalAuthorityOptions = { console: true } // open authority.consoleUrl in a browser
  * ```
  */
@@ -46,7 +53,12 @@ export interface LocalAuthorityOptions {
   registry?: RegistryInput
   /** Path of a JSON registry document. */
   registryFile?: string
-  /** The clock, epoch ms (tokens, secret expiry, assertion times, timestamps). @defaultValue Date.now */
+  /**
+   * The clock: `{ now() }` in epoch ms, as the client takes it (tokens, secret expiry, assertion times,
+   * timestamps). @defaultValue the system clock
+   */
+  clock?: { now(): number }
+  /** @deprecated Use `clock: { now }`. The clock, epoch ms. */
   now?: () => number
   /** Separator of the error description's trailer: `' '` (2024 on) or `'\r\n'` (until 2023). @defaultValue ' ' */
   descriptionSeparator?: DescriptionSeparator
@@ -62,6 +74,12 @@ export interface LocalAuthorityOptions {
    * a secret, an assertion, a key or a token. @defaultValue false
    */
   console?: boolean
+  /**
+   * Register Microsoft Graph, Azure Storage, Key Vault, Azure Resource Manager and the token exchange
+   * audience (`api://AzureADTokenExchange`) in every tenant, with their real application ids, unless
+   * the registry has them. @defaultValue true
+   */
+  wellKnownResources?: boolean
 }
 
 /**

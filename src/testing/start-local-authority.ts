@@ -3,6 +3,7 @@
  * tests drive.
  */
 
+import { randomBytes } from 'node:crypto'
 import { type LocalConsole, startConsole } from './console/console.js'
 import type { ConsoleSources } from './console/state.js'
 import { cloudProfile } from './entra/clouds.js'
@@ -12,13 +13,18 @@ import { type HandlerDeps, handleRequest } from './http/request-handler.js'
 import { RequestLog } from './http/request-log.js'
 import { TENANT_ROUTE_PATHS, type TenantRoute } from './http/url-map.js'
 import type { LocalAuthority } from './local-authority.js'
+import { ArcKeys } from './managed-identity/arc-keys.js'
+import { managedIdentityEmulator } from './managed-identity/environment.js'
 import { type LocalAuthorityOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { ApiDirectory } from './registry/apis.js'
 import { ClientDirectory } from './registry/clients.js'
 import { exampleRegistry } from './registry/example.js'
 import { type Directories, loadRegistry, readRegistryFile } from './registry/load.js'
+import { ManagedIdentityDirectory } from './registry/managed-identities.js'
 import { RegistryStore } from './registry/store.js'
 import { TenantDirectory } from './registry/tenants.js'
+import { registerWellKnownResources } from './registry/well-known.js'
+import { DpopProofChecker } from './token/dpop-proof.js'
 import { FederationVerifier } from './token/federated-assertion.js'
 import { SigningKeyRing } from './token/signing-keys.js'
 import { generateCertificate } from './x509/certificate.js'
@@ -40,9 +46,10 @@ import { generateCertificate } from './x509/certificate.js'
 export async function startLocalAuthority(options: LocalAuthorityOptions = {}): Promise<LocalAuthority> {
   const resolved = resolveOptions(options)
   const directories = await loadDirectories(resolved)
-  const [keys, tls] = await Promise.all([
+  const [keys, tls, arcKeys] = await Promise.all([
     SigningKeyRing.create(),
     resolved.https ? tlsCertificate() : undefined,
+    ArcKeys.create(),
   ])
   let deps: HandlerDeps | undefined
   let localConsole: LocalConsole | undefined
@@ -58,6 +65,7 @@ export async function startLocalAuthority(options: LocalAuthorityOptions = {}): 
   const url = `${resolved.https ? 'https' : 'http'}://${LOOPBACK}:${listener.port}`
   const log = new RequestLog()
   const faults = new FaultQueue()
+  const identityHeader = randomBytes(24).toString('hex')
   deps = handlerDeps(resolved, {
     directories,
     keys,
@@ -66,6 +74,8 @@ export async function startLocalAuthority(options: LocalAuthorityOptions = {}): 
     url,
     port: listener.port,
     signal: listener.signal,
+    arcKeys,
+    identityHeader,
   })
   localConsole = resolved.console
     ? openConsole(deps, { url, store: directories.store, log, faults })
@@ -79,7 +89,9 @@ export async function startLocalAuthority(options: LocalAuthorityOptions = {}): 
     keys,
     log,
     faults,
-    close: () => closeAll(localConsole, listener),
+    arcKeys,
+    identityHeader,
+    close: () => closeAll(localConsole, listener, arcKeys),
   })
 }
 
@@ -88,9 +100,14 @@ function openConsole(deps: HandlerDeps, sources: Omit<ConsoleSources, 'now'>): L
   return startConsole({ ...sources, now }, { scheme, hosts })
 }
 
-async function closeAll(localConsole: LocalConsole | undefined, listener: Listener): Promise<void> {
+async function closeAll(
+  localConsole: LocalConsole | undefined,
+  listener: Listener,
+  arcKeys: ArcKeys,
+): Promise<void> {
   localConsole?.close()
   await listener.close()
+  await arcKeys.close()
 }
 
 async function loadDirectories(options: ResolvedOptions): Promise<Directories> {
@@ -99,6 +116,7 @@ async function loadDirectories(options: ResolvedOptions): Promise<Directories> {
     ? await readRegistryFile(options.registryFile)
     : (options.registry ?? exampleRegistry())
   loadRegistry(directories, document)
+  if (options.wellKnownResources) registerWellKnownResources(directories.store, directories.apis)
   return directories
 }
 
@@ -109,6 +127,7 @@ function createDirectories(): Directories {
     tenants: new TenantDirectory(store),
     apis: new ApiDirectory(store),
     clients: new ClientDirectory(store),
+    managedIdentities: new ManagedIdentityDirectory(store),
   }
 }
 
@@ -127,6 +146,8 @@ interface Parts {
   log: RequestLog
   faults: FaultQueue
   url: string
+  arcKeys: ArcKeys
+  identityHeader: string
 }
 
 function handlerDeps(
@@ -140,14 +161,15 @@ function handlerDeps(
     context: {
       scheme: options.https ? 'https' : 'http',
       hosts,
-      now: options.now ?? Date.now,
+      now: clockOf(options),
       separator: options.descriptionSeparator,
       errorHost: cloudProfile(options.cloud).host,
     },
     token: {
       store,
       keys: parts.keys,
-      federation: new FederationVerifier(),
+      federation: new FederationVerifier({ store, keys: parts.keys, issuer }),
+      dpop: new DpopProofChecker(),
       issuer,
       skewSeconds: options.assertionSkewSeconds,
     },
@@ -156,6 +178,13 @@ function handlerDeps(
       keys: parts.keys,
       issuer,
       hosts,
+    },
+    managedIdentity: {
+      store,
+      keys: parts.keys,
+      issuer,
+      arcKeys: parts.arcKeys,
+      identityHeader: parts.identityHeader,
     },
     faults: parts.faults,
     log: parts.log,
@@ -184,6 +213,8 @@ function authorityHandle(
     tenants: directories.tenants,
     apis: directories.apis,
     clients: directories.clients,
+    managedIdentities: directories.managedIdentities,
+    managedIdentity: managedIdentityEmulator(url, parts.identityHeader, parts.arcKeys.directory),
     requests: log,
     get counters() {
       return log.counters
@@ -197,4 +228,9 @@ function authorityHandle(
     close: parts.close,
     [Symbol.asyncDispose]: parts.close,
   }
+}
+
+/** The emulator's time source: the `clock` option, else the deprecated `now`, else the system clock. */
+function clockOf({ clock, now }: ResolvedOptions): () => number {
+  return clock === undefined ? (now ?? Date.now) : () => clock.now()
 }

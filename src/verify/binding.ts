@@ -16,7 +16,8 @@ import type { TokenScheme } from './header.js'
  *
  * @example
  * ```ts
- * const auth = await verifier.verify(req.headers.authorization, { request })
+ * const request = { method: c.req.method, url: c.req.url, dpop: c.req.header('dpop') }
+ * const auth = await verifier.verify(c.req.header('authorization'), { request })
  * if (auth.binding?.jkt) console.log('DPoP key', auth.binding.jkt)
  * ```
  */

@@ -15,7 +15,8 @@ import type { Rejection } from './challenge.js'
  *
  * @example
  * ```ts
- * const fromProxy: PeerCertificate = new X509Certificate(decodeURIComponent(req.headers['x-client-cert']))
+ * import { X509Certificate } from 'node:crypto'
+ * const fromProxy: PeerCertificate = new X509Certificate(decodeURIComponent(String(req.headers['x-client-cert'])))
  * ```
  */
 export type PeerCertificate = X509Certificate | Uint8Array | { readonly raw?: Uint8Array | null | undefined }

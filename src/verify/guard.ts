@@ -9,13 +9,7 @@ import { type TokenRejection, TokenVerificationError, TransportError } from '../
 import { rejectToken } from './challenge.js'
 import { headerRejection, parseTokenAuthorization } from './header.js'
 import { type GuardMiddleware, guardMiddleware } from './middleware.js'
-import {
-  type CallOptions,
-  callOptionsSchema,
-  type GuardOptions,
-  guardOptionsSchema,
-  parseOptions,
-} from './options.js'
+import { type CallOptions, type GuardOptions, parseCallOptions, parseGuardOptions } from './options.js'
 import { checkRoles, type RoleRule, toRoleRule } from './roles.js'
 import type { VerifiedToken } from './token.js'
 import type { TokenVerifier } from './verifier.js'
@@ -42,7 +36,8 @@ export interface ErrorBody {
  *
  * @example
  * ```ts
- * if (!result.ok) return c.json(result.body, result.status, result.headers) // ChallengeHeaders or Retry-After
+ * const result = await guard.authorize(c.req.header('authorization'))
+ * const headers: ChallengeHeaders | { 'retry-after': string } | undefined = result.ok ? undefined : result.headers
  * ```
  */
 export type ChallengeHeaders = { 'www-authenticate': string; 'dpop-nonce'?: string }
@@ -110,11 +105,8 @@ const KEYS_UNAVAILABLE_RETRY_AFTER_SEC = 10
  *   c.set('auth', result.auth)
  *   await next()
  * })
- * // Fastify
- * fastify.addHook('onRequest', async (req, reply) => {
- *   const result = await guard.authorize(req.headers.authorization, { requiredRoles: { any: ['Admin'] } })
- *   if (!result.ok) return reply.code(result.status).headers(result.headers).send(result.body)
- * })
+ * // roles for one call, added to the guard's (Fastify, Express…: the same call)
+ * await guard.authorize(c.req.header('authorization'), { requiredRoles: { any: ['Admin'] } })
  * // bound tokens: the request's DPoP proof (and the URL it names), or its TLS client certificate
  * await guard.authorize(c.req.header('authorization'), {
  *   request: { method: c.req.method, url: c.req.url, dpop: c.req.header('dpop') },
@@ -122,12 +114,12 @@ const KEYS_UNAVAILABLE_RETRY_AFTER_SEC = 10
  * ```
  */
 export function createGuard(verifier: TokenVerifier, options?: GuardOptions): Guard {
-  const { requiredRoles: guardRoles, baseUrl } = parseOptions(guardOptionsSchema, options, 'options')
+  const { requiredRoles: guardRoles, baseUrl } = parseGuardOptions(options)
   const challenges = { realm: verifier.realm, dpopAlgorithms: verifier.dpop?.algorithms }
   const guard: Guard = {
     middleware: (routeOptions) => guardMiddleware(guard, { baseUrl, ...routeOptions }),
     async authorize(authorization, callOptions) {
-      const { requiredRoles, request } = parseOptions(callOptionsSchema, callOptions, 'options')
+      const { requiredRoles, request } = parseCallOptions(callOptions)
       const header = parseTokenAuthorization(authorization)
       if (header.kind !== 'token') {
         return refuse(headerRejection(header, challenges), header.kind !== 'invalid')

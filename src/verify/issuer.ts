@@ -2,6 +2,7 @@
  * Which issuer (`iss`) a token must carry, by token version, cloud and tenant (docs/entra.md §1), and
  * where the signing keys are published.
  */
+import { CLOUDS, type CloudName } from '../authority.js'
 
 /** The `ver` claim of an Entra access token. */
 export type TokenVersion = '1.0' | '2.0'
@@ -15,8 +16,8 @@ export type IssuerResolver = (token: {
 /** The `issuer` option: one fixed issuer, per-version templates, or a function. */
 export type IssuerOption = string | { v1?: string | undefined; v2?: string | undefined } | IssuerResolver
 
-/** The national clouds. */
-export type CloudName = 'AzurePublic' | 'AzureUSGovernment' | 'AzureChina'
+/** The national clouds (their hosts: src/authority.ts's clouds table, the client's). */
+export type { CloudName } from '../authority.js'
 
 /** The placeholder replaced by the token's `tid` in issuer templates. */
 export const TENANT_PLACEHOLDER = '{tenantid}'
@@ -27,20 +28,6 @@ export interface Authority {
   host: string
   v1Issuer: string
   v2Issuer: string
-}
-
-const CLOUDS: Record<CloudName, { host: string; v1IssuerHost: string; aliases: readonly string[] }> = {
-  AzurePublic: {
-    host: 'login.microsoftonline.com',
-    v1IssuerHost: 'sts.windows.net',
-    aliases: ['login.windows.net', 'login.microsoft.com'],
-  },
-  AzureUSGovernment: { host: 'login.microsoftonline.us', v1IssuerHost: 'sts.windows.net', aliases: [] },
-  AzureChina: {
-    host: 'login.partner.microsoftonline.cn',
-    v1IssuerHost: 'sts.chinacloudapi.cn',
-    aliases: ['login.chinacloudapi.cn'],
-  },
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 
 import type { AuthorizeFailure, Guard } from './guard.js'
-import { type GuardOptions, guardOptionsSchema, parseOptions } from './options.js'
+import { type GuardOptions, parseGuardOptions } from './options.js'
 import { type ProofRequestLike, requestEvidence } from './request.js'
 import type { VerifiedToken } from './token.js'
 
@@ -39,12 +39,15 @@ export type GuardMiddleware = (
  *
  * @example
  * ```ts
- * // Express
- * app.get('/orders', guard.middleware(), (req, res) => res.json({ caller: req.auth.appId }))
- * app.delete('/orders/:id', guard.middleware({ requiredRoles: ['Orders.Admin'] }), remove)
+ * // Express (req.auth is declared on Express's Request)
+ * import express from 'express'
+ * const app = express()
+ * app.get('/orders', guard.middleware(), (req, res) => res.json({ caller: req.auth?.appId }))
+ * app.delete('/orders/:id', guard.middleware({ requiredRoles: ['Orders.Admin'] }), (req, res) => res.sendStatus(204))
  * // node:http
+ * import { createServer } from 'node:http'
  * const protect = guardMiddleware(guard)
- * http.createServer(async (req, res) => {
+ * createServer(async (req, res) => {
  *   const auth = await protect(req, res)
  *   if (!auth) return // already answered 401/403
  *   res.end(`hello ${auth.appId}`)
@@ -52,7 +55,7 @@ export type GuardMiddleware = (
  * ```
  */
 export function guardMiddleware(guard: Pick<Guard, 'authorize'>, options?: GuardOptions): GuardMiddleware {
-  const { baseUrl, ...route } = parseOptions(guardOptionsSchema, options, 'options')
+  const { baseUrl, ...route } = parseGuardOptions(options)
   return async (req, res, next) => {
     try {
       const request = requestEvidence(req, baseUrl)

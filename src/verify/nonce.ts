@@ -6,13 +6,15 @@
  */
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Clock } from '../clock.js'
 
 /**
  * Where nonces come from: yours (shared by a fleet, say), or {@link createRotatingNonce}.
  *
  * @example
  * ```ts
- * const nonce: DpopNonceSource = { current: () => store.latest(), isValid: (n) => store.recent().includes(n) }
+ * const issued = ['n-2026-02-01T10:00', 'n-2026-02-01T10:05'] // a fleet's shared list, say
+ * const nonce: DpopNonceSource = { current: () => issued.at(-1) ?? '', isValid: (n) => issued.includes(n) }
  * createTokenVerifier({ issuer, jwksUri, audience, dpop: { nonce } })
  * ```
  */
@@ -36,7 +38,9 @@ export interface RotatingNonceOptions {
   rotateEverySec?: number | undefined
   /** The HMAC key; give every instance of a fleet the same one. @defaultValue 32 random bytes (per process) */
   secret?: Uint8Array | undefined
-  /** The clock, epoch ms. @defaultValue Date.now */
+  /** The clock: `{ now() }` in epoch ms, as the client and the verifier take it. @defaultValue the system clock */
+  clock?: Clock | undefined
+  /** @deprecated Use `clock: { now }`. The clock, epoch ms. */
   now?: (() => number) | undefined
 }
 
@@ -55,7 +59,8 @@ const MAX_NONCE_CHARS = 128
 export function createRotatingNonce(options: RotatingNonceOptions = {}): DpopNonceSource {
   const periodMs = Math.max(1, options.rotateEverySec ?? 300) * 1000
   const secret = options.secret ?? randomBytes(32)
-  const now = options.now ?? Date.now
+  const clock = options.clock ?? { now: options.now ?? Date.now }
+  const now = () => clock.now()
   const mac = (window: number) =>
     createHmac('sha256', secret).update(String(window)).digest().toString('base64url')
   const format = (window: number) => `${window.toString(36)}.${mac(window)}`

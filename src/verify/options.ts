@@ -1,22 +1,23 @@
 /**
  * The options of {@link createTokenVerifier} and of the guard: one zod schema each, validated once,
- * a failure reported as one {@link ConfigurationError} that names the option.
+ * a failure reported through `parseWith` (src/validation/parse.ts) as one `ConfigurationError` that
+ * names the option.
  */
 
 import { z } from 'zod'
-import { ConfigurationError } from '../errors.js'
+import { insecureUrlProblem, isGuid } from '../authority.js'
+import { type ParseGuide, parseWith } from '../validation/parse.js'
+import { clockSchema } from '../validation/schemas.js'
 import type { RequestEvidence } from './binding.js'
 import { dpopOptionsSchema } from './dpop-options.js'
 import type { IssuerResolver } from './issuer.js'
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const NIL_GUID = '00000000-0000-0000-0000-000000000000'
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
 
 /** A directory (tenant) id: tokens carry it in `tid` and in `iss`, never a domain name. */
 const tenantId = z
   .string()
-  .regex(GUID, {
+  .refine(isGuid, {
     error:
       'must be the directory (tenant) id, a GUID: tokens carry the GUID in tid and iss, never a domain name',
   })
@@ -154,7 +155,9 @@ const verifierFields = z.strictObject({
       cacheMaxAgeMs: z.number().int().min(0).default(600_000),
     })
     .default({ timeoutMs: 5_000, cooldownMs: 30_000, cacheMaxAgeMs: 600_000 }),
-  /** The clock, in epoch ms (tests). @defaultValue Date.now */
+  /** The clock: `{ now() }` in epoch ms, as the client takes it (tests). @defaultValue the system clock */
+  clock: clockSchema().optional(),
+  /** @deprecated Use `clock: { now }`. The clock, in epoch ms. */
   now: z
     .custom<() => number>((value) => typeof value === 'function', { error: 'expected () => number' })
     .optional(),
@@ -217,7 +220,10 @@ export const callOptionsSchema = routeOptionsSchema.extend({
  *
  * @example
  * ```ts
- * await verifier.verify(authorization, { requiredRoles: ['Admin'], request: { method, url, dpop } })
+ * await verifier.verify(c.req.header('authorization'), {
+ *   requiredRoles: ['Admin'],
+ *   request: { method: c.req.method, url: c.req.url, dpop: c.req.header('dpop') },
+ * })
  * ```
  */
 export type CallOptions = z.input<typeof callOptionsSchema>
@@ -226,6 +232,8 @@ function checkCombinations(options: z.output<typeof verifierFields>, ctx: z.Refi
   const { tenant, tenants, issuer, cloud, authorityHost, jwksUri } = options
   const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
   if (tenant !== undefined && tenants !== undefined) fail('tenants', 'give tenant or tenants, not both')
+  if (options.clock !== undefined && options.now !== undefined)
+    fail('now', 'give clock (or the deprecated now), not both')
   if (cloud !== undefined && authorityHost !== undefined)
     fail('authorityHost', 'give cloud or authorityHost, not both')
   const entraOnly = { tenant, tenants, cloud, authorityHost }
@@ -247,24 +255,44 @@ function checkCombinations(options: z.output<typeof verifierFields>, ctx: z.Refi
 }
 
 /**
- * Validates options against a schema; the first problem becomes a {@link ConfigurationError}
- * whose `path` names the option (`audience`, `requiredRoles.any.0`, `jwks.cooldownMs`).
+ * How verify reports its options through `parseWith`: a path names the object that holds an unknown key
+ * (`''`, `dpop`), as it always has.
  *
  * @example
  * ```ts
- * const parsed = parseOptions(verifierOptionsSchema, { tenant, audience: 'api://orders' })
+ * const parsed = parseWith(verifierOptionsSchema, options ?? {}, 'verifier options', VERIFIER_GUIDE)
  * ```
  */
-export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
-  const result = schema.safeParse(input ?? {})
-  if (result.success) return result.data
-  const issue = result.error.issues[0]
-  const path = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.')
-  throw new ConfigurationError(path, issue?.message ?? 'invalid options')
+export const VERIFIER_GUIDE: ParseGuide = { unknownKeysAt: 'object' }
+
+/** {@link VERIFIER_GUIDE} for an `options` argument (a guard's, a route's, a call's): paths start `options.`. */
+const CALL_GUIDE: ParseGuide = { at: 'options', unknownKeysAt: 'object' }
+
+/**
+ * The options of one `verify` or `authorize` call, validated (absent: none).
+ *
+ * @example
+ * ```ts
+ * const { requiredRoles, request } = parseCallOptions(callOptions)
+ * ```
+ */
+export function parseCallOptions(options: CallOptions | undefined): z.output<typeof callOptionsSchema> {
+  return parseWith(callOptionsSchema, options ?? {}, 'options', CALL_GUIDE)
+}
+
+/**
+ * The options of a guard or of its middleware, validated (absent: none).
+ *
+ * @example
+ * ```ts
+ * const { requiredRoles, baseUrl } = parseGuardOptions(options)
+ * ```
+ */
+export function parseGuardOptions(options: GuardOptions | undefined): z.output<typeof guardOptionsSchema> {
+  return parseWith(guardOptionsSchema, options ?? {}, 'options', CALL_GUIDE)
 }
 
 function isSecureUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false
-  const url = new URL(value)
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
+  const url = URL.parse(value)
+  return url !== null && insecureUrlProblem(url) === undefined
 }

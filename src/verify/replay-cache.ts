@@ -15,6 +15,8 @@ import { LRUCache } from 'lru-cache'
  *
  * @example
  * ```ts
+ * import { createClient } from 'redis'
+ * const redis = createClient({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' })
  * const replayCache: DpopReplayCache = {
  *   use: async (id, expiresAt) => (await redis.set(`dpop:${id}`, '1', { NX: true, PXAT: expiresAt })) === 'OK',
  * }

@@ -12,7 +12,7 @@ import { peerCertificateOf } from './certificate-binding.js'
  *
  * @example
  * ```ts
- * const evidence = requestEvidence(req satisfies ProofRequestLike)
+ * const fromNodeHttp: ProofRequestLike = req // an IncomingMessage (or Express Request) fits as it is
  * ```
  */
 export interface ProofRequestLike {

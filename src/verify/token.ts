@@ -4,6 +4,7 @@
  */
 
 import type { ProtectedHeaderParameters } from 'jose'
+import { isGuid } from '../authority.js'
 import type { TokenBinding } from './binding.js'
 import { clip, type Rejection } from './challenge.js'
 import type { TokenVersion } from './issuer.js'
@@ -117,9 +118,6 @@ export function readVersion(payload: Record<string, unknown>): TokenVersion | Re
   return { reason: 'malformed', description: `unsupported token version (ver ${clip(ver ?? 'missing')})` }
 }
 
-/** A directory id as Entra writes it: a GUID, ASCII hex digits only. */
-const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/
-
 /**
  * The tenant id from `tid`, normalised once: a GUID is lower-cased (the spelling of the allow-list,
  * the JWKS URL, the issuer and the result); anything else is kept as it came, and can only pass a
@@ -135,7 +133,7 @@ export function readTenant(payload: Record<string, unknown>): string | Rejection
   if (typeof tid !== 'string' || tid === '') {
     return { reason: 'malformed', description: 'token has no tid claim' }
   }
-  return GUID.test(tid) ? tid.toLowerCase() : tid
+  return isGuid(tid) ? tid.toLowerCase() : tid
 }
 
 /**

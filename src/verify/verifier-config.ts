@@ -3,6 +3,7 @@
  * and the DPoP settings (defaults apply when `dpop` is not given: bound tokens are always checked).
  */
 
+import { systemClock } from '../clock.js'
 import { dpopOptionsSchema } from './dpop-options.js'
 import type { DpopSettings } from './dpop-proof.js'
 import { createEntraProfile } from './entra-profile.js'
@@ -37,11 +38,12 @@ export function profileOf(options: ParsedVerifierOptions): ProfileName {
  *
  * @example
  * ```ts
- * const config = resolveVerifierConfig(parseOptions(verifierOptionsSchema, options))
+ * const config = resolveVerifierConfig(parseWith(verifierOptionsSchema, options, 'verifier options', VERIFIER_GUIDE))
  * ```
  */
 export function resolveVerifierConfig(options: ParsedVerifierOptions): VerifierConfig {
-  const now = options.now ?? Date.now
+  const clock = options.clock ?? (options.now === undefined ? systemClock : { now: options.now })
+  const now = () => clock.now()
   const dpop = resolveDpop(options, now)
   return {
     profile: createProfile(options, now),
@@ -86,7 +88,7 @@ function createSignatureCheckerFor(options: ParsedVerifierOptions) {
 
 function resolveDpop(options: ParsedVerifierOptions, now: () => number): DpopSettings {
   const dpop = options.dpop ?? dpopOptionsSchema.parse({})
-  const nonce = dpop.nonce === true ? createRotatingNonce({ now }) : dpop.nonce
+  const nonce = dpop.nonce === true ? createRotatingNonce({ clock: { now } }) : dpop.nonce
   return {
     algorithms: dpop.algorithms,
     maxAgeSec: dpop.maxAgeSec,

@@ -9,6 +9,7 @@
  */
 
 import type { TokenVerificationError } from '../errors.js'
+import { parseWith } from '../validation/parse.js'
 import { checkBinding } from './binding.js'
 import { type ChallengeOptions, type Rejection, rejectToken } from './challenge.js'
 import { checkAlgorithm } from './claims.js'
@@ -17,9 +18,9 @@ import { presentedToken, type TokenScheme } from './header.js'
 import type { SignatureChecker } from './keys.js'
 import {
   type CallOptions,
-  callOptionsSchema,
-  parseOptions,
+  parseCallOptions,
   type TokenVerifierOptions,
+  VERIFIER_GUIDE,
   verifierOptionsSchema,
 } from './options.js'
 import type { TokenProfile } from './profile.js'
@@ -75,7 +76,9 @@ export interface VerifierConfig extends ChallengeOptions {
  * ```
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const config = resolveVerifierConfig(parseOptions(verifierOptionsSchema, options))
+  const config = resolveVerifierConfig(
+    parseWith(verifierOptionsSchema, options ?? {}, 'verifier options', VERIFIER_GUIDE),
+  )
   const { nonce } = config.dpop
   return {
     realm: config.realm,
@@ -83,7 +86,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       ? { algorithms: config.dpop.algorithms, ...(nonce ? { nonce: () => nonce.current() } : {}) }
       : undefined,
     async verify(input, callOptions) {
-      const { requiredRoles, request } = parseOptions(callOptionsSchema, callOptions, 'options')
+      const { requiredRoles, request } = parseCallOptions(callOptions)
       const presented = presentedToken(input, config)
       const result = await verifyToken(presented.token, config)
       const bound = await bindingOf(result, presented, request, config)

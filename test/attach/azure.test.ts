@@ -76,6 +76,23 @@ describe('toTokenCredential', () => {
     })
   })
 
+  test('a token bound to a client certificate is not handed to an Azure SDK client (it cannot present it)', async () => {
+    const bound = new AccessToken({
+      accessToken: 'bound-token',
+      requestedAt: 1_000,
+      expiresAt: 3_601_000,
+      refreshAt: 3_301_000,
+      scope: SCOPE,
+      tenant: undefined,
+      tokenType: 'mtls_pop',
+      certificateThumbprint: 'x5t',
+    })
+    const credential = toTokenCredential({ getToken: async () => bound })
+    await expect(credential.getToken(SCOPE)).rejects.toThrow(
+      /an Azure SDK client cannot present that certificate/,
+    )
+  })
+
   test('one scope is asked for as getToken(scope); several as one scope list', async () => {
     const { source, calls } = recordingSource()
     const credential = toTokenCredential(source)
@@ -85,7 +102,7 @@ describe('toTokenCredential', () => {
     expect(calls.map((c) => c.what)).toEqual([SCOPE, SCOPE, { scope: ['read', 'write'] }])
   })
 
-  test('claims are passed on; a listed tenantId as tenant, the own tenant (any case) as the default', async () => {
+  test('claims and enableCae are passed on; a listed tenantId as tenant, the own tenant (any case) as the default', async () => {
     const { source, calls } = recordingSource()
     const credential = toTokenCredential(source, {
       tenant: TENANT,
@@ -97,7 +114,10 @@ describe('toTokenCredential', () => {
       enableCae: true,
     })
     await credential.getToken(SCOPE, { tenantId: TENANT.toUpperCase() })
-    expect(calls.map((c) => c.options)).toEqual([{ tenant: 'fabrikam.onmicrosoft.com', claims: CLAIMS }, {}])
+    expect(calls.map((c) => c.options)).toEqual([
+      { tenant: 'fabrikam.onmicrosoft.com', claims: CLAIMS, enableCae: true },
+      { enableCae: false },
+    ])
   })
 
   test('any other tenantId is refused before the source is asked, with a quoted, shortened name', async () => {
@@ -119,7 +139,7 @@ describe('toTokenCredential', () => {
     await toTokenCredential(source, { additionallyAllowedTenants: ['*'] }).getToken(SCOPE, {
       tenantId: 'a.example',
     })
-    expect(calls[0]?.options).toEqual({ tenant: 'a.example' })
+    expect(calls[0]?.options).toEqual({ tenant: 'a.example', enableCae: false })
     expect(() => toTokenCredential(source, { additionallyAllowedTenants: [''] })).toThrow(ConfigurationError)
   })
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { tokenHeaders } from '../../src/attach/fetch-headers.js'
+import { callerHeaders } from '../../src/attach/fetch-headers.js'
 
 const asHeaders = (init: Headers | Record<string, string>) => [...new Headers(init)]
 
-describe('tokenHeaders', () => {
+describe('callerHeaders', () => {
   it('adds the token to no headers, a plain object, a Headers and a list of pairs alike', () => {
     const given = [
       undefined,
@@ -19,7 +19,7 @@ describe('tokenHeaders', () => {
       ],
     ]
     given.forEach((headers, i) => {
-      expect(asHeaders(tokenHeaders(headers)?.('Bearer t') ?? {})).toEqual(expected[Math.min(i, 1)])
+      expect(asHeaders(callerHeaders(headers)?.('Bearer t') ?? {})).toEqual(expected[Math.min(i, 1)])
     })
   })
 
@@ -30,13 +30,13 @@ describe('tokenHeaders', () => {
       new Headers({ authorization: 'Basic x' }),
       [['Authorization', 'Basic x']] as [string, string][],
     ]) {
-      expect(tokenHeaders(headers)).toBeUndefined()
+      expect(callerHeaders(headers)).toBeUndefined()
     }
   })
 
   it("never changes the caller's headers, and the retry's token replaces the first", () => {
     const mine = { accept: 'a' }
-    const withToken = tokenHeaders(mine)
+    const withToken = callerHeaders(mine)
     const first = asHeaders(withToken?.('Bearer one') ?? {})
     const retry = asHeaders(withToken?.('Bearer two') ?? {})
     expect(mine).toEqual({ accept: 'a' })
@@ -45,7 +45,20 @@ describe('tokenHeaders', () => {
     expect(retry).not.toContainEqual(['authorization', 'Bearer one'])
 
     const theirs = new Headers({ accept: 'a' })
-    tokenHeaders(theirs)?.('Bearer one')
+    callerHeaders(theirs)?.('Bearer one')
     expect(theirs.has('authorization')).toBe(false)
+  })
+
+  it('adds a DPoP proof beside the token in every form, replacing a dpop header the caller gave', () => {
+    for (const headers of [
+      undefined,
+      { accept: 'a', DPoP: 'stale' },
+      new Headers({ accept: 'a', dpop: 'stale' }),
+      [['DPoP', 'stale']] as [string, string][],
+    ]) {
+      const sent = new Headers(callerHeaders(headers)?.('DPoP t', 'proof') ?? {})
+      expect(sent.get('authorization')).toBe('DPoP t')
+      expect(sent.get('dpop')).toBe('proof')
+    }
   })
 })

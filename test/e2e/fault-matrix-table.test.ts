@@ -12,6 +12,7 @@ const FAULT_KINDS: Record<FaultKind, true> = {
   status429: true,
   status503: true,
   status500: true,
+  status410: true,
   latency: true,
   drop: true,
   html: true,

@@ -93,7 +93,7 @@ describe('errors from the local authority', () => {
     expect(rejected.aadstsCodes).toContain(7000215)
     expect(rejected.hint).toContain('Value')
     expect(rejected.correlationId).toBe(rejected.clientRequestId)
-    expect(tokenRequests()).toBe(1)
+    expect(tokenRequests()).toBe(2) // the secret is read again and sent once more (credential-rejection.ts)
   })
 
   it('says the Secret ID was sent when the Secret ID is used as the secret', async () => {

@@ -11,6 +11,14 @@ describe('createRotatingNonce', () => {
     expect(nonce.isValid(value)).toBe(true)
   })
 
+  it('reads the time from a clock given as { now() }', () => {
+    let now = 0
+    const nonce = createRotatingNonce({ secret: SECRET, rotateEverySec: 60, clock: { now: () => now } })
+    const first = nonce.current()
+    now = 60_000
+    expect(nonce.current()).not.toBe(first)
+  })
+
   it('rotates every period, accepting the previous nonce for one more period only', () => {
     let now = 0
     const nonce = createRotatingNonce({ secret: SECRET, rotateEverySec: 60, now: () => now })

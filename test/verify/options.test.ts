@@ -64,6 +64,15 @@ describe('verifier options', () => {
     expect([error.code, error.path]).toEqual(['ERR_CONFIG_INVALID', path])
   })
 
+  it('names the option a misspelt key probably meant, as the client does', () => {
+    expect(configError({ ...valid, audiences: ['x'] }).message).toContain('did you mean audience?')
+  })
+
+  it('refuses a clock and the deprecated now together', () => {
+    const clock = { now: () => 0 }
+    expect(configError({ ...valid, clock, now: () => 0 }).path).toBe('now')
+  })
+
   it('explains why a domain name is not accepted as tenant', () => {
     expect(configError({ ...valid, tenant: 'contoso.onmicrosoft.com' }).message).toContain(
       'never a domain name',

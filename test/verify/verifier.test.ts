@@ -135,6 +135,12 @@ describe('lifetime', () => {
     expect((await rejection(later.verify(token))).reason).toBe('expired')
   })
 
+  it('reads the time from a clock given as { now() }, like the client', async () => {
+    const token = await mint(key, v2Claims())
+    const later = verifierWith({ now: undefined, clock: { now: () => NOW + 2 * 3600 * 1000 } })
+    expect((await rejection(later.verify(token))).reason).toBe('expired')
+  })
+
   it('refuses a token without exp as malformed', async () => {
     const token = await mint(key, v2Claims({ exp: undefined }))
     expect((await rejection(verifierWith().verify(token))).reason).toBe('malformed')

@@ -1,6 +1,8 @@
 /**
  * The clouds the local authority can impersonate: which host its error URIs name and which
- * issuers its tokens carry (docs/entra.md §1).
+ * issuers its tokens carry (docs/entra.md §1). A deliberate copy of the client's clouds table
+ * (src/authority.ts `CLOUDS`): the emulator shares no protocol code with the client, so that a
+ * wrong host in one is caught by the other (docs/architecture.md, the emulator wall).
  */
 
 /**

@@ -70,6 +70,7 @@ export interface ErrorContext {
  *
  * @example
  * ```ts
+ * const res = await fetch(authority.tokenEndpoint(tenant), { method: 'POST', body: new URLSearchParams({ client_id: clientId }) })
  * const body = (await res.json()) as ErrorBody
  * body.error_codes // [7000215]
  * ```

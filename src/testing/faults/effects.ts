@@ -53,6 +53,9 @@ function replacementReply(fault: Fault, context: ErrorContext): Reply | undefine
       )
     case 'status500':
       return errorReply(new AadstsError(50000, MESSAGES.serverError()), context)
+    case 'status410':
+      // IMDS while it is being upgraded (docs/managed-identity.md §Retries)
+      return textReply(410, 'Gone', context.traceId, 'text/plain; charset=utf-8')
     case 'html':
       return textReply(502, HTML_502, context.traceId, 'text/html; charset=utf-8')
     default:

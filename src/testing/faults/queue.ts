@@ -30,6 +30,7 @@ const faultSchema = z.discriminatedUnion('kind', [
     retryAfter: z.union([z.number(), z.string()]).optional(),
   }),
   z.strictObject({ ...target, kind: z.literal('status500') }),
+  z.strictObject({ ...target, kind: z.literal('status410') }),
   z.strictObject({ ...target, kind: z.literal('latency'), ms: z.number().int().nonnegative() }),
   z.strictObject({ ...target, kind: z.literal('drop') }),
   z.strictObject({ ...target, kind: z.literal('html') }),
@@ -53,6 +54,7 @@ const faultSchema = z.discriminatedUnion('kind', [
  * - `status429` — 429, plain-text body `Too Many Requests`, `Retry-After` when `retryAfter` is given;
  * - `status503` — 503 `temporarily_unavailable` AADSTS90033 (`Retry-After` when given);
  * - `status500` — 500 `server_error` AADSTS50000;
+ * - `status410` — 410 `Gone`, what IMDS answers while it is being upgraded (for `route: 'imds'`);
  * - `latency` — wait `ms`, then answer normally;
  * - `drop` — destroy the socket without answering;
  * - `html` — a 502 HTML page;

@@ -63,7 +63,10 @@ export async function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   options: ListenOptions,
 ): Promise<Listener> {
-  const server: Server = options.tls ? createHttpsServer(options.tls, handler) : createHttpServer(handler)
+  // https asks for a client certificate (mutual TLS, the mtlsauth endpoint) and requires none
+  const server: Server = options.tls
+    ? createHttpsServer({ ...options.tls, requestCert: true, rejectUnauthorized: false }, handler)
+    : createHttpServer(handler)
   const sockets = new Set<Socket>()
   server.on('connection', (socket: Socket) => {
     sockets.add(socket)

@@ -3,6 +3,7 @@
  * the origin the caller used (so documents and assertion audiences name the host it reached).
  */
 import type { IncomingMessage } from 'node:http'
+import type { TLSSocket } from 'node:tls'
 import type { ErrorContext } from '../entra/error-body.js'
 import { newGuid } from '../entra/ids.js'
 
@@ -19,6 +20,8 @@ export interface RequestContext extends ErrorContext {
   origin: string
   /** The `client-request-id` header, when sent. */
   clientRequestId?: string
+  /** The DER of the client certificate presented in the TLS handshake (mutual TLS), when one was. */
+  peerCertificate?: Buffer
 }
 
 /**
@@ -62,5 +65,7 @@ export function requestContext(req: IncomingMessage, settings: ContextSettings):
     origin: `${settings.scheme}://${ownHost}`,
   }
   if (clientRequestId !== undefined) context.clientRequestId = clientRequestId
+  const peer = (req.socket as Partial<TLSSocket>).getPeerCertificate?.()
+  if (peer?.raw !== undefined) context.peerCertificate = peer.raw
   return context
 }

@@ -11,6 +11,7 @@ import { answerDiscovery, answerJwks, answerMetadata, type DiscoveryDeps } from 
 import { newGuid } from '../entra/ids.js'
 import { runWithFault } from '../faults/effects.js'
 import type { FaultQueue } from '../faults/queue.js'
+import { answerManagedIdentity, type ManagedIdentityDeps } from '../managed-identity/routes.js'
 import type { TokenEndpointDeps } from '../token/decision.js'
 import { claimedClientId, parseTokenForm, type TokenForm } from '../token/form.js'
 import { answerToken } from '../token/route.js'
@@ -20,7 +21,7 @@ import { textReply, writeReply } from './reply.js'
 import { type ContextSettings, type RequestContext, requestContext } from './request-context.js'
 import { type LoggedRequest, publicValue, type RequestLog, redactForm, redactQuery } from './request-log.js'
 import { parseRequestTarget, UNPARSABLE_TARGET } from './request-target.js'
-import { matchRoute, type RouteMatch } from './url-map.js'
+import { matchRoute, type RouteMatch, type TenantRouteCall } from './url-map.js'
 
 /**
  * Everything a request may touch.
@@ -34,6 +35,7 @@ export interface HandlerDeps {
   context: ContextSettings
   token: TokenEndpointDeps
   discovery: DiscoveryDeps
+  managedIdentity: ManagedIdentityDeps
   faults: FaultQueue
   log: RequestLog
   signal: AbortSignal
@@ -72,7 +74,6 @@ async function serve(
   deps: HandlerDeps,
 ): Promise<void> {
   const match = matchRoute(url.pathname)
-  const method = req.method ?? 'GET'
   const body = await readBody(req)
   if (body === undefined)
     return writeReply(res, textReply(413, 'Payload Too Large', context.traceId, 'text/plain'))
@@ -80,12 +81,13 @@ async function serve(
     match?.route === 'token'
       ? parseTokenForm(req.headers['content-type'], body, req.headers.authorization)
       : undefined
+  if (form && req.headers.dpop !== undefined) form.dpop = [req.headers.dpop].flat()
   const clientId = form ? claimedClientId(form) : undefined
   const fault = match ? deps.faults.take(match.route, clientId) : undefined
   const result = await runWithFault(
     fault,
     context,
-    () => answer(match, method, url, form, context, deps),
+    () => answer(match, req, url, form, context, deps),
     deps.signal,
   )
   const entry = logEntry(req, url, match, form, context)
@@ -144,7 +146,7 @@ function failSafely(
 
 async function answer(
   match: RouteMatch | undefined,
-  method: string,
+  req: IncomingMessage,
   url: URL,
   form: TokenForm | undefined,
   context: RequestContext,
@@ -152,6 +154,11 @@ async function answer(
 ): Promise<Outcome> {
   if (!match)
     return { reply: textReply(404, 'Not Found', context.traceId, 'text/plain; charset=utf-8'), issued: false }
+  const method = req.method ?? 'GET'
+  if (match.route === 'imds' || match.route === 'appService' || match.route === 'arc') {
+    const call = { method, url, headers: req.headers, context }
+    return answerManagedIdentity(match.route, call, deps.managedIdentity)
+  }
   if (match.route === 'token') {
     return answerToken(
       { method, tenant: match.tenant, version: match.version, form: form ?? { fields: new Map() }, context },
@@ -166,7 +173,7 @@ async function answer(
   }
   if (match.route === 'discovery') return answerDiscovery(url.searchParams, context, deps.discovery)
   if (match.route === 'metadata') return answerMetadata(match, context, deps.discovery)
-  return answerJwks(match, context, deps.discovery)
+  return answerJwks(match as TenantRouteCall, context, deps.discovery)
 }
 
 function logEntry(
@@ -184,8 +191,7 @@ function logEntry(
     route: match?.route ?? 'unknown',
     traceId: context.traceId,
   }
-  if (match && match.route !== 'discovery')
-    Object.assign(entry, { tenant: match.tenant, version: match.version })
+  if (match && 'tenant' in match) Object.assign(entry, { tenant: match.tenant, version: match.version })
   if (form) {
     entry.form = redactForm(form.fields)
     const clientId = claimedClientId(form)

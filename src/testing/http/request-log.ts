@@ -17,6 +17,7 @@ const PUBLIC_FIELDS = new Set([
   'client_id',
   'scope',
   'resource',
+  'token_type',
   'client_assertion_type',
   'client_info',
   'claims',
@@ -33,6 +34,12 @@ const PUBLIC_FIELDS = new Set([
   'x-client-last-telemetry',
   'x-app-name',
   'x-app-ver',
+  // managed-identity endpoints (docs/managed-identity.md §Emulation): identity selectors are ids, not secrets
+  'object_id',
+  'principal_id',
+  'msi_res_id',
+  'mi_res_id',
+  'xms_cc',
 ])
 
 /** In a public field's value, a sign that other fields ran into it (`;`, a line break, `=`, JSON). */
@@ -167,6 +174,12 @@ export interface Counters {
   metadata: number
   jwks: number
   discovery: number
+  /** Requests to the IMDS-shaped managed-identity endpoint. */
+  imds: number
+  /** Requests to the App Service-shaped managed-identity endpoint. */
+  appService: number
+  /** Requests to the Azure Arc-shaped managed-identity endpoint (challenges included). */
+  arc: number
   /** Token requests by claimed client id. */
   tokenByClient: Record<string, number>
 }
@@ -248,5 +261,15 @@ export class RequestLog implements Iterable<LoggedRequest> {
 }
 
 function emptyCounters(): Counters {
-  return { token: 0, issued: 0, metadata: 0, jwks: 0, discovery: 0, tokenByClient: {} }
+  return {
+    token: 0,
+    issued: 0,
+    metadata: 0,
+    jwks: 0,
+    discovery: 0,
+    imds: 0,
+    appService: 0,
+    arc: 0,
+    tokenByClient: {},
+  }
 }

@@ -13,7 +13,7 @@
  * ROUTE_NAMES.includes('jwks') // true
  * ```
  */
-export const ROUTE_NAMES = ['token', 'metadata', 'jwks', 'discovery'] as const
+export const ROUTE_NAMES = ['token', 'metadata', 'jwks', 'discovery', 'imds', 'appService', 'arc'] as const
 
 /**
  * A route of the local authority.
@@ -33,7 +33,32 @@ export type RouteName = (typeof ROUTE_NAMES)[number]
  * const route: TenantRoute = 'token'
  * ```
  */
-export type TenantRoute = Exclude<RouteName, 'discovery'>
+export type TenantRoute = Exclude<RouteName, 'discovery' | ManagedIdentityRoute>
+
+/**
+ * The managed-identity endpoints, by the source whose shape they answer in.
+ *
+ * @example
+ * ```ts
+ * authority.faults.add({ route: 'imds' satisfies ManagedIdentityRoute, kind: 'status500' })
+ * ```
+ */
+export type ManagedIdentityRoute = 'imds' | 'appService' | 'arc'
+
+/**
+ * The path of each managed-identity endpoint: IMDS's own path, App Service's `/MSI/token/` (any case)
+ * and, for Arc (whose agent uses IMDS's path on its own port), IMDS's path under `/arc`.
+ *
+ * @example
+ * ```ts
+ * `${authority.url}${MANAGED_IDENTITY_PATHS.imds}` // http://127.0.0.1:5312/metadata/identity/oauth2/token
+ * ```
+ */
+export const MANAGED_IDENTITY_PATHS: Readonly<Record<ManagedIdentityRoute, string>> = {
+  imds: '/metadata/identity/oauth2/token',
+  appService: '/msi/token',
+  arc: '/arc/metadata/identity/oauth2/token',
+}
 
 // Deliberate copy: the emulator shares no protocol code with the client (docs/architecture.md)
 /**
@@ -59,7 +84,10 @@ export const TENANT_ROUTE_PATHS: Readonly<Record<TenantRoute, Readonly<Record<'v
  * matchRoute('/contoso.onmicrosoft.com/discovery/v2.0/keys') // { route: 'jwks', tenant: 'contoso.onmicrosoft.com', version: 'v2' }
  * ```
  */
-export type RouteMatch = ({ route: TenantRoute } & TenantRouteCall) | { route: 'discovery' }
+export type RouteMatch =
+  | ({ route: TenantRoute } & TenantRouteCall)
+  | { route: 'discovery' }
+  | { route: ManagedIdentityRoute }
 
 /**
  * A call of a tenant route: the tenant segment (decoded, as sent) and the endpoint version.
@@ -96,6 +124,10 @@ const DISCOVERY = /^\/(common|organizations)\/discovery\/instance\/?$/i
  */
 export function matchRoute(pathname: string): RouteMatch | undefined {
   if (DISCOVERY.test(pathname)) return { route: 'discovery' }
+  const path = pathname.toLowerCase().replace(/(?<=.)\/$/, '')
+  for (const [route, identityPath] of Object.entries(MANAGED_IDENTITY_PATHS)) {
+    if (path === identityPath) return { route: route as ManagedIdentityRoute }
+  }
   for (const { pattern, route, version } of PATTERNS) {
     const segment = pattern.exec(pathname)?.[1]
     if (segment !== undefined) return { route, tenant: safeDecode(segment), version }

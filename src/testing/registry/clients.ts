@@ -82,8 +82,11 @@ export class ClientDirectory {
       secrets: entry.secrets.map(toSecretRecord),
       certificates: entry.certificates.map((c, i) => toCertificateRecord(c, `${path}.certificates[${i}]`)),
       subjectNames: entry.subjectNames.map((s, i) => toSubjectNameRecord(s, `${path}.subjectNames[${i}]`)),
-      federatedCredentials: entry.federatedCredentials.map(toFederatedRecord),
+      federatedCredentials: entry.federatedCredentials.map((fc, i) =>
+        toFederatedRecord(fc, this.#store, `${path}.federatedCredentials[${i}]`),
+      ),
       servicePrincipalIds: {},
+      ...(entry.dpop && { dpop: { nonce: entry.dpop.nonce } }),
     }
     const explicitIds = Object.entries(entry.servicePrincipalIds).map(
       ([ref, id]) => [this.#store.requireTenant(ref, `${path}.servicePrincipalIds`).id, id] as const,
@@ -101,6 +104,16 @@ export class ClientDirectory {
   /** All clients, in registration order. */
   list(): ClientRecord[] {
     return [...this.#store.clients.values()]
+  }
+
+  /**
+   * Requires DPoP-bound tokens for this client (RFC 9449): `nonce: true` also asks for the authority's
+   * nonce; `false` turns DPoP back off (a proof sent anyway still binds the token).
+   */
+  requireDpop(appId: string, options: { nonce?: boolean } | false = {}): void {
+    const client = this.#store.requireClient(appId, 'clientId')
+    if (options === false) delete client.dpop
+    else client.dpop = { nonce: options.nonce ?? false }
   }
 
   /** Adds a secret; a value like the portal's is generated when none is given. */
@@ -143,7 +156,8 @@ export class ClientDirectory {
   /** Adds a federated identity credential. */
   addFederatedCredential(appId: string, input: FederatedCredentialInput): FederatedCredentialRecord {
     const client = this.#store.requireClient(appId, 'clientId')
-    const record = toFederatedRecord(parseEntry(federatedCredentialSchema, input, 'federatedCredential'))
+    const entry = parseEntry(federatedCredentialSchema, input, 'federatedCredential')
+    const record = toFederatedRecord(entry, this.#store, 'federatedCredential')
     client.federatedCredentials.push(record)
     return record
   }

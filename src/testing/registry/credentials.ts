@@ -18,6 +18,7 @@ import type {
   secretSchema,
   subjectNameSchema,
 } from './schema.js'
+import type { RegistryStore } from './store.js'
 
 const SECRET_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789~._-'
 
@@ -91,16 +92,29 @@ export function toSubjectNameRecord(
 }
 
 /**
- * A federated credential record from a validated entry.
+ * A federated credential record from a validated entry; one naming a managed identity trusts that
+ * identity's tokens (issuer `{authority}/{tenant}/v2.0`, subject its object id).
  *
  * @example
  * ```ts
- * toFederatedRecord({ issuer, subject, audiences, jwksUrl }).name // 'issuer|subject'
+ * toFederatedRecord({ issuer, subject, audiences, jwksUrl }, store, 'client.federatedCredentials[0]').name // 'issuer|subject'
  * ```
  */
 export function toFederatedRecord(
   entry: z.output<typeof federatedCredentialSchema>,
+  store: RegistryStore,
+  path: string,
 ): FederatedCredentialRecord {
+  if ('managedIdentity' in entry) {
+    const identity = store.requireManagedIdentity(entry.managedIdentity, `${path}.managedIdentity`)
+    return {
+      name: entry.name ?? `managed-identity|${identity.name}`,
+      issuer: `{authority}/${identity.tenant}/v2.0`,
+      subject: identity.objectId,
+      audiences: entry.audiences,
+      managedIdentity: identity.objectId,
+    }
+  }
   return {
     name: entry.name ?? `${entry.issuer}|${entry.subject}`,
     issuer: entry.issuer,

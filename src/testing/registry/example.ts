@@ -2,7 +2,8 @@
  * The demo registry of the Microsoft article the library follows: tenant Contoso, the API
  * `api://myapis/mywebapi` with app roles `Admin` and `ReadOnly`, and three daemons with known test
  * secrets: one granted Admin with admin consent, one granted ReadOnly, one granted a role that no
- * admin consented to (its tokens carry no `roles`).
+ * admin consented to (its tokens carry no `roles`). The emulated host has a system-assigned managed
+ * identity and one user-assigned identity (docs/managed-identity.md §Emulation).
  */
 import type { RegistryInput } from './schema.js'
 
@@ -11,7 +12,9 @@ import type { RegistryInput } from './schema.js'
  *
  * @example
  * ```ts
- * secretForm(EXAMPLE.clients.admin.appId, EXAMPLE.clients.admin.secret, `${EXAMPLE.api.uri}/.default`)
+ * const { tenantId, clients, api } = EXAMPLE
+ * const admin = new TokenClient({ tenant: tenantId, clientId: clients.admin.appId, credential: { clientSecret: clients.admin.secret } })
+ * await admin.getToken(`${api.uri}/.default`)
  * ```
  */
 export const EXAMPLE = {
@@ -43,6 +46,20 @@ export const EXAMPLE = {
       secretId: '2a3b4c5d-6e7f-4a8b-8c1d-2e3f4a5b6c73',
     },
   },
+  managedIdentities: {
+    /** The host's system-assigned identity (a virtual machine). */
+    system: {
+      name: 'contoso-vm',
+      clientId: '3f8a2c6e-1b4d-4e7a-9c2f-6d8e0a4b2c84',
+      objectId: '4a9b3d7f-2c5e-4f8b-8d3a-7e9f1b5c3d95',
+    },
+    /** A user-assigned identity attached to the host. */
+    worker: {
+      name: 'orders-worker',
+      clientId: '5b0c4e8a-3d6f-4a9c-9e4b-8f0a2c6d4ea6',
+      objectId: '6c1d5f9b-4e7a-4b0d-8f5c-9a1b3d7e5fb7',
+    },
+  },
 } as const
 
 /**
@@ -56,7 +73,7 @@ export const EXAMPLE = {
  * ```
  */
 export function exampleRegistry(): RegistryInput {
-  const { clients, api } = EXAMPLE
+  const { clients, api, managedIdentities } = EXAMPLE
   const client = (name: keyof typeof clients, displayName: string) => ({
     appId: clients[name].appId,
     displayName,
@@ -81,6 +98,10 @@ export function exampleRegistry(): RegistryInput {
       { clientId: clients.admin.appId, api: api.uri, roles: ['Admin'], adminConsent: true },
       { clientId: clients.reader.appId, api: api.uri, roles: ['ReadOnly'], adminConsent: true },
       { clientId: clients.unconsented.appId, api: api.uri, roles: ['ReadOnly'], adminConsent: false },
+    ],
+    managedIdentities: [
+      { ...managedIdentities.system, kind: 'system' },
+      { ...managedIdentities.worker, kind: 'user' },
     ],
   }
 }

@@ -4,7 +4,7 @@
  * `schema/registry.schema.json`; a test keeps that file equal to {@link registryJsonSchema}.
  */
 import { z } from 'zod'
-import { apiSchema, clientSchema, grantSchema, tenantSchema } from './schema.js'
+import { apiSchema, clientSchema, grantSchema, managedIdentitySchema, tenantSchema } from './schema.js'
 
 /**
  * Where an app's registry file finds the shipped schema (the `$schema` that
@@ -34,6 +34,10 @@ const registryFileSchema = z
       .array(grantSchema)
       .optional()
       .describe('App roles of an API granted to a client; without admin consent tokens carry no roles.'),
+    managedIdentities: z
+      .array(managedIdentitySchema)
+      .optional()
+      .describe('Managed identities: the host’s system-assigned one and user-assigned ones (ids, tenant).'),
   })
   .meta({
     title: 'oauth-client-credentials local authority registry',

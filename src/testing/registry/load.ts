@@ -6,11 +6,13 @@ import { readFile } from 'node:fs/promises'
 import type { ApiDirectory } from './apis.js'
 import type { ClientDirectory } from './clients.js'
 import { assignRoles } from './grants.js'
+import type { ManagedIdentityDirectory } from './managed-identities.js'
 import { parseEntry, refuse } from './registry-error.js'
 import {
   type ApiInput,
   type ClientInput,
   type GrantInput,
+  type ManagedIdentityInput,
   registryDocumentSchema,
   type TenantInput,
 } from './schema.js'
@@ -22,7 +24,7 @@ import type { TenantDirectory } from './tenants.js'
  *
  * @example
  * ```ts
- * loadRegistry({ store, tenants, apis, clients }, exampleRegistry())
+ * loadRegistry({ store, tenants, apis, clients, managedIdentities }, exampleRegistry())
  * ```
  */
 export interface Directories {
@@ -30,6 +32,7 @@ export interface Directories {
   tenants: TenantDirectory
   apis: ApiDirectory
   clients: ClientDirectory
+  managedIdentities: ManagedIdentityDirectory
 }
 
 /**
@@ -47,6 +50,9 @@ export function loadRegistry(directories: Directories, input: unknown): void {
   })
   document.apis.forEach((entry, i) => {
     directories.apis.add(entry as ApiInput, `registry.apis[${i}]`)
+  })
+  document.managedIdentities.forEach((entry, i) => {
+    directories.managedIdentities.add(entry as ManagedIdentityInput, `registry.managedIdentities[${i}]`)
   })
   document.clients.forEach((entry, i) => {
     directories.clients.add(entry as ClientInput, `registry.clients[${i}]`)

@@ -83,7 +83,8 @@ export interface SecretRecord {
  *
  * @example
  * ```ts
- * authority.clients.addCertificate(clientId, pem).thumbprintSha1.toString('hex')
+ * const record: CertificateRecord = authority.clients.addCertificate(clientId, certPem)
+ * record.thumbprintSha1.toString('hex')
  * ```
  */
 export interface CertificateRecord {
@@ -119,10 +120,33 @@ export interface SubjectNameRecord {
  */
 export interface FederatedCredentialRecord {
   name: string
+  /** The issuer; for a managed identity, `{authority}/{tenant id}/v2.0` (this authority's v2 issuer). */
   issuer: string
   subject: string
   audiences: string[]
-  jwksUrl: string
+  /** Where the issuer's keys are; absent for a managed identity (the authority's own keys). */
+  jwksUrl?: string
+  /** The trusted managed identity's object id (its tokens are verified with the authority's keys). */
+  managedIdentity?: string
+}
+
+/**
+ * A managed identity.
+ *
+ * @example
+ * ```ts
+ * authority.managedIdentities.get('orders-worker')?.objectId // `oid` of its tokens
+ * ```
+ */
+export interface ManagedIdentityRecord {
+  name: string
+  kind: 'system' | 'user'
+  clientId: string
+  objectId: string
+  resourceId: string
+  /** Tenant id. */
+  tenant: string
+  tokenLifetimeSeconds: number
 }
 
 /**
@@ -147,6 +171,8 @@ export interface ClientRecord {
   federatedCredentials: FederatedCredentialRecord[]
   /** Service principal object id by tenant id. */
   servicePrincipalIds: Record<string, string>
+  /** Requires DPoP-bound tokens (and, with `nonce`, the authority's DPoP nonce in the proof). */
+  dpop?: { nonce: boolean }
 }
 
 /**

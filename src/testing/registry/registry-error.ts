@@ -2,6 +2,7 @@
  * The error thrown when a registry document or a run-time registry change is invalid.
  */
 import type { z } from 'zod'
+import { parseWith } from '../../validation/parse.js'
 
 /**
  * An invalid registry entry: `issues` name each problem with its path
@@ -26,8 +27,9 @@ export class RegistryError extends Error {
 }
 
 /**
- * Parses `input` with `schema`, turning a zod failure into a {@link RegistryError} whose issues are
- * prefixed with `path`.
+ * Parses `input` with `schema` through the package's one `parseWith` (src/validation/parse.ts: the
+ * closest union member, did-you-mean for unknown keys), its problem becoming a {@link RegistryError}
+ * whose issue is prefixed with `path`.
  *
  * @example
  * ```ts
@@ -35,13 +37,13 @@ export class RegistryError extends Error {
  * ```
  */
 export function parseEntry<T extends z.ZodType>(schema: T, input: unknown, path: string): z.output<T> {
-  const result = schema.safeParse(input)
-  if (result.success) return result.data
-  throw new RegistryError(
-    result.error.issues.map(
-      (issue) => `${[path, ...issue.path.map(formatSegment)].join('')}: ${issue.message}`,
-    ),
-  )
+  return parseWith(schema, input, path, {
+    fail: (problem) => {
+      const where = `${path}${problem.path.map(formatSegment).join('')}`
+      const hint = problem.hint === undefined ? '' : ` ${problem.hint}`
+      return new RegistryError([`${where}: ${problem.message}${hint}`])
+    },
+  })
 }
 
 function formatSegment(segment: PropertyKey): string {

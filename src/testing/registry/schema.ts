@@ -127,13 +127,57 @@ export const subjectNameSchema = z.strictObject({
  * federatedCredentialSchema.parse({ issuer, subject, jwksUrl }).audiences // ['api://AzureADTokenExchange']
  * ```
  */
-export const federatedCredentialSchema = z.strictObject({
-  name: z.string().optional(),
-  issuer: z.string().min(1),
-  subject: z.string().min(1),
-  audiences: z.array(z.string().min(1)).min(1).default(['api://AzureADTokenExchange']),
-  /** Where the issuer publishes its signing keys. */
-  jwksUrl: z.url(),
+export const federatedCredentialSchema = z.union([
+  z.strictObject({
+    name: z.string().optional(),
+    issuer: z.string().min(1),
+    subject: z.string().min(1),
+    audiences: z.array(z.string().min(1)).min(1).default(['api://AzureADTokenExchange']),
+    /** Where the issuer publishes its signing keys. */
+    jwksUrl: z.url(),
+  }),
+  z.strictObject({
+    name: z.string().optional(),
+    /**
+     * A managed identity of this registry (name, client id or object id): trusted as Entra trusts one,
+     * issuer `{authority}/{its tenant}/v2.0`, subject its object id (docs/managed-identity.md §Emulation).
+     */
+    managedIdentity: z.string().min(1),
+    audiences: z.array(z.string().min(1)).min(1).default(['api://AzureADTokenExchange']),
+  }),
+])
+
+const armResourceId = z
+  .string()
+  .regex(/^\/subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/providers\/[^/]+\/.+$/, {
+    error:
+      'must be an ARM resource id such as /subscriptions/…/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/name',
+  })
+
+/**
+ * A managed identity: the system-assigned identity of the emulated host (at most one) or a
+ * user-assigned identity attached to it. Ids not given are derived from the name.
+ *
+ * @example
+ * ```ts
+ * managedIdentitySchema.parse({ name: 'orders-worker' }).kind // 'user'
+ * ```
+ */
+export const managedIdentitySchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, {
+    error: 'must be a name of letters, digits, - _ . such as orders-worker',
+  }),
+  /** `system`: the host's own identity (selected by no parameter); `user`: selected by an id. */
+  kind: z.enum(['system', 'user']).default('user'),
+  clientId: guid.optional(),
+  /** The service principal's object (principal) id: `oid` and `sub` of its tokens. */
+  objectId: guid.optional(),
+  /** The ARM id (`xms_mirid`, `msi_res_id`/`mi_res_id`): the host's for `system`, the identity's for `user`. */
+  resourceId: armResourceId.optional(),
+  /** Its tenant (GUID or domain). Defaults to the first tenant of the registry. */
+  tenant: z.string().min(1).optional(),
+  /** `expires_in` of its tokens: Entra issues managed identities 24-hour tokens. */
+  tokenLifetimeSeconds: z.number().int().positive().default(86_399),
 })
 
 /**
@@ -158,6 +202,11 @@ export const clientSchema = z.strictObject({
   federatedCredentials: z.array(federatedCredentialSchema).default([]),
   /** Service principal object ids by tenant (GUID or domain); derived from the ids when absent. */
   servicePrincipalIds: z.record(z.string(), guid).default({}),
+  /**
+   * Tokens only bound to a DPoP key (RFC 9449): a request without a valid proof is refused; with
+   * `nonce: true` the proof must carry the authority's nonce (`use_dpop_nonce` otherwise).
+   */
+  dpop: z.strictObject({ nonce: z.boolean().default(false) }).optional(),
 })
 
 /**
@@ -193,6 +242,7 @@ export const registryDocumentSchema = z.strictObject({
   apis: z.array(z.unknown()).default([]),
   clients: z.array(z.unknown()).default([]),
   grants: z.array(z.unknown()).default([]),
+  managedIdentities: z.array(z.unknown()).default([]),
 })
 
 /**
@@ -236,7 +286,7 @@ export type SecretInput = z.input<typeof secretSchema>
  *
  * @example
  * ```ts
- * authority.clients.addCertificate(clientId, { pem, displayName: 'rotated' } satisfies CertificateInput)
+ * authority.clients.addCertificate(clientId, { pem: certPem, displayName: 'rotated' } satisfies CertificateInput)
  * ```
  */
 export type CertificateInput = z.input<typeof certificateSchema>
@@ -254,7 +304,7 @@ export type SubjectNameInput = z.input<typeof subjectNameSchema>
  *
  * @example
  * ```ts
- * authority.clients.addFederatedCredential(clientId, { issuer, subject: 'system:serviceaccount:ns:sa', jwksUrl })
+ * authority.clients.addFederatedCredential(clientId, { issuer, subject: 'system:serviceaccount:ns:sa', jwksUrl: jwksUri })
  * ```
  */
 export type FederatedCredentialInput = z.input<typeof federatedCredentialSchema>
@@ -276,13 +326,22 @@ export type ClientInput = z.input<typeof clientSchema>
  * ```
  */
 export type GrantInput = z.input<typeof grantSchema>
+/**
+ * A managed identity as given to the registry.
+ *
+ * @example
+ * ```ts
+ * const identity: ManagedIdentityInput = { name: 'orders-worker', clientId: '3c9e1a5b-7d2f-4b8e-9a1c-5e7f9b1d3a2c' }
+ * ```
+ */
+export type ManagedIdentityInput = z.input<typeof managedIdentitySchema>
 
 /**
  * A whole registry document (code or JSON file).
  *
  * @example
  * ```ts
- * const registry: RegistryInput = { tenants: [{ id: tid, domains: ['contoso.onmicrosoft.com'] }] }
+ * const registry: RegistryInput = { tenants: [{ id: tenant, domains: ['contoso.onmicrosoft.com'] }] }
  * await startLocalAuthority({ registry })
  * ```
  */
@@ -291,4 +350,6 @@ export interface RegistryInput {
   apis?: ApiInput[]
   clients?: ClientInput[]
   grants?: GrantInput[]
+  /** Managed identities (loaded before the clients, whose federated credentials may name them). */
+  managedIdentities?: ManagedIdentityInput[]
 }

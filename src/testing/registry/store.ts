@@ -9,7 +9,7 @@
  * it), with the look-ups both need.
  */
 
-import type { ApiRecord, ClientRecord, GrantRecord, TenantRecord } from './records.js'
+import type { ApiRecord, ClientRecord, GrantRecord, ManagedIdentityRecord, TenantRecord } from './records.js'
 import { refuse } from './registry-error.js'
 
 /**
@@ -27,6 +27,8 @@ export class RegistryStore {
   readonly apis = new Map<string, ApiRecord>()
   readonly clients = new Map<string, ClientRecord>()
   readonly grants: GrantRecord[] = []
+  /** Managed identities by object id. */
+  readonly managedIdentities = new Map<string, ManagedIdentityRecord>()
 
   /** The tenant named by GUID or verified domain (case-insensitive), if registered. */
   findTenant(ref: string): TenantRecord | undefined {
@@ -84,5 +86,23 @@ export class RegistryStore {
   /** The grant of `api` to `client` in `tenant`, if any. */
   findGrant(clientId: string, apiId: string, tenant: string): GrantRecord | undefined {
     return this.grants.find((g) => g.clientId === clientId && g.apiId === apiId && g.tenant === tenant)
+  }
+
+  /** The managed identity with this name, client id, object id or resource id (case-insensitive). */
+  findManagedIdentity(ref: string): ManagedIdentityRecord | undefined {
+    const wanted = ref.toLowerCase()
+    for (const identity of this.managedIdentities.values()) {
+      const names = [identity.name, identity.clientId, identity.objectId, identity.resourceId]
+      if (names.some((name) => name.toLowerCase() === wanted)) return identity
+    }
+    return undefined
+  }
+
+  /** Like {@link findManagedIdentity}, refusing unknown references with a registry error at `path`. */
+  requireManagedIdentity(ref: string, path: string): ManagedIdentityRecord {
+    return (
+      this.findManagedIdentity(ref) ??
+      refuse(path, `unknown managed identity '${ref}' (register it in managedIdentities first)`)
+    )
   }
 }

@@ -37,10 +37,16 @@ export interface MintRequest {
   clientId: string
   servicePrincipalId: string
   authMethod: AuthMethod
+  /** Entra mTLS PoP: the SHA-256 thumbprint (base64url) of the client certificate, as `cnf.x5t#S256`. */
+  certificateBinding?: string | undefined
   roles: string[] | undefined
   now: number
   key: SigningKey
   issuer: IssuerSettings
+  /** The DPoP key's thumbprint: the token is bound to it (`cnf.jkt`, RFC 9449 §6). */
+  jkt?: string | undefined
+  /** For a managed identity's token: its ARM id, the `xms_mirid` claim. */
+  managedIdentityResourceId?: string
 }
 
 /**
@@ -83,6 +89,7 @@ export async function mintAccessToken(request: MintRequest): Promise<MintedToken
     exp: nowSeconds + expiresIn + 1,
   }
   const claims = version === 2 ? v2Claims(request, times) : v1Claims(request, times)
+  if (request.jkt !== undefined) claims.cnf = { jkt: request.jkt }
   const header =
     version === 2
       ? { typ: 'JWT', alg: 'RS256', kid: request.key.kid }
@@ -107,6 +114,7 @@ function v1Claims(request: MintRequest, times: Times): Record<string, unknown> {
     idp: issuer,
     ...appClaims(request),
     ver: '1.0',
+    xms_mirid: request.managedIdentityResourceId,
   })
 }
 
@@ -120,6 +128,7 @@ function v2Claims(request: MintRequest, times: Times): Record<string, unknown> {
     azpacr: authenticationClass(request),
     ...appClaims(request),
     ver: '2.0',
+    xms_mirid: request.managedIdentityResourceId,
   })
 }
 
@@ -138,6 +147,7 @@ function appClaims(request: MintRequest): Record<string, unknown> {
     sub: request.servicePrincipalId,
     tid: request.tenant.id,
     uti: randomOpaque(16),
+    cnf: request.certificateBinding === undefined ? undefined : { 'x5t#S256': request.certificateBinding },
   }
 }
 

@@ -2,7 +2,7 @@
  * Proving who the client is (docs/entra.md §3): a secret (form field or HTTP Basic), a certificate
  * assertion (`iss` = client id) or a federated assertion (any other issuer).
  */
-import { timingSafeEqual } from 'node:crypto'
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { MESSAGES } from '../entra/aadsts.js'
 import { AadstsError } from '../entra/error-body.js'
 import type { ClientRecord } from '../registry/records.js'
@@ -35,6 +35,8 @@ export interface PresentedCredential {
   secret: string | undefined
   assertion: string | undefined
   assertionType: string | undefined
+  /** The DER of the certificate presented in the TLS handshake (the mtlsauth endpoint), if any. */
+  peerCertificate?: Buffer | undefined
 }
 
 /**
@@ -62,7 +64,27 @@ export async function authenticateClient(
     checkSecret(check.client, secret, check.now)
     return 'secret'
   }
+  if (presented.peerCertificate !== undefined) {
+    checkTlsCertificate(check.client, presented.peerCertificate)
+    return 'certificate'
+  }
   throw new AadstsError(7000218, MESSAGES.noCredential())
+}
+
+/**
+ * Mutual TLS (docs/entra.md §12): the certificate presented in the handshake is the credential when it
+ * is one registered on the client (matched by its SHA-256 thumbprint); AADSTS700027 otherwise.
+ *
+ * @example
+ * ```ts
+ * checkTlsCertificate(client, req.socket.getPeerCertificate().raw)
+ * ```
+ */
+export function checkTlsCertificate(client: ClientRecord, der: Buffer): void {
+  const sha256 = createHash('sha256').update(der).digest()
+  if (client.certificates.some((cert) => cert.thumbprintSha256.equals(sha256))) return
+  const sha1 = createHash('sha1').update(der).digest('hex').toUpperCase()
+  throw new AadstsError(700027, MESSAGES.keyNotFound(sha1, client.appId))
 }
 
 async function authenticateWithAssertion(

@@ -2,6 +2,7 @@
  * The token endpoint's decision (docs/entra.md §2-7): tenant, grant type, client, scope or resource,
  * credential, resource look-up, roles; then a minted token and the version's success body.
  */
+import { createHash } from 'node:crypto'
 import { MESSAGES } from '../entra/aadsts.js'
 import type { IssuerSettings } from '../entra/clouds.js'
 import { AadstsError } from '../entra/error-body.js'
@@ -12,6 +13,7 @@ import type { ClientRecord, TenantRecord } from '../registry/records.js'
 import type { RegistryStore } from '../registry/store.js'
 import { mintAccessToken } from './access-token.js'
 import { authenticateClient } from './client-authentication.js'
+import { type DpopProofChecker, DpopRefusal } from './dpop-proof.js'
 import type { FederationVerifier } from './federated-assertion.js'
 import { claimedClientId, type TokenForm } from './form.js'
 import { findResource, resourceFromParameter, resourceFromScope } from './resource.js'
@@ -30,6 +32,8 @@ export interface TokenEndpointDeps {
   store: RegistryStore
   keys: SigningKeyRing
   federation: FederationVerifier
+  /** DPoP proofs (RFC 9449): the nonce and the proofs seen. */
+  dpop: DpopProofChecker
   issuer: IssuerSettings
   skewSeconds: number
 }
@@ -49,6 +53,8 @@ export interface TokenCall {
   /** Scheme and host the client called, e.g. `https://127.0.0.1:53121`. */
   origin: string
   now: number
+  /** The DER of the client certificate presented in the TLS handshake, if any (mutual TLS). */
+  peerCertificate?: Buffer | undefined
 }
 
 /**
@@ -63,6 +69,8 @@ export interface TokenGrant {
   body: V1TokenBody | V2TokenBody
   header: Record<string, unknown>
   claims: Record<string, unknown>
+  /** The DPoP nonce to hand out (`DPoP-Nonce`), for a client that must send one. */
+  dpopNonce?: string | undefined
 }
 
 /**
@@ -86,10 +94,13 @@ export async function issueToken(call: TokenCall, deps: TokenEndpointDeps): Prom
     secret: call.form.basic?.secret ?? fields.get('client_secret'),
     assertion: fields.get('client_assertion'),
     assertionType: fields.get('client_assertion_type'),
+    peerCertificate: call.peerCertificate,
   }
+  const binding = certificateBinding(fields.get('token_type'), credential)
   const audiences = endpointAudiences(call, tenant)
   const check = { client, audiences, now: call.now, skewSeconds: deps.skewSeconds }
   const authMethod = await authenticateClient(credential, check, deps.federation)
+  const jkt = await dpopBinding(call, client, deps)
   const api = findResource(deps.store, tenant, client, resource)
   const token = await mintAccessToken({
     tenant,
@@ -98,16 +109,66 @@ export async function issueToken(call: TokenCall, deps: TokenEndpointDeps): Prom
     clientId: client.appId,
     servicePrincipalId: client.servicePrincipalIds[tenant.id] ?? client.appId,
     authMethod,
+    certificateBinding: binding,
     roles: rolesClaim(deps.store, client.appId, api, tenant.id),
     now: call.now,
     key: deps.keys.current,
     issuer: deps.issuer,
+    jkt,
   })
   const body =
     call.version === 'v2'
-      ? v2TokenBody(token, api.refreshInSeconds)
+      ? v2TokenBody(token, api.refreshInSeconds, binding === undefined ? 'Bearer' : 'mtls_pop')
       : v1TokenBody(token, api.refreshInSeconds, resource)
-  return { body, header: token.header, claims: token.claims }
+  if (jkt !== undefined) body.token_type = 'DPoP'
+  const dpopNonce = client.dpop?.nonce ? deps.dpop.nonce : undefined
+  return { body, header: token.header, claims: token.claims, dpopNonce }
+}
+
+/**
+ * The DPoP key the token is bound to: a valid proof binds it (as Keycloak and oidc-provider do); a
+ * client registered as requiring DPoP must send one (RFC 9449 §5, §8).
+ */
+async function dpopBinding(call: TokenCall, client: ClientRecord, deps: TokenEndpointDeps) {
+  const url = `${call.origin}/${call.tenantSegment}/${TENANT_ROUTE_PATHS.token[call.version]}`
+  const nonceRequired = client.dpop?.nonce === true
+  const jkt = await deps.dpop.check(call.form.dpop, { url, now: call.now, nonceRequired })
+  if (jkt === undefined && client.dpop !== undefined) {
+    throw new DpopRefusal('invalid_dpop_proof', 'this client must send a DPoP proof (DPoP-bound tokens only)')
+  }
+  return jkt
+}
+
+/**
+ * `token_type=mtls_pop` (docs/entra.md §12): the token is bound to the certificate of the TLS handshake,
+ * which must then be the credential (no secret, no assertion). Returns its `x5t#S256`.
+ */
+function certificateBinding(
+  tokenType: string | undefined,
+  credential: {
+    secret?: string | undefined
+    assertion?: string | undefined
+    peerCertificate?: Buffer | undefined
+  },
+): string | undefined {
+  if (tokenType === undefined || tokenType.toLowerCase() === 'bearer') return undefined
+  if (tokenType !== 'mtls_pop') {
+    throw new AadstsError(
+      900144,
+      `The request body must contain the following parameter: 'token_type' with a supported value (bearer or mtls_pop).`,
+    )
+  }
+  if (
+    credential.peerCertificate === undefined ||
+    credential.secret !== undefined ||
+    credential.assertion !== undefined
+  ) {
+    throw new AadstsError(
+      7000218,
+      'An mtls_pop token needs the client certificate presented over mutual TLS as the credential, and no client_secret or client_assertion.',
+    )
+  }
+  return createHash('sha256').update(credential.peerCertificate).digest('base64url')
 }
 
 function checkGrantType(grantType: string | undefined): void {

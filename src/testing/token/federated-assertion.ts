@@ -8,6 +8,12 @@ import { MESSAGES } from '../entra/aadsts.js'
 import { AadstsError } from '../entra/error-body.js'
 import type { ClientRecord, FederatedCredentialRecord } from '../registry/records.js'
 import { checkAssertionTime, type DecodedJwt } from './assertion-jwt.js'
+import {
+  identityIssuer,
+  type LocalIssuer,
+  localKeySet,
+  trustsIdentityToken,
+} from './managed-identity-federation.js'
 
 /** How long fetched issuer keys are reused, as a real service caches them. */
 const JWKS_CACHE_MS = 10 * 60_000
@@ -17,20 +23,28 @@ const JWKS_CACHE_MS = 10 * 60_000
  *
  * @example
  * ```ts
- * const federation = new FederationVerifier()
+ * const federation = new FederationVerifier({ store, keys, issuer }) // without: no managed-identity credentials
  * await federation.verify(decodeAssertion(form.client_assertion), client, Date.now(), 300)
  * ```
  */
 export class FederationVerifier {
   readonly #keySets = new Map<string, JWTVerifyGetKey>()
+  readonly #local: LocalIssuer | undefined
+
+  /** `local`: this authority's registry, keys and issuers, for credentials that trust a managed identity. */
+  constructor(local?: LocalIssuer) {
+    this.#local = local
+  }
 
   /** Throws the AADSTS refusal unless a federated credential of `client` accepts the assertion. */
   async verify(jwt: DecodedJwt, client: ClientRecord, now: number, skewSeconds: number): Promise<void> {
-    const credential = matchCredential(jwt, client)
+    const credential = matchCredential(jwt, client, this.#local)
     checkAssertionTime(jwt.payload, now, skewSeconds)
+    const local = credential.jwksUrl === undefined ? this.#local : undefined
     try {
-      await jwtVerify(jwt.compact, this.#keySet(credential.jwksUrl), {
-        issuer: credential.issuer,
+      const keys = local ? localKeySet(local.keys) : this.#keySet(credential.jwksUrl ?? '')
+      await jwtVerify(jwt.compact, keys, {
+        issuer: (local ? identityIssuer(credential, local) : undefined) ?? credential.issuer,
         currentDate: new Date(now),
         clockTolerance: skewSeconds,
       })
@@ -49,11 +63,17 @@ export class FederationVerifier {
   }
 }
 
-function matchCredential(jwt: DecodedJwt, client: ClientRecord): FederatedCredentialRecord {
+function matchCredential(
+  jwt: DecodedJwt,
+  client: ClientRecord,
+  local: LocalIssuer | undefined,
+): FederatedCredentialRecord {
   const { iss, sub, aud } = jwt.payload
   const audiences = Array.isArray(aud) ? aud : aud === undefined ? [] : [aud]
-  const match = client.federatedCredentials.find(
-    (fc) => fc.issuer === iss && fc.subject === sub && audiences.some((a) => fc.audiences.includes(a)),
+  const match = client.federatedCredentials.find((fc) =>
+    fc.managedIdentity !== undefined
+      ? local !== undefined && trustsIdentityToken(fc, { iss, sub, audiences }, local)
+      : fc.issuer === iss && fc.subject === sub && audiences.some((a) => fc.audiences.includes(a)),
   )
   if (match) return match
   throw new AadstsError(70021, MESSAGES.noFederatedMatch(String(iss), String(sub), audiences.join(',')))

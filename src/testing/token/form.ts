@@ -17,6 +17,8 @@ export interface TokenForm {
   fields: ReadonlyMap<string, string>
   /** Client id and secret from an `Authorization: Basic` header. */
   basic?: { clientId: string; secret: string }
+  /** The `DPoP` header(s) of the request (RFC 9449 proofs), as sent. */
+  dpop?: readonly string[]
 }
 
 // Deliberate copy: the emulator shares no protocol code with the client (docs/architecture.md)

@@ -14,7 +14,7 @@ import type { MintedToken } from './access-token.js'
  * ```
  */
 export interface V2TokenBody {
-  token_type: 'Bearer'
+  token_type: 'Bearer' | 'DPoP' | 'mtls_pop'
   expires_in: number
   ext_expires_in: number
   refresh_in?: number
@@ -31,7 +31,7 @@ export interface V2TokenBody {
  * ```
  */
 export interface V1TokenBody {
-  token_type: 'Bearer'
+  token_type: 'Bearer' | 'DPoP'
   expires_in: string
   ext_expires_in: string
   refresh_in?: string
@@ -49,9 +49,13 @@ export interface V1TokenBody {
  * v2TokenBody(token, undefined) // { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token }
  * ```
  */
-export function v2TokenBody(token: MintedToken, refreshIn: number | undefined): V2TokenBody {
+export function v2TokenBody(
+  token: MintedToken,
+  refreshIn: number | undefined,
+  tokenType: 'Bearer' | 'mtls_pop' = 'Bearer',
+): V2TokenBody {
   return {
-    token_type: 'Bearer',
+    token_type: tokenType,
     expires_in: token.expiresIn,
     ext_expires_in: token.expiresIn,
     ...(refreshIn === undefined ? {} : { refresh_in: refreshIn }),

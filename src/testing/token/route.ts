@@ -14,6 +14,7 @@ import { type Outcome, refusalOutcome } from '../http/outcome.js'
 import { jsonReply } from '../http/reply.js'
 import type { RequestContext } from '../http/request-context.js'
 import { issueToken, type TokenEndpointDeps } from './decision.js'
+import { DpopRefusal } from './dpop-proof.js'
 import type { TokenForm } from './form.js'
 
 /**
@@ -51,11 +52,23 @@ export async function answerToken(request: TokenRouteRequest, deps: TokenEndpoin
       form: request.form,
       origin: context.origin,
       now: context.now,
+      peerCertificate: context.peerCertificate,
     }
     const granted = await issueToken(call, deps)
     const token = { header: granted.header, claims: granted.claims }
-    return { reply: jsonReply(200, granted.body, context.traceId), issued: true, token }
+    const reply = jsonReply(200, granted.body, context.traceId)
+    if (granted.dpopNonce !== undefined) reply.headers['dpop-nonce'] = granted.dpopNonce
+    return { reply, issued: true, token }
   } catch (error) {
+    if (error instanceof DpopRefusal) return dpopRefusal(error, context)
     return refusalOutcome(error, context)
   }
+}
+
+/** RFC 9449 §5, §8: 400 with `invalid_dpop_proof`, or `use_dpop_nonce` and the nonce in `DPoP-Nonce`. */
+function dpopRefusal(refusal: DpopRefusal, context: RequestContext): Outcome {
+  const body = { error: refusal.error, error_description: refusal.description }
+  const reply = jsonReply(400, body, context.traceId)
+  if (refusal.nonce !== undefined) reply.headers['dpop-nonce'] = refusal.nonce
+  return { reply, issued: false }
 }

@@ -24,7 +24,7 @@ export interface SigningKey {
  *
  * @example
  * ```ts
- * const { keys } = (await (await fetch(authority.jwksUrl(tid))).json()) as { keys: PublishedJwk[] }
+ * const { keys } = (await (await fetch(authority.jwksUrl(tenant))).json()) as { keys: PublishedJwk[] }
  * ```
  */
 export interface PublishedJwk extends JWK {
@@ -43,7 +43,7 @@ export interface PublishedJwk extends JWK {
  *
  * @example
  * ```ts
- * const ring = await SigningKeyRing.create()
+ * const ring: SigningKeyRing = authority.signingKeys
  * const old = ring.current.kid
  * await ring.roll()          // new key signs; the old one stays in the JWKS
  * ring.retire(old)           // …until retired

@@ -113,7 +113,8 @@ const internals = new WeakMap<GeneratedCertificate, CertificateInternals>()
  * @example
  * ```ts
  * const tls = await generateCertificate({ commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] })
- * https.createServer({ key: tls.privateKeyPem, cert: tls.certificatePem })
+ * import { createServer } from 'node:https'
+ * createServer({ key: tls.privateKeyPem, cert: tls.certificatePem })
  * ```
  */
 export async function generateCertificate(options: CertificateOptions): Promise<GeneratedCertificate> {

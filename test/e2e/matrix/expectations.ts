@@ -84,6 +84,23 @@ export const FAULT_ROWS: readonly FaultRow[] = [
     },
   },
   {
+    // IMDS's answer while it is being upgraded (the managed-identity source retries it for 70 s); a
+    // token endpoint never sends it, and the client does not retry it there
+    id: '410',
+    label: '410 `Gone` (what IMDS answers while upgrading)',
+    fault: { kind: 'status410' },
+    answer: {
+      kind: 'thrown',
+      error: {
+        code: 'ERR_AUTHORITY_REJECTED',
+        status: 410,
+        error: undefined,
+        aadstsCodes: [],
+        retryAfterMs: undefined,
+      },
+    },
+  },
+  {
     id: 'latency',
     label: `answer ${LATE_ANSWER_MS} ms late (\`http.timeoutMs\` ${SHORT_TIMEOUT_MS})`,
     fault: { kind: 'latency', ms: LATE_ANSWER_MS },

@@ -10,6 +10,7 @@ import { ApiDirectory } from '../../../src/testing/registry/apis.js'
 import { ClientDirectory } from '../../../src/testing/registry/clients.js'
 import { exampleRegistry } from '../../../src/testing/registry/example.js'
 import { type Directories, loadRegistry } from '../../../src/testing/registry/load.js'
+import { ManagedIdentityDirectory } from '../../../src/testing/registry/managed-identities.js'
 import { RegistryStore } from '../../../src/testing/registry/store.js'
 import { TenantDirectory } from '../../../src/testing/registry/tenants.js'
 
@@ -30,6 +31,7 @@ export function consoleSetup(): Setup {
     tenants: new TenantDirectory(store),
     apis: new ApiDirectory(store),
     clients: new ClientDirectory(store),
+    managedIdentities: new ManagedIdentityDirectory(store),
   }
   loadRegistry(directories, exampleRegistry())
   const log = new RequestLog()

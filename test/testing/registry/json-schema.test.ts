@@ -77,14 +77,22 @@ describe.each([
   })
 })
 
-type JsonSchemaNode = { properties?: Record<string, JsonSchemaNode>; items?: JsonSchemaNode }
-
-/** The property names of an object schema, and of the objects in its array properties. */
-function fieldNames(node: JsonSchemaNode | undefined): string[] {
-  return Object.entries(node?.properties ?? {}).flatMap(([name, child]) => [name, ...fieldNames(child.items)])
+type JsonSchemaNode = {
+  properties?: Record<string, JsonSchemaNode>
+  items?: JsonSchemaNode
+  anyOf?: JsonSchemaNode[]
 }
 
-it.each(['tenants', 'apis', 'clients', 'grants'])(
+/** The property names of an object schema (or of each branch of a union), and of the objects in its array properties. */
+function fieldNames(node: JsonSchemaNode | undefined): string[] {
+  const own = Object.entries(node?.properties ?? {}).flatMap(([name, child]) => [
+    name,
+    ...fieldNames(child.items),
+  ])
+  return [...own, ...(node?.anyOf ?? []).flatMap(fieldNames)]
+}
+
+it.each(['tenants', 'apis', 'clients', 'grants', 'managedIdentities'])(
   "the README's registry table lists every field of %s",
   (list) => {
     const readme = readFileSync(new URL('README.md', root), 'utf8')

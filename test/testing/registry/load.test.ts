@@ -85,6 +85,12 @@ describe('registry validation', () => {
     expect(error.issues.join('\n')).toMatch(/registry\.clients\[0\]/)
   })
 
+  it('names the field a misspelt key probably meant, as the client does', async () => {
+    const registry = exampleRegistry()
+    const error = await refusal({ ...registry, clients: [{ ...registry.clients?.[0], secret: 'x' }] })
+    expect(error.issues[0]).toMatch(/^registry\.clients\[0\]\.secret: unknown option: did you mean secrets\?/)
+  })
+
   it('refuses a client in an unknown tenant, listing the known ones', async () => {
     const registry = exampleRegistry()
     const error = await refusal({

@@ -1,6 +1,11 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EXAMPLE, type LocalAuthority, startLocalAuthority } from '../../../src/testing/index.js'
+import {
+  EXAMPLE,
+  type LocalAuthority,
+  type LocalAuthorityOptions,
+  startLocalAuthority,
+} from '../../../src/testing/index.js'
 import { post, secretForm, secretResourceForm } from '../helpers.js'
 
 const { admin, reader, unconsented } = EXAMPLE.clients
@@ -70,22 +75,18 @@ describe('v2 token endpoint with a secret', () => {
     expect(payload).not.toHaveProperty('azp')
   })
 
+  it('reads the time from a clock given as { now() }, like the client', async () => {
+    const fixed = Date.UTC(2030, 0, 1, 12, 0, 0)
+    const claims = await claimsIssuedWith({ clock: { now: () => fixed } })
+    expect(claims.exp).toBe(fixed / 1000 + 3600)
+  })
+
   it('back-dates iat and nbf by 300 s and sets exp one second past expires_in', async () => {
     const fixed = Date.UTC(2030, 0, 1, 12, 0, 0)
-    const clocked = await startLocalAuthority({ now: () => fixed })
-    try {
-      const res = await post(
-        clocked.tokenEndpoint(EXAMPLE.tenantId),
-        secretForm(admin.appId, admin.secret, SCOPE),
-      )
-      const [, body] = String(res.json.access_token).split('.')
-      const claims = JSON.parse(Buffer.from(body ?? '', 'base64url').toString()) as Record<string, number>
-      expect(claims.iat).toBe(fixed / 1000 - 300)
-      expect(claims.nbf).toBe(fixed / 1000 - 300)
-      expect(claims.exp).toBe(fixed / 1000 + 3600)
-    } finally {
-      await clocked.close()
-    }
+    const claims = await claimsIssuedWith({ now: () => fixed })
+    expect(claims.iat).toBe(fixed / 1000 - 300)
+    expect(claims.nbf).toBe(fixed / 1000 - 300)
+    expect(claims.exp).toBe(fixed / 1000 + 3600)
   })
 
   it('issues v2 claims (aud = API GUID, azp/azpacr, v2 issuer, no idp, header without x5t) when the API accepts v2', async () => {
@@ -230,3 +231,18 @@ describe('v1 token endpoint', () => {
     }
   })
 })
+
+/** The claims of a token that an authority started with `options` issues to the admin daemon. */
+async function claimsIssuedWith(options: LocalAuthorityOptions): Promise<Record<string, number>> {
+  const clocked = await startLocalAuthority(options)
+  try {
+    const res = await post(
+      clocked.tokenEndpoint(EXAMPLE.tenantId),
+      secretForm(admin.appId, admin.secret, SCOPE),
+    )
+    const [, body] = String(res.json.access_token).split('.')
+    return JSON.parse(Buffer.from(body ?? '', 'base64url').toString()) as Record<string, number>
+  } finally {
+    await clocked.close()
+  }
+}
