@@ -1,7 +1,8 @@
 /**
  * The built package, in child processes: what each path loads (issue 17; docs/architecture.md, "Loading
  * on first use"). Importing or requiring the main entry loads neither undici, jose nor zod; the first
- * client built loads zod (the app's own copy), the first token request undici (so the checks can fail);
+ * client built loads zod (the app's own copy), the first token request undici (so the checks can fail),
+ * and building a DPoP, mutual-TLS or bare-key client loads neither undici nor jose;
  * `/verify` leaves jose for the first verification. A module hook preloaded into the child records every
  * module loaded, ESM and CommonJS.
  */
@@ -98,6 +99,26 @@ describe.each(['import', 'require'] as const)('the built package (%s)', (how) =>
   it('the first token request loads undici, not jose, and gets its token', () => {
     const loaded = packagesLoadedBy(firstToken(how))
     expect(loaded).toContain('undici')
+    expect(loaded).not.toContain('jose')
+  })
+
+  it('a client with DPoP, one with mutual TLS and one with a bare key load neither undici nor jose when built', () => {
+    const code = `
+      const { TokenClient } = ${load[how]('oauth-client-credentials')}
+      const tokenEndpoint = 'https://127.0.0.1:8443/token'
+      const { readFileSync } = ${load[how]('node:fs')}
+      const certificatePath = 'test/fixtures/credentials/rsa.combined.pem'
+      const privateKey = readFileSync('test/fixtures/credentials/ec.key.pem', 'utf8')
+      const clients = [
+        new TokenClient({ tokenEndpoint, clientId: 'app', credential: { clientSecret: 's' }, dpop: true }),
+        new TokenClient({ tokenEndpoint, clientId: 'app', credential: { certificatePath }, authMethod: 'tls_client_auth' }),
+        new TokenClient({ tokenEndpoint, clientId: 'app', credential: { privateKey } }),
+      ]
+      await Promise.all(clients.map((client) => client.close()))
+    `
+    const loaded = packagesLoadedBy(code)
+    expect(loaded).toContain('zod')
+    expect(loaded).not.toContain('undici')
     expect(loaded).not.toContain('jose')
   })
 
