@@ -13,7 +13,7 @@ import { ConfigurationError } from '../errors.js'
 import { parseWith } from '../validation/parse.js'
 import { clockSchema, oneOrMore } from '../validation/schemas.js'
 import { lazySchema } from '../validation/zod.js'
-import { isDpopNonceChallenge, noteResourceNonce, tokenHeaders } from './dpop.js'
+import { isDpopNonceChallenge, noteResourceNonce, tokenHeaders, unboundHeaders } from './dpop.js'
 import { callerHeaders, type WithToken } from './fetch-headers.js'
 import { originSchema, requestOrigin } from './origins.js'
 import { type Grant, grantFor, grantForRetry, retryPlan } from './retry-on-401.js'
@@ -156,7 +156,8 @@ function attemptFor(source: TokenSource, caller: CallerRequest): Attempt {
   return {
     replayable: initBody === undefined || !isStream(initBody),
     async send(grant) {
-      const carried = await tokenHeaders(source, grant.token, { method, url })
+      const carried =
+        unboundHeaders(grant.token) ?? (await tokenHeaders(source, grant.token, { method, url }))
       const headers = withToken(carried.authorization, carried.dpop)
       // a token requested over mutual TLS goes only over the connection presenting its certificate
       // (undici's Agent is the dispatcher Node's fetch takes, whatever its type declarations say)

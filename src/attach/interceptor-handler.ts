@@ -5,7 +5,13 @@
 import type { Dispatcher } from 'undici'
 import type { Clock } from '../clock.js'
 import { headerValue, isReplayable } from './dispatch-headers.js'
-import { isDpopNonceChallenge, noteResourceNonce, type TokenHeaders, tokenHeaders } from './dpop.js'
+import {
+  isDpopNonceChallenge,
+  noteResourceNonce,
+  type TokenHeaders,
+  tokenHeaders,
+  unboundHeaders,
+} from './dpop.js'
 import { ForwardingController } from './forwarding-controller.js'
 import { requestOrigin } from './origins.js'
 import { type Grant, grantFor, grantForRetry, retryPlan } from './retry-on-401.js'
@@ -92,6 +98,17 @@ export class AuthorizingHandler implements DispatchHandler {
     this.#grant = grant
     this.#history = undefined
     this.#starts = 0
+    let plain: TokenHeaders | undefined
+    try {
+      plain = unboundHeaders(grant.token)
+    } catch (error) {
+      this.#fail(error)
+      return
+    }
+    if (plain !== undefined) {
+      this.#dispatch(plain) // no proof to make: sent now, not after an await
+      return
+    }
     tokenHeaders(this.#settings.source, grant.token, { method: this.#opts.method, url: this.#url() }).then(
       (carried) => this.#dispatch(carried),
       (error: unknown) => this.#fail(error),
