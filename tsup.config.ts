@@ -28,7 +28,8 @@ const common: Options = {
   target: 'node22',
   platform: 'node',
   treeshake: true,
-  shims: false,
+  // import.meta.url in the CommonJS build (src/validation/zod.ts loads zod with createRequire)
+  shims: true,
   removeNodeProtocol: false,
   esbuildPlugins: [nodeGuardExternal],
 }

@@ -3,7 +3,6 @@
  * of HTTP and the transport nothing of caching; this file joins them.
  */
 import type { Dispatcher } from 'undici'
-import { z } from 'zod'
 import { type AzureTokenCredential, type TokenCredentialOptions, toTokenCredential } from './attach/azure.js'
 import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './attach/fetch.js'
 import { type AuthRoutes, createAuthInterceptor } from './attach/interceptor.js'
@@ -27,11 +26,14 @@ import { redactInstances } from './redact.js'
 import { type AuthorityConfig, RequestResolver, type ResolvedRequest } from './target.js'
 import { AccessToken, storedToken } from './token.js'
 import { parseWith } from './validation/parse.js'
+import { lazySchema } from './validation/zod.js'
 
-const clearCacheOptionsSchema = z.strictObject({
-  /** Also delete this client's entries from the shared token store. @defaultValue false */
-  shared: z.boolean().optional(),
-})
+const clearCacheOptionsSchema = lazySchema((z) =>
+  z.strictObject({
+    /** Also delete this client's entries from the shared token store. @defaultValue false */
+    shared: z.boolean().optional(),
+  }),
+)
 
 /**
  * Gets OAuth 2.0 client-credentials tokens, caches them until they expire and refreshes them early in
@@ -154,7 +156,7 @@ export class TokenClient {
   clearCache(): void
   clearCache(options: { shared: boolean }): Promise<void>
   clearCache(options?: { shared?: boolean }): void | Promise<void> {
-    const { shared } = parseWith(clearCacheOptionsSchema, options ?? {}, 'clearCache options')
+    const { shared } = parseWith(clearCacheOptionsSchema(), options ?? {}, 'clearCache options')
     if (!shared) return this.#cache.clear()
     return this.#cache.clearWithStore()
   }

@@ -2,9 +2,9 @@
  * The options of mutual TLS (RFC 8705 client authentication, Entra mTLS PoP, docs/entra.md §12): the
  * `mtls` schema and the checks across options that say when mutual TLS applies and what it needs.
  */
-import { z } from 'zod'
 import type { TrustedCa } from './mtls/trusted-ca.js'
 import { textOption } from './option-values.js'
+import { lazySchema } from './validation/zod.js'
 
 const caItem = (value: unknown) => (typeof value === 'string' && value.length > 0) || Buffer.isBuffer(value)
 
@@ -13,35 +13,39 @@ const caItem = (value: unknown) => (typeof value === 'string' && value.length > 
  *
  * @example
  * ```ts
- * authMethodSchema.parse('self_signed_tls_client_auth')
+ * authMethodSchema().parse('self_signed_tls_client_auth')
  * ```
  */
-export const authMethodSchema = z.enum([
-  'client_secret_post',
-  'client_secret_basic',
-  'private_key_jwt',
-  'tls_client_auth',
-  'self_signed_tls_client_auth',
-])
+export const authMethodSchema = lazySchema((z) =>
+  z.enum([
+    'client_secret_post',
+    'client_secret_basic',
+    'private_key_jwt',
+    'tls_client_auth',
+    'self_signed_tls_client_auth',
+  ]),
+)
 
 /**
  * The schema of `MtlsOptions`.
  *
  * @example
  * ```ts
- * mtlsSchema.parse({ region: 'westeurope' })
+ * mtlsSchema().parse({ region: 'westeurope' })
  * ```
  */
-export const mtlsSchema = z.strictObject({
-  host: textOption("is empty: omit it to use the authority's mTLS host").optional(),
-  region: textOption('is empty: omit it to use the global mTLS host').optional(),
-  ca: z
-    .custom<TrustedCa>(
-      (value) => caItem(value) || (Array.isArray(value) && value.length > 0 && value.every(caItem)),
-      'must be PEM text, a Buffer, or a list of them',
-    )
-    .optional(),
-})
+export const mtlsSchema = lazySchema((z) =>
+  z.strictObject({
+    host: textOption("is empty: omit it to use the authority's mTLS host").optional(),
+    region: textOption('is empty: omit it to use the global mTLS host').optional(),
+    ca: z
+      .custom<TrustedCa>(
+        (value) => caItem(value) || (Array.isArray(value) && value.length > 0 && value.every(caItem)),
+        'must be PEM text, a Buffer, or a list of them',
+      )
+      .optional(),
+  }),
+)
 
 /**
  * The options the mTLS checks read.

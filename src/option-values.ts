@@ -2,7 +2,7 @@
  * Schemas for the string values that options share: names, paths and secrets that must be neither empty
  * nor padded with whitespace, and URLs checked by a problem function. Messages never repeat the value.
  */
-import { z } from 'zod'
+import { zod } from './validation/zod.js'
 
 /**
  * Why a value with whitespace around it is refused: a value read from a file or a here-doc often ends with
@@ -25,7 +25,7 @@ export const WHITESPACE_PROBLEM = 'has whitespace around it: trim it (a file rea
  * ```
  */
 export function textOption(emptyProblem: string) {
-  return z
+  return zod()
     .string()
     .min(1, emptyProblem)
     .refine((value) => value.length === 0 || value.trim() === value, WHITESPACE_PROBLEM)
@@ -40,8 +40,10 @@ export function textOption(emptyProblem: string) {
  * ```
  */
 export function urlOption(problem: (value: string) => string | undefined) {
-  return z.string().check((ctx) => {
-    const message = ctx.value.trim() === ctx.value ? problem(ctx.value) : WHITESPACE_PROBLEM
-    if (message !== undefined) ctx.issues.push({ code: 'custom', input: undefined, message })
-  })
+  return zod()
+    .string()
+    .check((ctx) => {
+      const message = ctx.value.trim() === ctx.value ? problem(ctx.value) : WHITESPACE_PROBLEM
+      if (message !== undefined) ctx.issues.push({ code: 'custom', input: undefined, message })
+    })
 }

@@ -5,7 +5,7 @@
  * option and the fix (`option-problems.ts`); no value of an option (a secret above all) is ever echoed.
  */
 import type { Dispatcher } from 'undici'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { authorityHostProblem, isGuid, tenantProblem, tokenEndpointProblem } from './authority.js'
 import { systemClock } from './clock.js'
 import { CREDENTIAL_MISSING, credentialSchema } from './credential-schema.js'
@@ -28,6 +28,7 @@ import { textOption, urlOption } from './option-values.js'
 import type { TokenStore } from './store.js'
 import { parseWith } from './validation/parse.js'
 import { clockSchema, oneOrMore } from './validation/schemas.js'
+import { lazySchema } from './validation/zod.js'
 
 export type {
   CertificateFileOptions,
@@ -54,34 +55,42 @@ export type {
 
 const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const
 
-const loggerSchema = z.custom<Logger>(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    LOGGER_METHODS.some((m) => typeof (value as Record<string, unknown>)[m] === 'function'),
-  'must be an object with at least one of debug, info, warn, error as functions (console works)',
+const loggerSchema = lazySchema((z) =>
+  z.custom<Logger>(
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      LOGGER_METHODS.some((m) => typeof (value as Record<string, unknown>)[m] === 'function'),
+    'must be an object with at least one of debug, info, warn, error as functions (console works)',
+  ),
 )
-const dispatcherSchema = z.custom<Dispatcher>(
-  (value) => typeof (value as Partial<Dispatcher> | null)?.dispatch === 'function',
-  'must be an undici Dispatcher (an Agent, Pool, ProxyAgent or MockAgent)',
+const dispatcherSchema = lazySchema((z) =>
+  z.custom<Dispatcher>(
+    (value) => typeof (value as Partial<Dispatcher> | null)?.dispatch === 'function',
+    'must be an undici Dispatcher (an Agent, Pool, ProxyAgent or MockAgent)',
+  ),
 )
 
-const environmentSchema = z.custom<Readonly<Record<string, string | undefined>>>(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.values(value).every((v) => v === undefined || typeof v === 'string'),
-  'must be an object of environment variables (names to strings), such as process.env',
+const environmentSchema = lazySchema((z) =>
+  z.custom<Readonly<Record<string, string | undefined>>>(
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.values(value).every((v) => v === undefined || typeof v === 'string'),
+    'must be an object of environment variables (names to strings), such as process.env',
+  ),
 )
 
 const CLOUDS = ['AzurePublic', 'AzureUSGovernment', 'AzureChina'] as const
 
-const tokenStoreSchema = z.custom<TokenStore>(
-  (value) =>
-    typeof (value as Partial<TokenStore> | null)?.get === 'function' &&
-    typeof (value as Partial<TokenStore> | null)?.set === 'function',
-  'must be a token store with get and set, e.g. createRedisStore(redis) from oauth-client-credentials/redis',
+const tokenStoreSchema = lazySchema((z) =>
+  z.custom<TokenStore>(
+    (value) =>
+      typeof (value as Partial<TokenStore> | null)?.get === 'function' &&
+      typeof (value as Partial<TokenStore> | null)?.set === 'function',
+    'must be a token store with get and set, e.g. createRedisStore(redis) from oauth-client-credentials/redis',
+  ),
 )
 
 // The fields' meanings and defaults are documented once, on the interfaces of option-types.ts; the
@@ -100,58 +109,69 @@ const DEFAULTS = {
  *
  * @example
  * ```ts
- * cacheSchema.safeParse(input).success
+ * cacheSchema().safeParse(input).success
  * ```
  */
-export const cacheSchema = z.strictObject({
-  maxEntries: z.int().positive().default(DEFAULTS.maxEntries),
-  store: tokenStoreSchema.optional(),
-})
+export const cacheSchema = lazySchema((z) =>
+  z.strictObject({
+    maxEntries: z.int().positive().default(DEFAULTS.maxEntries),
+    store: tokenStoreSchema().optional(),
+  }),
+)
 
 /**
  * The schema of {@link RefreshOptions}.
  *
  * @example
  * ```ts
- * refreshSchema.safeParse(input).success
+ * refreshSchema().safeParse(input).success
  * ```
  */
-export const refreshSchema = z.strictObject({
-  windowMs: z.int().nonnegative().default(DEFAULTS.refreshWindowMs),
-})
+export const refreshSchema = lazySchema((z) =>
+  z.strictObject({
+    windowMs: z.int().nonnegative().default(DEFAULTS.refreshWindowMs),
+  }),
+)
 
 /**
  * The schema of {@link HttpOptions}.
  *
  * @example
  * ```ts
- * httpSchema.safeParse(input).success
+ * httpSchema().safeParse(input).success
  * ```
  */
-export const httpSchema = z.strictObject({
-  dispatcher: dispatcherSchema.optional(),
-  timeoutMs: z.int().positive().default(DEFAULTS.timeoutMs),
-  retries: z.int().min(0).max(10).default(DEFAULTS.retries),
-  maxRetryDelayMs: z.int().nonnegative().default(DEFAULTS.maxRetryDelayMs),
-  maxResponseBytes: z.int().positive().default(DEFAULTS.maxResponseBytes),
-})
+export const httpSchema = lazySchema((z) =>
+  z.strictObject({
+    dispatcher: dispatcherSchema().optional(),
+    timeoutMs: z.int().positive().default(DEFAULTS.timeoutMs),
+    retries: z.int().min(0).max(10).default(DEFAULTS.retries),
+    maxRetryDelayMs: z.int().nonnegative().default(DEFAULTS.maxRetryDelayMs),
+    maxResponseBytes: z.int().positive().default(DEFAULTS.maxResponseBytes),
+  }),
+)
 
 /**
  * The schema of {@link TokenClientOptions}: each field, then the checks across fields.
  *
  * @example
  * ```ts
- * tokenClientOptionsSchema.safeParse({ tenant, clientId, credential: { clientSecret } }).success
+ * tokenClientOptionsSchema().safeParse({ tenant, clientId, credential: { clientSecret } }).success
  * ```
  */
-export const tokenClientOptionsSchema = z
-  .strictObject({
+export const tokenClientOptionsSchema = lazySchema(() =>
+  tokenClientFieldsSchema().check((ctx) => crossChecks(ctx.value, ctx.issues)),
+)
+
+/** Each field of {@link TokenClientOptions}, without the checks across fields. */
+const tokenClientFieldsSchema = lazySchema((z) =>
+  z.strictObject({
     tenant: textOption('is empty: give the tenant id or a verified domain').optional(),
     clientId: textOption('is empty: give the application (client) id').optional(),
-    credential: credentialSchema.optional(),
-    managedIdentity: managedIdentitySchema.optional(),
+    credential: credentialSchema().optional(),
+    managedIdentity: managedIdentitySchema().optional(),
     imdsBaseUrl: textOption('is empty: omit it to use IMDS at http://169.254.169.254').optional(),
-    environment: environmentSchema.optional(),
+    environment: environmentSchema().optional(),
     clientCapabilities: z
       .array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a capability name such as cp1'))
       .optional(),
@@ -159,17 +179,17 @@ export const tokenClientOptionsSchema = z
     authorityHost: urlOption(authorityHostProblem).optional(),
     endpointVersion: z.enum(['v1', 'v2']).optional(),
     tokenEndpoint: urlOption(tokenEndpointProblem).optional(),
-    authMethod: authMethodSchema.optional(),
-    dpop: dpopOptionSchema.optional(),
+    authMethod: authMethodSchema().optional(),
+    dpop: dpopOptionSchema().optional(),
     mtlsProofOfPossession: z.boolean().optional(),
-    mtls: mtlsSchema.optional(),
-    cache: cacheSchema.prefault({}),
-    refresh: refreshSchema.prefault({}),
-    http: httpSchema.prefault({}),
-    logger: loggerSchema.optional(),
-    clock: clockSchema.default(systemClock),
-  })
-  .check((ctx) => crossChecks(ctx.value, ctx.issues))
+    mtls: mtlsSchema().optional(),
+    cache: cacheSchema().prefault({}),
+    refresh: refreshSchema().prefault({}),
+    http: httpSchema().prefault({}),
+    logger: loggerSchema().optional(),
+    clock: clockSchema().default(systemClock),
+  }),
+)
 
 /**
  * The options after validation.
@@ -179,7 +199,7 @@ export const tokenClientOptionsSchema = z
  * const valid: ValidTokenClientOptions = parseTokenClientOptions(options)
  * ```
  */
-export type ValidTokenClientOptions = z.output<typeof tokenClientOptionsSchema>
+export type ValidTokenClientOptions = z.output<ReturnType<typeof tokenClientFieldsSchema>>
 
 type Issues = { code: 'custom'; input: unknown; message: string; path: PropertyKey[] }[]
 
@@ -260,7 +280,7 @@ const CLIENT_GUIDE: OptionGuide = { aliases: CLIENT_ALIASES, hints: CLIENT_HINTS
  * ```
  */
 export function parseTokenClientOptions(input: unknown): ValidTokenClientOptions {
-  return parseWith(tokenClientOptionsSchema, input, 'TokenClient options', CLIENT_GUIDE)
+  return parseWith(tokenClientOptionsSchema(), input, 'TokenClient options', CLIENT_GUIDE)
 }
 
 /**
@@ -268,13 +288,15 @@ export function parseTokenClientOptions(input: unknown): ValidTokenClientOptions
  *
  * @example
  * ```ts
- * tokenRequestSchema.safeParse(input).success
+ * tokenRequestSchema().safeParse(input).success
  * ```
  */
-export const tokenRequestSchema = z.strictObject({
-  scope: oneOrMore.optional(),
-  resource: oneOrMore.optional(),
-})
+export const tokenRequestSchema = lazySchema((z) =>
+  z.strictObject({
+    scope: oneOrMore().optional(),
+    resource: oneOrMore().optional(),
+  }),
+)
 
 /**
  * Validates a {@link TokenRequest}.
@@ -285,7 +307,7 @@ export const tokenRequestSchema = z.strictObject({
  * ```
  */
 export function parseTokenRequest(input: unknown): TokenRequest {
-  return parseWith(tokenRequestSchema, input, 'token request', {
+  return parseWith(tokenRequestSchema(), input, 'token request', {
     aliases: TOKEN_REQUEST_ALIASES,
     hints: GET_TOKEN_HINTS,
     example: "getToken({ scope: ['read', 'write'] })",
@@ -297,16 +319,18 @@ export function parseTokenRequest(input: unknown): TokenRequest {
  *
  * @example
  * ```ts
- * getTokenOptionsSchema.safeParse(input).success
+ * getTokenOptionsSchema().safeParse(input).success
  * ```
  */
-export const getTokenOptionsSchema = z.strictObject({
-  tenant: textOption('is empty: give the tenant id or a verified domain, or omit it').optional(),
-  claims: z.string().min(1).optional(),
-  forceRefresh: z.boolean().optional(),
-  enableCae: z.boolean().optional(),
-  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
-})
+export const getTokenOptionsSchema = lazySchema((z) =>
+  z.strictObject({
+    tenant: textOption('is empty: give the tenant id or a verified domain, or omit it').optional(),
+    claims: z.string().min(1).optional(),
+    forceRefresh: z.boolean().optional(),
+    enableCae: z.boolean().optional(),
+    signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
+  }),
+)
 
 /**
  * Validates {@link GetTokenOptions}.
@@ -317,7 +341,7 @@ export const getTokenOptionsSchema = z.strictObject({
  * ```
  */
 export function parseGetTokenOptions(input: unknown): GetTokenOptions {
-  return parseWith(getTokenOptionsSchema, input, 'getToken options', {
+  return parseWith(getTokenOptionsSchema(), input, 'getToken options', {
     aliases: GET_TOKEN_ALIASES,
     hints: GET_TOKEN_HINTS,
     example: GET_TOKEN_EXAMPLE,

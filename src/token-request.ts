@@ -18,7 +18,7 @@ import { parseTokenResponse } from './response.js'
 import { isRetryable, retryAfterOf, retryDelayMs, sleep } from './retry.js'
 import type { AuthorityConfig, ResolvedRequest } from './target.js'
 import { AccessToken } from './token.js'
-import { defaultDispatcher, postForm } from './transport.js'
+import { postForm } from './transport.js'
 import { VERSION } from './version.js'
 
 const USER_AGENT = `oauth-client-credentials/${VERSION} node/${process.versions.node}`
@@ -174,7 +174,7 @@ async function sendOnce(
   const raw = await postForm(
     { url: target.tokenEndpoint, body: form.toString(), headers, clientRequestId },
     {
-      dispatcher: presented?.dispatcher ?? http.dispatcher ?? defaultDispatcher(),
+      dispatcher: presented?.dispatcher ?? http.dispatcher,
       timeoutMs: http.timeoutMs,
       maxResponseBytes: http.maxResponseBytes,
       clock: settings.clock,

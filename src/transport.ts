@@ -2,13 +2,15 @@
  * One POST of a form to a token endpoint over undici: a timeout, a capped body read, redirects refused
  * and every hop kept on the endpoint whatever the dispatcher (`endpoint-guard.ts`), connection failures
  * named (`connection-problems.ts`). It knows nothing of tokens or caching; it returns status, headers,
- * text and `sentAt`.
+ * text and `sentAt`. undici is loaded on the first request, not when the package is imported
+ * (docs/architecture.md, "Loading on first use").
  */
-import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { Clock } from './clock.js'
 import { connectionProblem } from './connection-problems.js'
 import { guardEndpoint } from './endpoint-guard.js'
 import { TransportError } from './errors.js'
+import { loadUndici, type Undici } from './load-undici.js'
 import { WATCH_HEADER } from './request-watch.js'
 
 /** What the transport hands to the parser (response.ts): the answer, unread. */
@@ -32,7 +34,8 @@ export interface FormPost {
 
 /** How to send it. */
 export interface TransportSettings {
-  dispatcher: Dispatcher
+  /** The app's dispatcher; without one, the shared pool ({@link defaultDispatcher}). */
+  dispatcher?: Dispatcher | undefined
   timeoutMs: number
   maxResponseBytes: number
   clock: Clock
@@ -48,8 +51,13 @@ let sharedDispatcher: Dispatcher | undefined
 /**
  * The connection pool every client shares unless given its own dispatcher: a keep-alive Agent, or an
  * `EnvHttpProxyAgent` when `HTTPS_PROXY`/`HTTP_PROXY` is set (honouring `NO_PROXY`).
+ *
+ * @example
+ * ```ts
+ * const dispatcher = defaultDispatcher(await loadUndici())
+ * ```
  */
-export function defaultDispatcher(): Dispatcher {
+export function defaultDispatcher({ Agent, EnvHttpProxyAgent }: Undici): Dispatcher {
   if (!sharedDispatcher) {
     const proxied = PROXY_VARIABLES.some((name) => process.env[name])
     sharedDispatcher = proxied ? new EnvHttpProxyAgent() : new Agent({ keepAliveTimeout: 30_000 })
@@ -63,8 +71,9 @@ export function defaultDispatcher(): Dispatcher {
  * oversized body; any other HTTP status is returned.
  */
 export async function postForm(post: FormPost, settings: TransportSettings): Promise<RawResponse> {
+  const undici = await loadUndici()
   const info = { url: post.url, clientRequestId: post.clientRequestId }
-  const guard = guardEndpoint(settings.dispatcher, info)
+  const guard = guardEndpoint(settings.dispatcher ?? defaultDispatcher(undici), info)
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), settings.timeoutMs)
   const sentAt = settings.clock.now()
@@ -76,7 +85,7 @@ export async function postForm(post: FormPost, settings: TransportSettings): Pro
   if (settings.signal?.aborted) stopSending()
   else settings.signal?.addEventListener('abort', stopSending, { once: true })
   try {
-    const response = await request(post.url, {
+    const response = await undici.request(post.url, {
       method: 'POST',
       dispatcher: guard.dispatcher,
       headers: { ...post.headers, [WATCH_HEADER]: post.clientRequestId },

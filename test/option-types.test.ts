@@ -17,7 +17,7 @@ import type {
   CredentialOptions,
   FederatedTokenFileOptions,
 } from '../src/credential-options.js'
-import { certificateKeySchema, type credentialKindsSchema, KIND_SCHEMAS } from '../src/credential-schema.js'
+import { certificateKeySchema, type credentialKindsSchema, kindSchemas } from '../src/credential-schema.js'
 import type { CertificateProvider } from '../src/credentials/provider.js'
 import type {
   CacheOptions,
@@ -36,40 +36,43 @@ import {
   tokenRequestSchema,
 } from '../src/options.js'
 
+type Kinds = ReturnType<typeof kindSchemas>
+const kinds = kindSchemas()
+
 describe('the option interfaces', () => {
   it('are exactly the input types of the schemas (checked by tsc)', () => {
-    expectTypeOf<TokenClientOptions>().toEqualTypeOf<z.input<typeof tokenClientOptionsSchema>>()
-    expectTypeOf<CredentialOptions>().toEqualTypeOf<z.input<typeof credentialKindsSchema>>()
-    expectTypeOf<ClientSecretOptions>().toEqualTypeOf<z.input<typeof KIND_SCHEMAS.clientSecret>>()
-    expectTypeOf<CertificateOptions>().toEqualTypeOf<z.input<typeof KIND_SCHEMAS.certificate>>()
-    expectTypeOf<CertificateFileOptions>().toEqualTypeOf<z.input<typeof KIND_SCHEMAS.certificatePath>>()
-    expectTypeOf<ClientAssertionOptions>().toEqualTypeOf<z.input<typeof KIND_SCHEMAS.clientAssertion>>()
-    expectTypeOf<FederatedTokenFileOptions>().toEqualTypeOf<z.input<typeof KIND_SCHEMAS.federatedTokenFile>>()
-    expectTypeOf<CacheOptions>().toEqualTypeOf<z.input<typeof cacheSchema>>()
-    expectTypeOf<RefreshOptions>().toEqualTypeOf<z.input<typeof refreshSchema>>()
-    expectTypeOf<HttpOptions>().toEqualTypeOf<z.input<typeof httpSchema>>()
-    expectTypeOf<GetTokenOptions>().toEqualTypeOf<z.input<typeof getTokenOptionsSchema>>()
-    expectTypeOf<TokenRequest>().toEqualTypeOf<z.input<typeof tokenRequestSchema>>()
+    expectTypeOf<TokenClientOptions>().toEqualTypeOf<z.input<ReturnType<typeof tokenClientOptionsSchema>>>()
+    expectTypeOf<CredentialOptions>().toEqualTypeOf<z.input<ReturnType<typeof credentialKindsSchema>>>()
+    expectTypeOf<ClientSecretOptions>().toEqualTypeOf<z.input<Kinds['clientSecret']>>()
+    expectTypeOf<CertificateOptions>().toEqualTypeOf<z.input<Kinds['certificate']>>()
+    expectTypeOf<CertificateFileOptions>().toEqualTypeOf<z.input<Kinds['certificatePath']>>()
+    expectTypeOf<ClientAssertionOptions>().toEqualTypeOf<z.input<Kinds['clientAssertion']>>()
+    expectTypeOf<FederatedTokenFileOptions>().toEqualTypeOf<z.input<Kinds['federatedTokenFile']>>()
+    expectTypeOf<CacheOptions>().toEqualTypeOf<z.input<ReturnType<typeof cacheSchema>>>()
+    expectTypeOf<RefreshOptions>().toEqualTypeOf<z.input<ReturnType<typeof refreshSchema>>>()
+    expectTypeOf<HttpOptions>().toEqualTypeOf<z.input<ReturnType<typeof httpSchema>>>()
+    expectTypeOf<GetTokenOptions>().toEqualTypeOf<z.input<ReturnType<typeof getTokenOptionsSchema>>>()
+    expectTypeOf<TokenRequest>().toEqualTypeOf<z.input<ReturnType<typeof tokenRequestSchema>>>()
     expectTypeOf<CertificateKeyOptions | CertificateProvider>().toEqualTypeOf<
       CertificateOptions['certificate']
     >()
-    expectTypeOf<CertificateKeyOptions>().toEqualTypeOf<z.input<typeof certificateKeySchema>>()
+    expectTypeOf<CertificateKeyOptions>().toEqualTypeOf<z.input<ReturnType<typeof certificateKeySchema>>>()
   })
 
   const members = interfaceMembers(['src/option-types.ts', 'src/credential-options.ts'])
   const schemaKeys: Array<[string, z.ZodObject]> = [
-    ['TokenClientOptions', tokenClientOptionsSchema],
-    ['CacheOptions', cacheSchema],
-    ['RefreshOptions', refreshSchema],
-    ['HttpOptions', httpSchema],
-    ['GetTokenOptions', getTokenOptionsSchema],
-    ['TokenRequest', tokenRequestSchema],
-    ['ClientSecretOptions', KIND_SCHEMAS.clientSecret],
-    ['CertificateOptions', KIND_SCHEMAS.certificate],
-    ['CertificateKeyOptions', certificateKeySchema],
-    ['CertificateFileOptions', KIND_SCHEMAS.certificatePath],
-    ['ClientAssertionOptions', KIND_SCHEMAS.clientAssertion],
-    ['FederatedTokenFileOptions', KIND_SCHEMAS.federatedTokenFile],
+    ['TokenClientOptions', tokenClientOptionsSchema()],
+    ['CacheOptions', cacheSchema()],
+    ['RefreshOptions', refreshSchema()],
+    ['HttpOptions', httpSchema()],
+    ['GetTokenOptions', getTokenOptionsSchema()],
+    ['TokenRequest', tokenRequestSchema()],
+    ['ClientSecretOptions', kinds.clientSecret],
+    ['CertificateOptions', kinds.certificate],
+    ['CertificateKeyOptions', certificateKeySchema()],
+    ['CertificateFileOptions', kinds.certificatePath],
+    ['ClientAssertionOptions', kinds.clientAssertion],
+    ['FederatedTokenFileOptions', kinds.federatedTokenFile],
   ]
 
   it.each(schemaKeys)('%s declares every key its schema accepts, and no other', (name, schema) => {

@@ -5,12 +5,13 @@
  * challenge: only the source's own tenant, and those the app lists, are asked for tokens (as
  * `@azure/identity` does with `additionallyAllowedTenants`).
  */
-import { z } from 'zod'
+import type { z } from 'zod'
 import { dpopSessionOf } from '../dpop/session.js'
 import { ConfigurationError } from '../errors.js'
 import type { GetTokenOptions } from '../options.js'
 import { sendableToken } from '../token.js'
 import { parseWith } from '../validation/parse.js'
+import { lazySchema } from '../validation/zod.js'
 import type { TokenSource } from './source.js'
 
 /**
@@ -21,13 +22,15 @@ import type { TokenSource } from './source.js'
  * client.asTokenCredential({ additionallyAllowedTenants: ['fabrikam.onmicrosoft.com'] })
  * ```
  */
-export const tokenCredentialOptionsSchema = z.strictObject({
-  /**
-   * Tenants besides the client's own that an Azure SDK client may ask tokens for (its `tenantId` comes
-   * from a resource server's challenge); `'*'` allows any. @defaultValue none: only the client's own tenant
-   */
-  additionallyAllowedTenants: z.array(z.string().min(1)).optional(),
-})
+export const tokenCredentialOptionsSchema = lazySchema((z) =>
+  z.strictObject({
+    /**
+     * Tenants besides the client's own that an Azure SDK client may ask tokens for (its `tenantId` comes
+     * from a resource server's challenge); `'*'` allows any. @defaultValue none: only the client's own tenant
+     */
+    additionallyAllowedTenants: z.array(z.string().min(1)).optional(),
+  }),
+)
 
 /**
  * Options of `client.asTokenCredential()` (see {@link tokenCredentialOptionsSchema}).
@@ -37,7 +40,7 @@ export const tokenCredentialOptionsSchema = z.strictObject({
  * const options: TokenCredentialOptions = { additionallyAllowedTenants: ['*'] }
  * ```
  */
-export type TokenCredentialOptions = z.input<typeof tokenCredentialOptionsSchema>
+export type TokenCredentialOptions = z.input<ReturnType<typeof tokenCredentialOptionsSchema>>
 
 /**
  * An abort signal as `@azure/abort-controller` declares it (`AbortSignal` is one).
@@ -133,7 +136,7 @@ export function toTokenCredential(
   const { tenant, ...rest } = options
   if (dpopSessionOf(source) !== undefined) throw dpopRefused()
   const { additionallyAllowedTenants = [] } = parseWith(
-    tokenCredentialOptionsSchema,
+    tokenCredentialOptionsSchema(),
     rest,
     'asTokenCredential options',
   )

@@ -6,6 +6,7 @@
 import type { Dispatcher } from 'undici'
 import { ConfigurationError } from '../errors.js'
 import { type AccessToken, sendableToken } from '../token.js'
+import { bearer } from './bearer.js'
 import type { TokenSource, TokenTarget } from './source.js'
 
 /**
@@ -17,7 +18,8 @@ import type { TokenSource, TokenTarget } from './source.js'
  * ```
  */
 export function authorizationOf(token: AccessToken): string {
-  return `${token.tokenType === 'mtls_pop' ? 'mtls_pop' : 'Bearer'} ${sendableToken(token)}`
+  // a Bearer token's value is built once per token (bearer.ts); mtls_pop tokens are rare enough not to
+  return token.tokenType === 'mtls_pop' ? `mtls_pop ${sendableToken(token)}` : bearer(token)
 }
 
 /**

@@ -38,11 +38,25 @@ export async function tokenHeaders(
   token: AccessToken,
   request: { readonly method: string; readonly url: string | URL },
 ): Promise<TokenHeaders> {
+  const plain = unboundHeaders(token)
+  if (plain !== undefined) return plain
   const accessToken = sendableToken(token)
-  if (token.tokenType !== 'DPoP') return { authorization: authorizationOf(token) }
   const session = sessionFor(source)
   const dpop = await session.proof({ method: request.method, url: request.url, accessToken })
   return { authorization: `DPoP ${accessToken}`, dpop }
+}
+
+/**
+ * The headers of a token that needs no proof (all but DPoP), at once: the attach layer's hot path skips
+ * the await of {@link tokenHeaders} for them (issue 17); `undefined` for a DPoP token.
+ *
+ * @example
+ * ```ts
+ * const headers = unboundHeaders(token) ?? (await tokenHeaders(client, token, { method, url }))
+ * ```
+ */
+export function unboundHeaders(token: AccessToken): TokenHeaders | undefined {
+  return token.tokenType === 'DPoP' ? undefined : { authorization: authorizationOf(token) }
 }
 
 function sessionFor(source: object): DpopSession {

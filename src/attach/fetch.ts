@@ -7,12 +7,14 @@
  * redirect to another origin drops `Authorization`, so the token only follows same-origin redirects.
  * A custom `fetch` must do the same.
  */
-import { z } from 'zod'
+import type { z } from 'zod'
 import { systemClock } from '../clock.js'
 import { ConfigurationError } from '../errors.js'
 import { parseWith } from '../validation/parse.js'
 import { clockSchema, oneOrMore } from '../validation/schemas.js'
-import { isDpopNonceChallenge, noteResourceNonce, tokenHeaders } from './dpop.js'
+import { lazySchema } from '../validation/zod.js'
+import { isDpopNonceChallenge, noteResourceNonce, tokenHeaders, unboundHeaders } from './dpop.js'
+import { callerHeaders, type WithToken } from './fetch-headers.js'
 import { originSchema, requestOrigin } from './origins.js'
 import { type Grant, grantFor, grantForRetry, retryPlan } from './retry-on-401.js'
 import type { TokenSource } from './source.js'
@@ -39,27 +41,29 @@ export type FetchFunction = (input: string | URL | Request, init?: RequestInit) 
  * }
  * ```
  */
-export const authorizedFetchOptionsSchema = z
-  .strictObject({
-    /** The API to get tokens for: an Entra App ID URI or application id; an RFC 8707 resource for other servers. */
-    resource: oneOrMore.optional(),
-    /** The scope(s) to ask for, instead of or with `resource` (with Entra: one `{resource}/.default`). */
-    scope: oneOrMore.optional(),
-    /** The origins (`https://host[:port]`) that get the token; every other origin gets none. */
-    origins: z
-      .array(originSchema)
-      .min(1, 'is empty: list the origins (https://host[:port]) that get the token'),
-    /** The fetch to send with. @defaultValue the global `fetch`, looked up at each call */
-    fetch: z.custom<FetchFunction>((v) => typeof v === 'function', 'must be a fetch function').optional(),
-    /** Requests to other origins: sent untouched (`pass`), or refused with a `ConfigurationError` (`reject`). @defaultValue 'pass' */
-    otherOrigins: z.enum(['pass', 'reject']).optional(),
-    /** The token source's clock, to tell a cached token from a fresh one (tests). @defaultValue the system clock */
-    clock: clockSchema.optional(),
-  })
-  .refine((o) => o.resource !== undefined || o.scope !== undefined, {
-    path: ['resource'],
-    message: 'is required: give resource (or scope) to say which API the token is for',
-  })
+export const authorizedFetchOptionsSchema = lazySchema((z) =>
+  z
+    .strictObject({
+      /** The API to get tokens for: an Entra App ID URI or application id; an RFC 8707 resource for other servers. */
+      resource: oneOrMore().optional(),
+      /** The scope(s) to ask for, instead of or with `resource` (with Entra: one `{resource}/.default`). */
+      scope: oneOrMore().optional(),
+      /** The origins (`https://host[:port]`) that get the token; every other origin gets none. */
+      origins: z
+        .array(originSchema())
+        .min(1, 'is empty: list the origins (https://host[:port]) that get the token'),
+      /** The fetch to send with. @defaultValue the global `fetch`, looked up at each call */
+      fetch: z.custom<FetchFunction>((v) => typeof v === 'function', 'must be a fetch function').optional(),
+      /** Requests to other origins: sent untouched (`pass`), or refused with a `ConfigurationError` (`reject`). @defaultValue 'pass' */
+      otherOrigins: z.enum(['pass', 'reject']).optional(),
+      /** The token source's clock, to tell a cached token from a fresh one (tests). @defaultValue the system clock */
+      clock: clockSchema().optional(),
+    })
+    .refine((o) => o.resource !== undefined || o.scope !== undefined, {
+      path: ['resource'],
+      message: 'is required: give resource (or scope) to say which API the token is for',
+    }),
+)
 
 /**
  * The options of {@link createAuthorizedFetch} (see {@link authorizedFetchOptionsSchema}).
@@ -69,7 +73,7 @@ export const authorizedFetchOptionsSchema = z
  * const options: AuthorizedFetchOptions = { scope: 'https://graph.microsoft.com/.default', origins: ['https://graph.microsoft.com'] }
  * ```
  */
-export type AuthorizedFetchOptions = z.input<typeof authorizedFetchOptionsSchema>
+export type AuthorizedFetchOptions = z.input<ReturnType<typeof authorizedFetchOptionsSchema>>
 
 /**
  * A `fetch` that authorizes requests to `options.origins` with tokens from `source`. A request to any
@@ -83,7 +87,7 @@ export type AuthorizedFetchOptions = z.input<typeof authorizedFetchOptionsSchema
  * ```
  */
 export function createAuthorizedFetch(source: TokenSource, options: AuthorizedFetchOptions): FetchFunction {
-  const o = parseWith(authorizedFetchOptionsSchema, options, 'authorizedFetch options')
+  const o = parseWith(authorizedFetchOptionsSchema(), options, 'authorizedFetch options')
   const origins = new Set(o.origins)
   const target = {
     ...(o.resource === undefined ? {} : { resource: o.resource }),
@@ -100,9 +104,9 @@ export function createAuthorizedFetch(source: TokenSource, options: AuthorizedFe
       if (reject && origin !== undefined) throw notAllowed(origin)
       return send(input, init)
     }
-    const headers = new Headers(init?.headers ?? request?.headers)
-    if (headers.has('authorization')) return send(input, init)
-    const attempt = attemptFor(source, { input, request, init, headers, send })
+    const withToken = callerHeaders(init?.headers ?? request?.headers)
+    if (withToken === undefined) return send(input, init)
+    const attempt = attemptFor(source, { input, request, init, withToken, send })
     const signal = init?.signal ?? request?.signal ?? undefined
     const grant = await grantFor(source, target, clock, signal)
     const response = await attempt.send(grant)
@@ -132,7 +136,8 @@ interface CallerRequest {
   readonly input: string | URL | Request
   readonly request: Request | undefined
   readonly init: RequestInit | undefined
-  readonly headers: Headers
+  /** The caller's headers, copied once; each send adds that attempt's token (`fetch-headers.ts`). */
+  readonly withToken: WithToken
   readonly send: FetchFunction
 }
 
@@ -142,7 +147,7 @@ interface CallerRequest {
  * gets a fresh proof each time (docs/sender-constrained.md §6).
  */
 function attemptFor(source: TokenSource, caller: CallerRequest): Attempt {
-  const { input, request, init, headers, send } = caller
+  const { input, request, init, withToken, send } = caller
   const initBody = init?.body ?? undefined
   const cloned = initBody === undefined && request !== undefined && request.body !== null
   const url = request ? request.url : String(input)
@@ -151,10 +156,9 @@ function attemptFor(source: TokenSource, caller: CallerRequest): Attempt {
   return {
     replayable: initBody === undefined || !isStream(initBody),
     async send(grant) {
-      const withToken = new Headers(headers)
-      const carried = await tokenHeaders(source, grant.token, { method, url })
-      withToken.set('authorization', carried.authorization)
-      if (carried.dpop !== undefined) withToken.set('dpop', carried.dpop)
+      const carried =
+        unboundHeaders(grant.token) ?? (await tokenHeaders(source, grant.token, { method, url }))
+      const headers = withToken(carried.authorization, carried.dpop)
       // a token requested over mutual TLS goes only over the connection presenting its certificate
       // (undici's Agent is the dispatcher Node's fetch takes, whatever its type declarations say)
       const connection =
@@ -164,7 +168,7 @@ function attemptFor(source: TokenSource, caller: CallerRequest): Attempt {
       const response = await send(cloned ? (request as Request).clone() : input, {
         ...init,
         ...connection,
-        headers: withToken,
+        headers,
       })
       newNonce =
         carried.dpop !== undefined && noteResourceNonce(source, url, response.headers.get('dpop-nonce'))

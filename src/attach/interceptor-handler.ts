@@ -5,7 +5,13 @@
 import type { Dispatcher } from 'undici'
 import type { Clock } from '../clock.js'
 import { headerValue, isReplayable } from './dispatch-headers.js'
-import { isDpopNonceChallenge, noteResourceNonce, type TokenHeaders, tokenHeaders } from './dpop.js'
+import {
+  isDpopNonceChallenge,
+  noteResourceNonce,
+  type TokenHeaders,
+  tokenHeaders,
+  unboundHeaders,
+} from './dpop.js'
 import { ForwardingController } from './forwarding-controller.js'
 import { requestOrigin } from './origins.js'
 import { type Grant, grantFor, grantForRetry, retryPlan } from './retry-on-401.js'
@@ -53,6 +59,10 @@ export class AuthorizingHandler implements DispatchHandler {
   /** The token for the retry, while the refused answer is drained. */
   #retry: Promise<Grant> | undefined
   #retried = false
+  /** The options of the first attempt, once sent. */
+  #sent: DispatchOptions | undefined
+  /** How many entries the first attempt pushed onto the header list (the token's headers). */
+  #added = 0
   #started = false
   #done = false
   /** The hops of the attempt under way, as a redirect handler records them (undici hands them over). */
@@ -88,6 +98,17 @@ export class AuthorizingHandler implements DispatchHandler {
     this.#grant = grant
     this.#history = undefined
     this.#starts = 0
+    let plain: TokenHeaders | undefined
+    try {
+      plain = unboundHeaders(grant.token)
+    } catch (error) {
+      this.#fail(error)
+      return
+    }
+    if (plain !== undefined) {
+      this.#dispatch(plain) // no proof to make: sent now, not after an await
+      return
+    }
     tokenHeaders(this.#settings.source, grant.token, { method: this.#opts.method, url: this.#url() }).then(
       (carried) => this.#dispatch(carried),
       (error: unknown) => this.#fail(error),
@@ -102,15 +123,30 @@ export class AuthorizingHandler implements DispatchHandler {
       return
     }
     try {
-      const headers = [...this.#opts.headers, 'authorization', carried.authorization]
-      if (carried.dpop !== undefined) headers.push('dpop', carried.dpop)
+      const opts = this.#withToken(carried)
       // a token requested over mutual TLS goes over the connection presenting its certificate only
       const bound = this.#grant?.dispatcher
-      if (bound !== undefined) bound.dispatch({ ...this.#opts, headers }, this)
-      else this.#settings.dispatch({ ...this.#opts, headers }, this)
+      if (bound !== undefined) bound.dispatch(opts, this)
+      else this.#settings.dispatch(opts, this)
     } catch (error) {
       this.#fail(error)
     }
+  }
+
+  /**
+   * The options sent: the first attempt's are the handler's own copy with the token (and a DPoP proof)
+   * pushed onto its header list (the interceptor copied the caller's, once); the retry gets a new copy,
+   * since whatever sent the first attempt may still hold those options.
+   */
+  #withToken(carried: TokenHeaders): DispatchOptions {
+    if (this.#sent === undefined) {
+      this.#added = pushToken(this.#opts.headers, carried)
+      this.#sent = this.#opts
+      return this.#opts
+    }
+    const headers = this.#opts.headers.slice(0, -this.#added)
+    pushToken(headers, carried)
+    return { ...this.#opts, headers }
   }
 
   /** The request's URL (the routed origin and the path), which a DPoP proof names. */
@@ -230,4 +266,12 @@ export class AuthorizingHandler implements DispatchHandler {
   onRequestSent(): void {
     this.#handler.onRequestSent?.()
   }
+}
+
+/** Pushes the token's headers onto `headers` (a flat name/value list); how many entries it pushed. */
+function pushToken(headers: string[], carried: TokenHeaders): number {
+  headers.push('authorization', carried.authorization)
+  if (carried.dpop === undefined) return 2
+  headers.push('dpop', carried.dpop)
+  return 4
 }

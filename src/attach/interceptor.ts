@@ -6,16 +6,15 @@
  * replayable (none, a string or a Buffer).
  */
 import type { Dispatcher } from 'undici'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { systemClock } from '../clock.js'
 import { parseWith } from '../validation/parse.js'
 import { clockSchema } from '../validation/schemas.js'
+import { lazySchema } from '../validation/zod.js'
 import { hasHeader, headerList } from './dispatch-headers.js'
-import { AuthorizingHandler } from './interceptor-handler.js'
+import { AuthorizingHandler, type HandlerSettings } from './interceptor-handler.js'
 import { originProblem, requestOrigin } from './origins.js'
 import { type TokenSource, type TokenTarget, tokenTargetSchema } from './source.js'
-
-type DispatchOptions = Dispatcher.DispatchOptions
 
 /**
  * Which origin gets a token for which API: origin (`https://host[:port]`) → what `getToken` takes
@@ -31,20 +30,22 @@ type DispatchOptions = Dispatcher.DispatchOptions
  */
 export type AuthRoutes = Readonly<Record<string, TokenTarget>>
 
-const routesSchema = z.record(z.string(), tokenTargetSchema).check((ctx) => {
-  const seen = new Map<string, string>()
-  for (const key of Object.keys(ctx.value)) {
-    const problem = originProblem(key)
-    const origin = problem ? undefined : new URL(key).origin
-    const clash = origin === undefined ? undefined : seen.get(origin)
-    const message = problem ?? (clash === undefined ? undefined : `is the same origin as '${clash}'`)
-    if (message) ctx.issues.push({ code: 'custom', input: key, message, path: [key] })
-    if (origin !== undefined) seen.set(origin, key)
-  }
-  if (Object.keys(ctx.value).length === 0) {
-    ctx.issues.push({ code: 'custom', input: ctx.value, message: 'is empty: route at least one origin' })
-  }
-})
+const routesSchema = lazySchema((z) =>
+  z.record(z.string(), tokenTargetSchema()).check((ctx) => {
+    const seen = new Map<string, string>()
+    for (const key of Object.keys(ctx.value)) {
+      const problem = originProblem(key)
+      const origin = problem ? undefined : new URL(key).origin
+      const clash = origin === undefined ? undefined : seen.get(origin)
+      const message = problem ?? (clash === undefined ? undefined : `is the same origin as '${clash}'`)
+      if (message) ctx.issues.push({ code: 'custom', input: key, message, path: [key] })
+      if (origin !== undefined) seen.set(origin, key)
+    }
+    if (Object.keys(ctx.value).length === 0) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: 'is empty: route at least one origin' })
+    }
+  }),
+)
 
 /**
  * Options of {@link createAuthInterceptor} besides the routes.
@@ -54,10 +55,12 @@ const routesSchema = z.record(z.string(), tokenTargetSchema).check((ctx) => {
  * createAuthInterceptor(client, routes, { clock: fakeClock })
  * ```
  */
-export const authInterceptorOptionsSchema = z.strictObject({
-  /** The token source's clock, to tell a cached token from a fresh one (tests). @defaultValue the system clock */
-  clock: clockSchema.optional(),
-})
+export const authInterceptorOptionsSchema = lazySchema((z) =>
+  z.strictObject({
+    /** The token source's clock, to tell a cached token from a fresh one (tests). @defaultValue the system clock */
+    clock: clockSchema().optional(),
+  }),
+)
 
 /**
  * Options of {@link createAuthInterceptor} (see {@link authInterceptorOptionsSchema}).
@@ -67,7 +70,7 @@ export const authInterceptorOptionsSchema = z.strictObject({
  * const options: AuthInterceptorOptions = { clock: { now: () => Date.now() } }
  * ```
  */
-export type AuthInterceptorOptions = z.input<typeof authInterceptorOptionsSchema>
+export type AuthInterceptorOptions = z.input<ReturnType<typeof authInterceptorOptionsSchema>>
 
 /**
  * An undici interceptor that authorizes requests to the routed origins with tokens from `source`;
@@ -94,29 +97,35 @@ export function createAuthInterceptor(
   routes: AuthRoutes,
   options: AuthInterceptorOptions = {},
 ): Dispatcher.DispatcherComposeInterceptor {
-  const valid = parseWith(routesSchema, routes, 'interceptor routes')
+  const valid = parseWith(routesSchema(), routes, 'interceptor routes')
   const table = new Map(Object.entries(valid).map(([key, target]) => [new URL(key).origin, target] as const))
-  const { clock = systemClock } = parseWith(authInterceptorOptionsSchema, options, 'interceptor options')
-  return (dispatch: Dispatcher.Dispatch, boundOrigin?: unknown): Dispatcher.Dispatch =>
-    function authInterceptor(opts, handler) {
-      const origin = destinationOf(opts, boundOrigin)
-      const target = origin === undefined ? undefined : table.get(origin)
-      if (origin === undefined || target === undefined) return dispatch(opts, handler)
+  const { clock = systemClock } = parseWith(authInterceptorOptionsSchema(), options, 'interceptor options')
+  return (dispatch: Dispatcher.Dispatch, boundOrigin?: unknown): Dispatcher.Dispatch => {
+    // per composed dispatcher, once: each route's handler settings, and the origin it is bound to
+    const routed = new Map<string, HandlerSettings>()
+    for (const [origin, target] of table) routed.set(origin, { source, target, origin, clock, dispatch })
+    const bound = boundDestination(boundOrigin)
+    return function authInterceptor(opts, handler) {
+      const origin = bound === FROM_OPTIONS ? requestOrigin(opts.origin) : bound
+      const settings = origin === undefined ? undefined : routed.get(origin)
+      if (settings === undefined) return dispatch(opts, handler)
       const headers = headerList(opts.headers)
       if (hasHeader(headers, 'authorization')) return dispatch({ ...opts, headers }, handler)
-      const settings = { source, target, origin, clock, dispatch }
       new AuthorizingHandler(settings, { ...opts, headers }, handler).start()
       return true
     }
+  }
 }
 
+const FROM_OPTIONS = Symbol('the origin each request names')
+
 /**
- * The origin a request really goes to: a `Client` or `Pool` sends to the origin it is bound to, whatever
+ * The origin requests really go to: a `Client` or `Pool` sends to the origin it is bound to, whatever
  * `opts.origin` says (undici's `compose` hands it to interceptors as a second argument); an originless
- * dispatcher (`BalancedPool`, `null`) to one it picks, unknown here; an `Agent` (`undefined`) to
- * `opts.origin`.
+ * dispatcher (`BalancedPool`, `null`) to one it picks, unknown here; an `Agent` (`undefined`) to each
+ * request's `opts.origin` ({@link FROM_OPTIONS}).
  */
-function destinationOf(opts: DispatchOptions, boundOrigin: unknown): string | undefined {
+function boundDestination(boundOrigin: unknown): string | undefined | typeof FROM_OPTIONS {
   if (boundOrigin === null) return undefined
-  return requestOrigin(typeof boundOrigin === 'string' ? boundOrigin : opts.origin)
+  return typeof boundOrigin === 'string' ? requestOrigin(boundOrigin) : FROM_OPTIONS
 }

@@ -2,8 +2,8 @@
  * Origin matching: which origins may receive a token (https only, loopback http aside) and the origin a
  * request goes to.
  */
-import { z } from 'zod'
 import { insecureUrlProblem } from '../authority.js'
+import { lazySchema } from '../validation/zod.js'
 
 /**
  * Why `value` cannot name an origin that tokens are sent to, or `undefined` when it can: an https
@@ -35,16 +35,18 @@ export function originProblem(value: string): string | undefined {
  *
  * @example
  * ```ts
- * originSchema.parse('https://API.contoso.com:443/') // 'https://api.contoso.com'
+ * originSchema().parse('https://API.contoso.com:443/') // 'https://api.contoso.com'
  * ```
  */
-export const originSchema = z
-  .string()
-  .check((ctx) => {
-    const problem = originProblem(ctx.value)
-    if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem })
-  })
-  .transform((value) => new URL(value).origin)
+export const originSchema = lazySchema((z) =>
+  z
+    .string()
+    .check((ctx) => {
+      const problem = originProblem(ctx.value)
+      if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem })
+    })
+    .transform((value) => new URL(value).origin),
+)
 
 /**
  * The origin of a request URL given as a string or `URL` (scheme, lower-cased host, port without the
@@ -57,8 +59,37 @@ export const originSchema = z
  * ```
  */
 export function requestOrigin(url: unknown): string | undefined {
-  const href = typeof url === 'string' ? url : url instanceof URL ? url.href : undefined
-  if (href === undefined) return undefined
+  if (typeof url === 'string') {
+    // the usual URL, `scheme://host[:port]` in plain lower case then a path, query or nothing: its origin
+    // is that prefix's, parsed once and remembered (issue 17: no URL parsed per request)
+    const prefix = PLAIN_PREFIX.exec(url)?.[0]
+    return prefix === undefined ? parseOrigin(url) : memoisedOrigin(prefix)
+  }
+  if (url instanceof URL)
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : undefined
+  return undefined
+}
+
+/**
+ * `http(s)://host[:port]` with nothing the URL parser would rewrite or that could hide another host
+ * (no upper case, user info, percent-escape, backslash or white space), followed by a path, a query, a
+ * fragment or the end: the origin of such a URL is the origin of this prefix alone.
+ */
+const PLAIN_PREFIX = /^https?:\/\/[a-z0-9.-]+(?::[0-9]{1,5})?(?=[/?#]|$)/
+/** Origins of the prefixes seen; emptied when full, so any sequence of URLs keeps it small. */
+const origins = new Map<string, string | undefined>()
+const MAX_REMEMBERED = 256
+
+function memoisedOrigin(prefix: string): string | undefined {
+  const known = origins.get(prefix)
+  if (known !== undefined || origins.has(prefix)) return known
+  if (origins.size >= MAX_REMEMBERED) origins.clear()
+  const origin = parseOrigin(prefix)
+  origins.set(prefix, origin)
+  return origin
+}
+
+function parseOrigin(href: string): string | undefined {
   let parsed: URL
   try {
     parsed = new URL(href)

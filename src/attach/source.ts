@@ -3,10 +3,10 @@
  * source, and what a token is asked for (the one public type called a target).
  */
 import type { Dispatcher } from 'undici'
-import { z } from 'zod'
 import { type GetTokenOptions, type TokenRequest, tokenRequestSchema } from '../options.js'
 import type { AccessToken } from '../token.js'
 import { nonEmpty } from '../validation/schemas.js'
+import { lazySchema } from '../validation/zod.js'
 
 /**
  * Anything that hands out tokens as `TokenClient.getToken` does: a `TokenClient`, or a fake in tests.
@@ -42,13 +42,15 @@ export type TokenTarget = string | TokenRequest
  *
  * @example
  * ```ts
- * tokenTargetSchema.parse({ scope: 'https://graph.microsoft.com/.default' })
+ * tokenTargetSchema().parse({ scope: 'https://graph.microsoft.com/.default' })
  * ```
  */
-export const tokenTargetSchema = z.union([
-  nonEmpty,
-  tokenRequestSchema.refine(
-    (r) => r.scope !== undefined || r.resource !== undefined,
-    'give scope or resource',
-  ),
-])
+export const tokenTargetSchema = lazySchema((z) =>
+  z.union([
+    nonEmpty(),
+    tokenRequestSchema().refine(
+      (r) => r.scope !== undefined || r.resource !== undefined,
+      'give scope or resource',
+    ),
+  ]),
+)

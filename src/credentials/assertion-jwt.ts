@@ -1,10 +1,10 @@
 /**
  * The client assertion (RFC 7523, docs/entra.md §4): a JWT signed for one token request, with a fresh `jti`,
  * `aud` = the token endpoint being called (or a configured audience), `iss` = `sub` = the client id,
- * `nbf` = `iat` = now and a 10-minute `exp`.
+ * `nbf` = `iat` = now and a 10-minute `exp`. jose is imported on the first signature, not with the package
+ * (docs/architecture.md, "Loading on first use"): a secret or a callback never loads it.
  */
 import { randomUUID } from 'node:crypto'
-import { SignJWT } from 'jose'
 import type { LoadedCertificate } from './certificate-material.js'
 
 /**
@@ -51,11 +51,12 @@ export interface AssertionClaims {
  * const jwt = await signClientAssertion(loaded, { clientId, audience: tokenEndpoint, now: clock.now() })
  * ```
  */
-export function signClientAssertion(
+export async function signClientAssertion(
   loaded: Pick<LoadedCertificate, 'key' | 'header'>,
   claims: AssertionClaims,
 ): Promise<string> {
   const now = Math.floor(claims.now / 1000)
+  const { SignJWT } = await loadJose()
   return new SignJWT({})
     .setProtectedHeader(loaded.header)
     .setIssuer(claims.clientId)
@@ -66,6 +67,14 @@ export function signClientAssertion(
     .setIssuedAt(now)
     .setExpirationTime(now + ASSERTION_LIFETIME_SEC)
     .sign(loaded.key)
+}
+
+let joseLoading: Promise<typeof import('jose')> | undefined
+
+/** jose, imported once, on the first assertion signed. */
+function loadJose(): Promise<typeof import('jose')> {
+  joseLoading ??= import('jose')
+  return joseLoading
 }
 
 /**

@@ -81,7 +81,7 @@ redactInstances(CertificateProviderCredential, (c) => ({
 }))
 
 function checked(answer: unknown): CertificateKeyOptions {
-  const result = certificateKeySchema.safeParse(answer)
+  const result = certificateKeySchema().safeParse(answer)
   if (result.success) return result.data
   const [issue] = result.error.issues
   const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : ''

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto'
 import type { TLSSocket } from 'node:tls'
-import { Agent, buildConnector, type Dispatcher } from 'undici'
+import type { buildConnector, Dispatcher } from 'undici'
+import type { Undici } from '../load-undici.js'
 
 const plainAgents = new Map<number, Dispatcher>()
 const pinnedAgents = new Map<string, Dispatcher>()
@@ -37,10 +38,10 @@ export class CertificatePinMismatch extends Error {
  *
  * @example
  * ```ts
- * const dispatcher = identityDispatcher(1000)
+ * const dispatcher = identityDispatcher(await loadUndici(), 1000)
  * ```
  */
-export function identityDispatcher(connectTimeoutMs: number): Dispatcher {
+export function identityDispatcher({ Agent }: Undici, connectTimeoutMs: number): Dispatcher {
   let agent = plainAgents.get(connectTimeoutMs)
   if (!agent) {
     agent = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: KEEP_ALIVE_MS })
@@ -63,10 +64,14 @@ function peerThumbprint(socket: TLSSocket): string | undefined {
  *
  * @example
  * ```ts
- * const dispatcher = pinnedDispatcher(env.IDENTITY_SERVER_THUMBPRINT!.toUpperCase(), 1000)
+ * const dispatcher = pinnedDispatcher(await loadUndici(), env.IDENTITY_SERVER_THUMBPRINT!.toUpperCase(), 1000)
  * ```
  */
-export function pinnedDispatcher(thumbprint: string, connectTimeoutMs: number): Dispatcher {
+export function pinnedDispatcher(
+  { Agent, buildConnector }: Undici,
+  thumbprint: string,
+  connectTimeoutMs: number,
+): Dispatcher {
   const key = `${thumbprint}:${connectTimeoutMs}`
   let agent = pinnedAgents.get(key)
   if (!agent) {

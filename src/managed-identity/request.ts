@@ -9,6 +9,7 @@
  */
 import type { Dispatcher } from 'undici'
 import { AuthorityError, ConfigurationError } from '../errors.js'
+import { loadUndici } from '../load-undici.js'
 import { answerArcChallenge } from './arc.js'
 import { detectManagedIdentitySource } from './detect.js'
 import { identityDispatcher, pinnedDispatcher } from './dispatcher.js'
@@ -83,10 +84,11 @@ export async function requestFromSource(
       himdsInstalled: options.himdsInstalled,
     })
   const request = source.buildRequest(resolved.parameters)
+  const undici = await loadUndici()
   const dispatcher =
     source instanceof ServiceFabricSource
-      ? pinnedDispatcher(source.thumbprint, resolved.connectTimeoutMs)
-      : (options.dispatcher ?? identityDispatcher(resolved.connectTimeoutMs))
+      ? pinnedDispatcher(undici, source.thumbprint, resolved.connectTimeoutMs)
+      : (options.dispatcher ?? identityDispatcher(undici, resolved.connectTimeoutMs))
   const exchange: Exchange = { source, options: resolved, dispatcher, onAnswer }
   if (source instanceof ImdsSource && resolved.probe) {
     await send(exchange, source.probeRequest(), resolved.connectTimeoutMs, true)

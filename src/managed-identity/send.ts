@@ -3,9 +3,10 @@
  * classification of failures. A connection that cannot be made is {@link EndpointUnreachable} (the caller
  * turns it into "unavailable"); an answer of any status is returned as it is.
  */
-import { type Dispatcher, request } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { Clock } from '../clock.js'
 import { TransportError } from '../errors.js'
+import { loadUndici } from '../load-undici.js'
 import type { UnreachableOutcome } from './errors.js'
 import type { IdentityResponse } from './response.js'
 import type { IdentityRequest } from './source.js'
@@ -80,6 +81,7 @@ export async function sendIdentityRequest(
   identityRequest: IdentityRequest,
   settings: SendSettings,
 ): Promise<IdentityResponse> {
+  const { request } = await loadUndici()
   settings.signal?.throwIfAborted()
   const controller = new AbortController()
   const onAbort = () => controller.abort(settings.signal?.reason)

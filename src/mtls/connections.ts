@@ -8,9 +8,10 @@
 import type { X509Certificate } from 'node:crypto'
 // a namespace import: a named one would fail to link on Node 20, before the version guard can say why
 import * as tls from 'node:tls'
-import { Agent, buildConnector, type Dispatcher } from 'undici'
+import type { Agent, Dispatcher } from 'undici'
 import type { Clock } from '../clock.js'
 import type { ClientCertificate, PresentsCertificate } from '../credentials/client-certificate.js'
+import { loadUndici, type Undici } from '../load-undici.js'
 import { redactInstances } from '../redact.js'
 import { acceptingLegacyHandlers } from './legacy-handler.js'
 import type { TrustedCa } from './trusted-ca.js'
@@ -58,14 +59,24 @@ export class CertificateConnections {
   async current(ctx: { readonly clock: Clock; readonly signal: AbortSignal }): Promise<PresentedCertificate> {
     const presented = await this.#certificate.clientCertificate(ctx)
     const thumbprintSha256 = presented.thumbprintSha256
-    let entry = this.#agents.get(thumbprintSha256)
+    const entry = this.#agents.get(thumbprintSha256) ?? (await this.#connect(presented))
+    return { dispatcher: entry.dispatcher, thumbprintSha256 }
+  }
+
+  /**
+   * The connection presenting `presented`, made now unless another request made it while undici loaded
+   * (on the first connection, not with the package: docs/architecture.md, "Loading on first use").
+   */
+  async #connect(presented: ClientCertificate): Promise<{ readonly dispatcher: Dispatcher }> {
+    const undici = await loadUndici()
+    let entry = this.#agents.get(presented.thumbprintSha256)
     if (entry === undefined) {
-      const agent = certificateAgent(presented, this.#ca)
+      const agent = certificateAgent(undici, presented, this.#ca)
       entry = { agent, dispatcher: acceptingLegacyHandlers(agent) }
-      this.#agents.set(thumbprintSha256, entry)
+      this.#agents.set(presented.thumbprintSha256, entry)
       this.#forgetOld()
     }
-    return { dispatcher: entry.dispatcher, thumbprintSha256 }
+    return entry
   }
 
   /**
@@ -103,7 +114,11 @@ redactInstances(CertificateConnections, (c) => ({ certificates: c.size }))
  * An Agent whose every TLS handshake presents `presented`. The key goes into a connector's closure,
  * not into options an inspection of the Agent would print.
  */
-function certificateAgent(presented: ClientCertificate, ca: TrustedCa | undefined): Agent {
+function certificateAgent(
+  { Agent, buildConnector }: Undici,
+  presented: ClientCertificate,
+  ca: TrustedCa | undefined,
+): Agent {
   const connector = buildConnector({
     key: presented.key.export({ type: 'pkcs8', format: 'pem' }),
     cert: presented.chain.map((certificate: X509Certificate) => certificate.toString()).join('\n'),

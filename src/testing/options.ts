@@ -14,7 +14,7 @@ const optionsSchema = z
     https: z.boolean().default(false),
     registry: z.custom<RegistryInput>((value) => typeof value === 'object' && value !== null).optional(),
     registryFile: z.string().min(1).optional(),
-    clock: clockSchema.optional(),
+    clock: clockSchema().optional(),
     now: z
       .custom<() => number>((value) => typeof value === 'function', {
         error: 'must be a function returning epoch ms',

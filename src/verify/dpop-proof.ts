@@ -8,9 +8,10 @@
  */
 
 import { createHash } from 'node:crypto'
-import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, type JWK, jwtVerify } from 'jose'
+import type { JWK } from 'jose'
 import { clip, type Rejection } from './challenge.js'
 import { normalizeHtu, sameHtu } from './htu.js'
+import { decodeJwtPart, loadJose } from './load-jose.js'
 import type { DpopNonceSource } from './nonce.js'
 import { type DpopReplayCache, replayId } from './replay-cache.js'
 
@@ -110,13 +111,14 @@ async function verifyProofSignature(
 ): Promise<{ payload: Record<string, unknown>; jwk: JWK } | Rejection> {
   let jwk: unknown
   try {
-    jwk = decodeProtectedHeader(proof).jwk
+    jwk = decodeJwtPart(proof, 0).jwk
   } catch {
     return invalid('the DPoP proof header is not base64url-encoded JSON')
   }
   if (typeof jwk !== 'object' || jwk === null) return invalid('the DPoP proof has no jwk header')
   if (PRIVATE_MEMBERS.some((member) => member in jwk))
     return invalid('the DPoP proof jwk must be a public key')
+  const { EmbeddedJWK, jwtVerify } = await loadJose()
   try {
     const { payload } = await jwtVerify(proof, EmbeddedJWK, {
       typ: 'dpop+jwt',
@@ -188,6 +190,7 @@ function checkAccessTokenHash(ath: unknown, token: string): Rejection | undefine
 }
 
 async function checkKeyBinding(jwk: JWK, jkt: string): Promise<Rejection | undefined> {
+  const { calculateJwkThumbprint } = await loadJose()
   const thumbprint = await calculateJwkThumbprint(jwk).catch(() => undefined)
   if (thumbprint === jkt) return undefined
   return {

@@ -4,10 +4,11 @@
  * an unknown `kid`, at most once per cool-down (`cooldownMs`), so unknown kids cannot hammer the JWKS.
  */
 
-import { compactVerify, createRemoteJWKSet, type JWSHeaderParameters, type RemoteJWKSet } from 'jose'
+import type { JWSHeaderParameters, RemoteJWKSet } from 'jose'
 import { LRUCache } from 'lru-cache'
 import { TransportError } from '../errors.js'
 import { clip, type Rejection } from './challenge.js'
+import { type Jose, loadJose } from './load-jose.js'
 
 /** How the key sets are fetched and cached. */
 export interface JwksSettings {
@@ -61,7 +62,7 @@ export function createSignatureChecker(options: {
   const sets = new LRUCache<string, RemoteJWKSet>({
     max: Math.max(1, options.maxKeySets ?? DEFAULT_MAX_KEY_SETS),
   })
-  const keySetFor = (url: string): RemoteJWKSet => {
+  const keySetFor = ({ createRemoteJWKSet }: Jose, url: string): RemoteJWKSet => {
     let set = sets.get(url)
     if (set === undefined) {
       set = createRemoteJWKSet(new URL(url), {
@@ -76,11 +77,12 @@ export function createSignatureChecker(options: {
   return {
     async verify(token, { tenantId, kid }) {
       const url = options.jwksUriFor(tenantId)
-      const keySet = keySetFor(url)
+      const jose = await loadJose()
+      const keySet = keySetFor(jose, url)
       const getKey = (header: JWSHeaderParameters) =>
         keySet(header).catch((cause) => keyFetchFailure(cause, url))
       try {
-        const { payload } = await compactVerify(token, getKey, { algorithms: [...options.algorithms] })
+        const { payload } = await jose.compactVerify(token, getKey, { algorithms: [...options.algorithms] })
         return parsePayload(payload)
       } catch (cause) {
         if (cause instanceof TransportError) throw cause

@@ -156,7 +156,7 @@ const verifierFields = z.strictObject({
     })
     .default({ timeoutMs: 5_000, cooldownMs: 30_000, cacheMaxAgeMs: 600_000 }),
   /** The clock: `{ now() }` in epoch ms, as the client takes it (tests). @defaultValue the system clock */
-  clock: clockSchema.optional(),
+  clock: clockSchema().optional(),
   /** @deprecated Use `clock: { now }`. The clock, in epoch ms. */
   now: z
     .custom<() => number>((value) => typeof value === 'function', { error: 'expected () => number' })

@@ -3,11 +3,12 @@
  * payload (used only to pick the keys and the issuer), the token version, and the result type.
  */
 
-import { decodeJwt, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose'
+import type { ProtectedHeaderParameters } from 'jose'
 import { isGuid } from '../authority.js'
 import type { TokenBinding } from './binding.js'
 import { clip, type Rejection } from './challenge.js'
 import type { TokenVersion } from './issuer.js'
+import { decodeJwtPart } from './load-jose.js'
 import type { GenericVerifiedToken } from './rfc9068.js'
 
 /** Tokens longer than this are refused unread (Entra's are ~1-2 KB; a header line is rarely above 16 KB). */
@@ -97,7 +98,7 @@ export function decodeUnverified(token: string): UnverifiedToken | Rejection {
   if (parts === 5) return malformed('encrypted tokens (JWE) are not accepted')
   if (parts !== 3) return malformed('token is not a JWT (three dot-separated parts)')
   try {
-    return { header: decodeProtectedHeader(token), payload: decodeJwt(token) }
+    return { header: decodeJwtPart(token, 0) as ProtectedHeaderParameters, payload: decodeJwtPart(token, 1) }
   } catch {
     return malformed('token header or payload is not base64url-encoded JSON')
   }

@@ -110,6 +110,28 @@ describe('a resource server asking for a nonce forever', () => {
     const res = await request(`${origin}/orders`, { dispatcher: agent })
     await res.body.dump()
     expect([res.statusCode, seen.length]).toEqual([401, 2])
+    // the retry's proof replaces the first's on the handler's header list: one of each, with the nonce
+    expect(seen.map((headers) => headers.authorization)).toEqual(['DPoP tok-1', 'DPoP tok-1'])
+    expect(decodeJwt(String(seen[1]?.dpop)).nonce).toBe('n-1')
     await agent.close()
   })
+
+  it.each([
+    ['a plain object', () => ({ accept: 'application/json' })],
+    ['a Headers', () => new Headers({ accept: 'application/json' })],
+  ])(
+    'authorizedFetch with headers given as %s: each attempt has one token and its own proof',
+    async (_, given) => {
+      const api = createAuthorizedFetch(dpopSource(), { scope: 'orders', origins: [origin] })
+      const headers = given()
+      await api(`${origin}/orders`, { headers })
+      expect(seen.map((h) => [h.accept, h.authorization])).toEqual([
+        ['application/json', 'DPoP tok-1'],
+        ['application/json', 'DPoP tok-1'],
+      ])
+      expect(decodeJwt(String(seen[0]?.dpop)).nonce).toBeUndefined()
+      expect(decodeJwt(String(seen[1]?.dpop)).nonce).toBe('n-1')
+      expect(new Headers(headers).has('dpop')).toBe(false) // the caller's headers are left alone
+    },
+  )
 })

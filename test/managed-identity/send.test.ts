@@ -21,8 +21,10 @@ async function rawServer(onConnection: (socket: import('node:net').Socket) => vo
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/t`
 }
 
+const undici = await import('undici')
+
 const settings = (deadlineMs: number, probe: boolean) => ({
-  dispatcher: identityDispatcher(1000),
+  dispatcher: identityDispatcher(undici, 1000),
   deadlineMs,
   maxResponseBytes: 1024,
   clock: systemClock,
