@@ -96,8 +96,8 @@ export function renderBoundOutcome(row: BoundFaultRow, crowd: boolean): string {
   const requests = `${row.requests} token request${row.requests === 1 ? '' : 's'}`
   const { outcome } = row
   if (outcome.kind === 'token') {
-    const what = `a \`${outcome.tokenType}\` token`
-    return crowd ? `all get one ${what} (${requests})` : `${what} (${requests})`
+    const what = `\`${outcome.tokenType}\` token`
+    return crowd ? `all get one ${what} (${requests})` : `a ${what} (${requests})`
   }
   const codes = outcome.aadstsCodes.length === 0 ? '' : ` AADSTS${outcome.aadstsCodes.join(', ')}`
   const error = `\`${outcome.code}\` ${outcome.status} \`${outcome.error}\`${codes}`
