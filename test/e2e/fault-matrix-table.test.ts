@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { FaultKind } from '../../src/testing/index.js'
+import { BOUND_FAULT_ROWS } from './matrix/bound-rows.js'
 import { FAULT_ROWS, renderCell, renderFailureTable } from './matrix/expectations.js'
 import { SITUATIONS } from './matrix/policy.js'
 
@@ -21,11 +22,16 @@ const FAULT_KINDS: Record<FaultKind, true> = {
   wrongContentType: true,
   errorIn200: true,
   expiresIn: true,
+  useDpopNonce: true,
 }
 
 describe('the fault matrix table', () => {
-  it('has a row for every fault kind the local authority injects', () => {
-    const covered = new Set(FAULT_ROWS.map((row) => row.fault.kind).filter((kind) => kind in FAULT_KINDS))
+  it('has a row for every fault kind the local authority injects (the DPoP ones in the sender-constrained rows)', () => {
+    const bound = BOUND_FAULT_ROWS.flatMap((row) =>
+      row.setup.kind === 'dpop' && row.setup.fault !== undefined ? [row.setup.fault] : [],
+    )
+    const faults = [...FAULT_ROWS.map((row) => row.fault), ...bound]
+    const covered = new Set(faults.map((fault) => fault.kind).filter((kind) => kind in FAULT_KINDS))
     expect([...covered].sort()).toEqual(Object.keys(FAULT_KINDS).sort())
   })
 

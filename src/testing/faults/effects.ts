@@ -1,13 +1,14 @@
 /**
  * How each fault kind turns into what the client sees: either instead of the normal answer
- * (statuses, HTML, drop), before it (latency), or by changing it (truncated, oversized, wrong
+ * (statuses, HTML, drop, a DPoP nonce challenge), before it (latency), or by changing it (truncated, oversized, wrong
  * content type, error in a 200, odd `expires_in`).
  */
+import { randomBytes } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
 import { MESSAGES } from '../entra/aadsts.js'
 import { AadstsError, type ErrorContext } from '../entra/error-body.js'
 import type { Outcome } from '../http/outcome.js'
-import { errorReply, type Reply, replyBody, textReply } from '../http/reply.js'
+import { errorReply, jsonReply, type Reply, replyBody, textReply } from '../http/reply.js'
 import type { Fault } from './queue.js'
 
 const HTML_502 =
@@ -58,9 +59,22 @@ function replacementReply(fault: Fault, context: ErrorContext): Reply | undefine
       return textReply(410, 'Gone', context.traceId, 'text/plain; charset=utf-8')
     case 'html':
       return textReply(502, HTML_502, context.traceId, 'text/html; charset=utf-8')
+    case 'useDpopNonce':
+      return nonceChallenge(context)
     default:
       return undefined
   }
+}
+
+/** RFC 9449 §8: a nonce challenge with a nonce never seen before (so a client can never satisfy it). */
+function nonceChallenge(context: ErrorContext): Reply {
+  const body = {
+    error: 'use_dpop_nonce',
+    error_description: 'Authorization server requires nonce in DPoP proof',
+  }
+  const reply = jsonReply(400, body, context.traceId)
+  reply.headers['dpop-nonce'] = randomBytes(16).toString('base64url')
+  return reply
 }
 
 function withRetryAfter(reply: Reply, retryAfter: number | string | undefined): Reply {

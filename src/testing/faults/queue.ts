@@ -47,6 +47,7 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...target, kind: z.literal('wrongContentType') }),
   z.strictObject({ ...target, kind: z.literal('errorIn200') }),
   z.strictObject({ ...target, kind: z.literal('expiresIn'), value: z.union([z.number(), z.string()]) }),
+  z.strictObject({ ...target, kind: z.literal('useDpopNonce') }),
 ])
 
 /**
@@ -62,7 +63,9 @@ const faultSchema = z.discriminatedUnion('kind', [
  * - `oversized` — the normal answer padded to `bytes` (valid JSON, sent chunked);
  * - `wrongContentType` — the normal answer labelled `text/html`;
  * - `errorIn200` — an error body (the request's own, else AADSTS50000) with status 200;
- * - `expiresIn` — a successful token answer whose `expires_in` is `value` (0, negative, huge, `'abc'`).
+ * - `expiresIn` — a successful token answer whose `expires_in` is `value` (0, negative, huge, `'abc'`);
+ * - `useDpopNonce` — 400 `use_dpop_nonce` with a new `DPoP-Nonce` each time (RFC 9449 §8): with
+ *   `times: Infinity`, a server that never accepts the nonce it hands out.
  *
  * @example
  * ```ts

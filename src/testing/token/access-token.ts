@@ -37,7 +37,10 @@ export interface MintRequest {
   clientId: string
   servicePrincipalId: string
   authMethod: AuthMethod
-  /** Entra mTLS PoP: the SHA-256 thumbprint (base64url) of the client certificate, as `cnf.x5t#S256`. */
+  /**
+   * Entra mTLS PoP or RFC 8705 mutual-TLS client auth: the SHA-256 thumbprint (base64url) of the client
+   * certificate, as `cnf.x5t#S256`.
+   */
   certificateBinding?: string | undefined
   roles: string[] | undefined
   now: number

@@ -96,7 +96,8 @@ export async function issueToken(call: TokenCall, deps: TokenEndpointDeps): Prom
     assertionType: fields.get('client_assertion_type'),
     peerCertificate: call.peerCertificate,
   }
-  const binding = certificateBinding(fields.get('token_type'), credential)
+  const popBinding = certificateBinding(fields.get('token_type'), credential)
+  const binding = popBinding ?? tlsClientAuthBinding(credential)
   const audiences = endpointAudiences(call, tenant)
   const check = { client, audiences, now: call.now, skewSeconds: deps.skewSeconds }
   const authMethod = await authenticateClient(credential, check, deps.federation)
@@ -118,7 +119,7 @@ export async function issueToken(call: TokenCall, deps: TokenEndpointDeps): Prom
   })
   const body =
     call.version === 'v2'
-      ? v2TokenBody(token, api.refreshInSeconds, binding === undefined ? 'Bearer' : 'mtls_pop')
+      ? v2TokenBody(token, api.refreshInSeconds, popBinding === undefined ? 'Bearer' : 'mtls_pop')
       : v1TokenBody(token, api.refreshInSeconds, resource)
   if (jkt !== undefined) body.token_type = 'DPoP'
   const dpopNonce = client.dpop?.nonce ? deps.dpop.nonce : undefined
@@ -169,6 +170,22 @@ function certificateBinding(
     )
   }
   return createHash('sha256').update(credential.peerCertificate).digest('base64url')
+}
+
+/**
+ * RFC 8705 §3 (`tls_client_auth`, `self_signed_tls_client_auth`): a client whose credential is the
+ * certificate of the TLS handshake alone (no secret, no assertion) gets a `Bearer` token bound to it
+ * (`cnf.x5t#S256`), as oidc-provider and Keycloak issue with certificate-bound tokens on. Returns its
+ * `x5t#S256`, or `undefined` for any other credential.
+ */
+function tlsClientAuthBinding(credential: {
+  secret?: string | undefined
+  assertion?: string | undefined
+  peerCertificate?: Buffer | undefined
+}): string | undefined {
+  const { peerCertificate, secret, assertion } = credential
+  if (peerCertificate === undefined || secret !== undefined || assertion !== undefined) return undefined
+  return createHash('sha256').update(peerCertificate).digest('base64url')
 }
 
 function checkGrantType(grantType: string | undefined): void {

@@ -60,6 +60,18 @@ describe('status faults', () => {
     expect(res.headers['content-type']).toMatch(/^text\/html/)
     expect(res.text).toContain('<html>')
   })
+
+  it('answers 400 use_dpop_nonce with a new DPoP-Nonce each time on useDpopNonce, then recovers', async () => {
+    authority.faults.add({ kind: 'useDpopNonce', times: 2 })
+    const [first, second] = [await askToken(), await askToken()]
+    for (const res of [first, second]) {
+      expect(res?.status).toBe(400)
+      expect(res?.json).toMatchObject({ error: 'use_dpop_nonce' })
+      expect(res?.headers['dpop-nonce']).toMatch(/^[\w-]{16,}$/)
+    }
+    expect(first?.headers['dpop-nonce']).not.toBe(second?.headers['dpop-nonce'])
+    expect((await askToken()).status).toBe(200)
+  })
 })
 
 describe('transport faults', () => {
