@@ -25,7 +25,7 @@ export const AZURE_ML_API_VERSION = '2017-09-01'
 const SELECTORS: SelectorParameters = { clientId: ['clientid'], objectId: [], resourceId: [] }
 
 /**
- * Azure ML's success body (the 2017 App Service form).
+ * Azure ML's success body (the 2017 App Service form, with the identity's `client_id`).
  *
  * @example
  * ```ts
@@ -38,7 +38,7 @@ export function azureMlBody(issued: IdentityToken): Record<string, string> {
     expires_on: String(issued.token.expiresOn),
     resource: issued.resource,
     token_type: 'Bearer',
-    clientid: issued.clientId,
+    client_id: issued.clientId,
   }
 }
 

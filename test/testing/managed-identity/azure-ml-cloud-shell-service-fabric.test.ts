@@ -71,9 +71,9 @@ describe('Azure ML', () => {
       expires_on: String(EXPIRES_ON),
       resource: 'https://vault.azure.net',
       token_type: 'Bearer',
-      clientid: system.clientId,
+      client_id: system.clientId,
     })
-    expect((await call({ clientid: worker.clientId })).json.clientid).toBe(worker.clientId)
+    expect((await call({ clientid: worker.clientId })).json.client_id).toBe(worker.clientId)
   })
 
   it('refuses a wrong secret (401), another api-version (400), client_id (not its parameter)', async () => {
@@ -81,7 +81,7 @@ describe('Azure ML', () => {
     expect(wrong.status).toBe(401)
     expect(wrong.json).toMatchObject({ statusCode: 401, correlationId: expect.any(String) })
     expect((await call({ 'api-version': '2019-08-01' })).status).toBe(400)
-    expect((await call({ client_id: worker.clientId })).json.clientid).toBe(system.clientId)
+    expect((await call({ client_id: worker.clientId })).json.client_id).toBe(system.clientId)
   })
 })
 
