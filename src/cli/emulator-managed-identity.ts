@@ -14,6 +14,8 @@ const SOURCES: ReadonlyArray<[ManagedIdentityRoute, string]> = [
   ['imds', 'IMDS (virtual machines, AKS)'],
   ['appService', 'App Service / Functions'],
   ['arc', 'Azure Arc'],
+  ['azureMl', 'Azure ML (Machine Learning compute)'],
+  ['cloudShell', 'Cloud Shell'],
 ]
 
 /**
@@ -52,5 +54,17 @@ export function managedIdentityLines(authority: LocalAuthority, style: ReturnTyp
       `  ${style.dim(`# ${label}`)}`,
       `  ${exportLine(authority.managedIdentity.env(source))}`,
     ]),
+    ...serviceFabricLines(authority, style),
+  ]
+}
+
+/** Service Fabric's endpoint is https only: its line, or how to get one. */
+function serviceFabricLines(authority: LocalAuthority, style: ReturnType<typeof styler>): string[] {
+  if (authority.caPem === undefined) {
+    return [`  ${style.dim('# Service Fabric: start the emulator with --https')}`]
+  }
+  return [
+    `  ${style.dim('# Service Fabric (the certificate pinned by IDENTITY_SERVER_THUMBPRINT)')}`,
+    `  ${exportLine(authority.managedIdentity.env('serviceFabric'))}`,
   ]
 }

@@ -214,7 +214,7 @@ function authorityHandle(
     apis: directories.apis,
     clients: directories.clients,
     managedIdentities: directories.managedIdentities,
-    managedIdentity: managedIdentityEmulator(url, parts.identityHeader, parts.arcKeys.directory),
+    managedIdentity: managedIdentityEmulator(url, parts.identityHeader, parts.arcKeys.directory, parts.caPem),
     requests: log,
     get counters() {
       return log.counters

@@ -43,6 +43,8 @@ it('without the flag, nothing of managed identity is printed', async () => {
 it.each([
   ['IMDS', 'imds'],
   ['App Service', 'app-service'],
+  ['Azure ML', 'azure-ml'],
+  ['Cloud Shell', 'cloud-shell'],
 ])(
   'prints the %s line; pasted into a shell, the client gets the system-assigned identity’s token',
   async (label, kind) => {
@@ -62,3 +64,9 @@ it.each([
     expect(token.clientId).toBe(EXAMPLE.managedIdentities.system.clientId)
   },
 )
+
+it('prints no Service Fabric line for a plain-http emulator (its endpoint is https only)', async () => {
+  const { run } = await startEmulator(['--managed-identity'])
+  expect(run.stdout).toContain('# Service Fabric: start the emulator with --https')
+  expect(run.stdout).not.toContain('IDENTITY_SERVER_THUMBPRINT=')
+})

@@ -21,7 +21,7 @@ import { textReply, writeReply } from './reply.js'
 import { type ContextSettings, type RequestContext, requestContext } from './request-context.js'
 import { type LoggedRequest, publicValue, type RequestLog, redactForm, redactQuery } from './request-log.js'
 import { parseRequestTarget, UNPARSABLE_TARGET } from './request-target.js'
-import { matchRoute, type RouteMatch, type TenantRouteCall } from './url-map.js'
+import { isManagedIdentityRoute, matchRoute, type RouteMatch, type TenantRouteCall } from './url-map.js'
 
 /**
  * Everything a request may touch.
@@ -87,7 +87,7 @@ async function serve(
   const result = await runWithFault(
     fault,
     context,
-    () => answer(match, req, url, form, context, deps),
+    () => answer(match, { req, url, body, form, context }, deps),
     deps.signal,
   )
   const entry = logEntry(req, url, match, form, context)
@@ -144,19 +144,25 @@ function failSafely(
   }
 }
 
+/** One request as read: the message, its URL, its body and (for the token route) its form. */
+interface ReadRequest {
+  req: IncomingMessage
+  url: URL
+  body: Buffer
+  form: TokenForm | undefined
+  context: RequestContext
+}
+
 async function answer(
   match: RouteMatch | undefined,
-  req: IncomingMessage,
-  url: URL,
-  form: TokenForm | undefined,
-  context: RequestContext,
+  { req, url, body, form, context }: ReadRequest,
   deps: HandlerDeps,
 ): Promise<Outcome> {
   if (!match)
     return { reply: textReply(404, 'Not Found', context.traceId, 'text/plain; charset=utf-8'), issued: false }
   const method = req.method ?? 'GET'
-  if (match.route === 'imds' || match.route === 'appService' || match.route === 'arc') {
-    const call = { method, url, headers: req.headers, context }
+  if (isManagedIdentityRoute(match.route)) {
+    const call = { method, url, headers: req.headers, body, context }
     return answerManagedIdentity(match.route, call, deps.managedIdentity)
   }
   if (match.route === 'token') {

@@ -180,6 +180,12 @@ export interface Counters {
   appService: number
   /** Requests to the Azure Arc-shaped managed-identity endpoint (challenges included). */
   arc: number
+  /** Requests to the Azure ML-shaped managed-identity endpoint. */
+  azureMl: number
+  /** Requests to the Cloud Shell-shaped managed-identity endpoint. */
+  cloudShell: number
+  /** Requests to the Service Fabric-shaped managed-identity endpoint. */
+  serviceFabric: number
   /** Token requests by claimed client id. */
   tokenByClient: Record<string, number>
 }
@@ -270,6 +276,9 @@ function emptyCounters(): Counters {
     imds: 0,
     appService: 0,
     arc: 0,
+    azureMl: 0,
+    cloudShell: 0,
+    serviceFabric: 0,
     tokenByClient: {},
   }
 }

@@ -13,7 +13,18 @@
  * ROUTE_NAMES.includes('jwks') // true
  * ```
  */
-export const ROUTE_NAMES = ['token', 'metadata', 'jwks', 'discovery', 'imds', 'appService', 'arc'] as const
+export const ROUTE_NAMES = [
+  'token',
+  'metadata',
+  'jwks',
+  'discovery',
+  'imds',
+  'appService',
+  'arc',
+  'azureMl',
+  'cloudShell',
+  'serviceFabric',
+] as const
 
 /**
  * A route of the local authority.
@@ -43,11 +54,12 @@ export type TenantRoute = Exclude<RouteName, 'discovery' | ManagedIdentityRoute>
  * authority.faults.add({ route: 'imds' satisfies ManagedIdentityRoute, kind: 'status500' })
  * ```
  */
-export type ManagedIdentityRoute = 'imds' | 'appService' | 'arc'
+export type ManagedIdentityRoute = 'imds' | 'appService' | 'arc' | 'azureMl' | 'cloudShell' | 'serviceFabric'
 
 /**
  * The path of each managed-identity endpoint: IMDS's own path, App Service's `/MSI/token/` (any case)
- * and, for Arc (whose agent uses IMDS's path on its own port), IMDS's path under `/arc`.
+ * and, for Arc (whose agent uses IMDS's path on its own port), IMDS's path under `/arc`; Azure ML,
+ * Cloud Shell and Service Fabric (each on its own host or port in Azure) under a prefix of their own.
  *
  * @example
  * ```ts
@@ -58,6 +70,9 @@ export const MANAGED_IDENTITY_PATHS: Readonly<Record<ManagedIdentityRoute, strin
   imds: '/metadata/identity/oauth2/token',
   appService: '/msi/token',
   arc: '/arc/metadata/identity/oauth2/token',
+  azureMl: '/azure-ml/msi/token',
+  cloudShell: '/cloud-shell/oauth2/token',
+  serviceFabric: '/service-fabric/metadata/identity/oauth2/token',
 }
 
 // Deliberate copy: the emulator shares no protocol code with the client (docs/architecture.md)
@@ -74,6 +89,18 @@ export const TENANT_ROUTE_PATHS: Readonly<Record<TenantRoute, Readonly<Record<'v
   token: { v2: 'oauth2/v2.0/token', v1: 'oauth2/token' },
   metadata: { v2: 'v2.0/.well-known/openid-configuration', v1: '.well-known/openid-configuration' },
   jwks: { v2: 'discovery/v2.0/keys', v1: 'discovery/keys' },
+}
+
+/**
+ * Whether `route` is a managed-identity endpoint.
+ *
+ * @example
+ * ```ts
+ * isManagedIdentityRoute('cloudShell') // true
+ * ```
+ */
+export function isManagedIdentityRoute(route: RouteName): route is ManagedIdentityRoute {
+  return Object.hasOwn(MANAGED_IDENTITY_PATHS, route)
 }
 
 /**

@@ -3,13 +3,13 @@
  * `X-IDENTITY-HEADER` must be the emulated `IDENTITY_HEADER`, `api-version=2019-08-01`, the identity
  * by `client_id`, `object_id` (or `principal_id`) or `mi_res_id`; `expires_on` an epoch string.
  */
-import { timingSafeEqual } from 'node:crypto'
 import type { Outcome } from '../http/outcome.js'
 import type { RequestContext } from '../http/request-context.js'
 import { answerSelected } from './answer.js'
-import { headerValue, type IdentityCall } from './call.js'
+import type { IdentityCall } from './call.js'
+import { checkApiVersion, checkMethod, checkSecretHeader } from './checks.js'
 import type { IdentityToken, IssueDeps } from './issue.js'
-import { IdentityRefusal } from './refusal.js'
+import type { IdentityRefusal } from './refusal.js'
 import type { SelectorParameters } from './select.js'
 
 /**
@@ -51,20 +51,9 @@ function appServiceErrorBody(refusal: IdentityRefusal, context: RequestContext):
 }
 
 function checkRequest(call: IdentityCall, identityHeader: string): void {
-  if (call.method !== 'GET') throw new IdentityRefusal(405, 'invalid_request', 'Only GET is supported')
-  const sent = Buffer.from(headerValue(call.headers, 'x-identity-header') ?? '')
-  const expected = Buffer.from(identityHeader)
-  if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
-    throw new IdentityRefusal(401, 'unauthorized', 'The X-IDENTITY-HEADER header is missing or wrong')
-  }
-  const version = call.url.searchParams.get('api-version')
-  if (version !== APP_SERVICE_API_VERSION) {
-    throw new IdentityRefusal(
-      400,
-      'invalid_request',
-      `api-version must be ${APP_SERVICE_API_VERSION}, not '${version ?? ''}'`,
-    )
-  }
+  checkMethod(call, 'GET')
+  checkSecretHeader(call, 'x-identity-header', identityHeader)
+  checkApiVersion(call, APP_SERVICE_API_VERSION)
 }
 
 /**

@@ -14,13 +14,15 @@ import { IdentityRefusal } from './refusal.js'
  *
  * @example
  * ```ts
- * const call: IdentityCall = { method: 'GET', url, headers: req.headers, context }
+ * const call: IdentityCall = { method: 'GET', url, headers: req.headers, body, context }
  * ```
  */
 export interface IdentityCall {
   method: string
   url: URL
   headers: IncomingHttpHeaders
+  /** The request body as read (Cloud Shell's form). */
+  body?: Buffer | undefined
   context: RequestContext
 }
 

@@ -2,6 +2,7 @@
  * The handle of the emulated managed-identity endpoints: the environment variables that point a
  * process (ours, `@azure/identity`, msal-node) at one of them, as each reads them.
  */
+import { X509Certificate } from 'node:crypto'
 import { MANAGED_IDENTITY_PATHS, type ManagedIdentityRoute } from '../http/url-map.js'
 import { refuse } from '../registry/registry-error.js'
 
@@ -39,7 +40,9 @@ export interface ManagedIdentityEmulator {
   /**
    * The variables to set for `source` (unset the other {@link MANAGED_IDENTITY_VARIABLES}):
    * `imds`: `AZURE_POD_IDENTITY_AUTHORITY_HOST`; `appService`: `IDENTITY_ENDPOINT`, `IDENTITY_HEADER`;
-   * `arc`: `IDENTITY_ENDPOINT`, `IMDS_ENDPOINT`. @defaultValue source 'imds'
+   * `arc`: `IDENTITY_ENDPOINT`, `IMDS_ENDPOINT`; `azureMl`: `MSI_ENDPOINT`, `MSI_SECRET`; `cloudShell`:
+   * `MSI_ENDPOINT`; `serviceFabric` (an authority started with `https: true` only): `IDENTITY_ENDPOINT`,
+   * `IDENTITY_HEADER`, `IDENTITY_SERVER_THUMBPRINT` (the SHA-1 of its certificate). @defaultValue source 'imds'
    */
   env(source?: ManagedIdentityRoute): Record<string, string>
   /** The endpoint URL of `source`. */
@@ -60,6 +63,7 @@ export function managedIdentityEmulator(
   url: string,
   identityHeader: string,
   arcKeyDirectory: string,
+  caPem?: string,
 ): ManagedIdentityEmulator {
   const endpoint = (source: ManagedIdentityRoute) => {
     if (!Object.hasOwn(MANAGED_IDENTITY_PATHS, source))
@@ -70,11 +74,24 @@ export function managedIdentityEmulator(
     endpoint,
     arcKeyDirectory,
     env(source = 'imds') {
-      endpoint(source) // refuses an unknown source
-      if (source === 'appService')
-        return { IDENTITY_ENDPOINT: endpoint('appService'), IDENTITY_HEADER: identityHeader }
-      if (source === 'arc') return { IDENTITY_ENDPOINT: endpoint('arc'), IMDS_ENDPOINT: `${url}/arc` }
+      const at = endpoint(source) // refuses an unknown source
+      if (source === 'appService') return { IDENTITY_ENDPOINT: at, IDENTITY_HEADER: identityHeader }
+      if (source === 'arc') return { IDENTITY_ENDPOINT: at, IMDS_ENDPOINT: `${url}/arc` }
+      if (source === 'azureMl') return { MSI_ENDPOINT: at, MSI_SECRET: identityHeader }
+      if (source === 'cloudShell') return { MSI_ENDPOINT: at }
+      if (source === 'serviceFabric') {
+        const IDENTITY_SERVER_THUMBPRINT = thumbprint(caPem)
+        return { IDENTITY_ENDPOINT: at, IDENTITY_HEADER: identityHeader, IDENTITY_SERVER_THUMBPRINT }
+      }
       return { AZURE_POD_IDENTITY_AUTHORITY_HOST: url }
     },
   }
+}
+
+/** The upper-case hex SHA-1 of the authority's certificate; refused when it serves plain http. */
+function thumbprint(caPem: string | undefined): string {
+  if (caPem === undefined) {
+    refuse('source', "'serviceFabric' is served over https only: start the authority with https: true")
+  }
+  return new X509Certificate(caPem).fingerprint.replaceAll(':', '').toUpperCase()
 }

@@ -1,7 +1,8 @@
 /**
  * Folder `managed-identity/`: the managed-identity endpoints of the local authority
  * (docs/managed-identity.md §Emulation). `routes.ts` answers a request in the shape of its source
- * (`imds.ts`, `app-service.ts`, `arc.ts`, Arc's key files in `arc-keys.ts`); `select.ts` finds the
+ * (`imds.ts`, `app-service.ts`, `arc.ts`, Arc's key files in `arc-keys.ts`, `azure-ml.ts`,
+ * `cloud-shell.ts`, `service-fabric.ts`; the checks they share in `checks.ts`); `select.ts` finds the
  * identity a request names, `issue.ts` mints its token, `environment.ts` says which variables point
  * a process at the emulated endpoints. Written from the services' documentation, sharing no code with
  * the client's `src/managed-identity/` (docs/architecture.md).

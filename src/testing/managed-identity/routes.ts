@@ -6,9 +6,12 @@ import type { ManagedIdentityRoute } from '../http/url-map.js'
 import { answerAppService } from './app-service.js'
 import { answerArc } from './arc.js'
 import type { ArcKeys } from './arc-keys.js'
+import { answerAzureMl } from './azure-ml.js'
 import type { IdentityCall } from './call.js'
+import { answerCloudShell } from './cloud-shell.js'
 import { answerImds } from './imds.js'
 import type { IssueDeps } from './issue.js'
+import { answerServiceFabric } from './service-fabric.js'
 
 /**
  * What the managed-identity endpoints work with.
@@ -20,7 +23,10 @@ import type { IssueDeps } from './issue.js'
  */
 export interface ManagedIdentityDeps extends IssueDeps {
   arcKeys: ArcKeys
-  /** The `IDENTITY_HEADER` App Service requests must send as `X-IDENTITY-HEADER`. */
+  /**
+   * The shared secret: App Service's `IDENTITY_HEADER` (sent as `X-IDENTITY-HEADER`), Azure ML's
+   * `MSI_SECRET` and Service Fabric's `IDENTITY_HEADER` (sent as `secret`).
+   */
   identityHeader: string
 }
 
@@ -39,5 +45,8 @@ export function answerManagedIdentity(
 ): Promise<Outcome> {
   if (route === 'appService') return answerAppService(call, deps, deps.identityHeader)
   if (route === 'arc') return answerArc(call, deps, deps.arcKeys)
+  if (route === 'azureMl') return answerAzureMl(call, deps, deps.identityHeader)
+  if (route === 'cloudShell') return answerCloudShell(call, deps)
+  if (route === 'serviceFabric') return answerServiceFabric(call, deps, deps.identityHeader)
   return answerImds(call, deps)
 }
