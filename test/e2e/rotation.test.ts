@@ -34,7 +34,7 @@ const base = { tenant: EXAMPLE.tenantId, clientId: admin.appId }
 
 describe('a rotated secret', () => {
   it('is read again from its provider after AADSTS7000215, and the request sent once more', async () => {
-    let vault = admin.secret
+    let vault: string = admin.secret
     let held: string | undefined
     const reads: boolean[] = []
     const client = new TokenClient({

@@ -145,6 +145,15 @@ export class ClientDirectory {
     return record
   }
 
+  /** Removes an uploaded certificate (given by its PEM), e.g. to rotate it out. */
+  removeCertificate(appId: string, pem: string): void {
+    const client = this.#store.requireClient(appId, 'clientId')
+    const removed = toCertificateRecord(parseEntry(certificateSchema, { pem }, 'certificate'), 'certificate')
+    client.certificates = client.certificates.filter(
+      (c) => !c.thumbprintSha256.equals(removed.thumbprintSha256),
+    )
+  }
+
   /** Trusts certificates by subject name (and optionally issuer), sent as `x5c`. */
   trustSubject(appId: string, input: SubjectNameInput): SubjectNameRecord {
     const client = this.#store.requireClient(appId, 'clientId')
