@@ -1,6 +1,9 @@
 /**
  * App Service and Azure Functions: `GET {IDENTITY_ENDPOINT}?api-version=2019-08-01&resource=…` with the
  * `X-IDENTITY-HEADER` secret; user-assigned by `client_id`, `object_id` or `mi_res_id` (docs/entra.md §10).
+ *
+ * Shaped like azure-ml.ts and service-fabric.ts on purpose (one class per source: each has its own API version,
+ * identity parameters and secret header; a shared base would hide the differences that matter here).
  */
 import { REDACTED, redactInstances } from '../redact.js'
 import { identityParameter } from './identity.js'

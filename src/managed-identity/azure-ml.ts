@@ -2,6 +2,9 @@
  * Azure Machine Learning: `GET {MSI_ENDPOINT}?api-version=2017-09-01&resource=…&clientid=…` with
  * `Metadata: true` and the `secret` header. The 2017 API names the identity by `clientid` only; the
  * system-assigned identity is asked for by `DEFAULT_IDENTITY_CLIENT_ID` (docs/entra.md §10).
+ *
+ * Shaped like app-service.ts and service-fabric.ts on purpose (one class per source: each has its own API version,
+ * identity parameters and secret header; a shared base would hide the differences that matter here).
  */
 import { REDACTED, redactInstances } from '../redact.js'
 import { identityParameter } from './identity.js'

@@ -2,6 +2,9 @@
  * Service Fabric: `GET {IDENTITY_ENDPOINT}?api-version=2019-07-01-preview&resource=…` with the `secret`
  * header, over https to a server whose certificate is pinned by `IDENTITY_SERVER_THUMBPRINT` (its SHA-1,
  * hex). The identity is chosen in the cluster, never at run time (docs/entra.md §10).
+ *
+ * Shaped like app-service.ts and azure-ml.ts on purpose (one class per source: each has its own API version,
+ * identity parameters and secret header; a shared base would hide the differences that matter here).
  */
 import { REDACTED, redactInstances } from '../redact.js'
 import { identityParameter } from './identity.js'
