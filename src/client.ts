@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici'
 import { type AzureTokenCredential, type TokenCredentialOptions, toTokenCredential } from './attach/azure.js'
 import { type AuthorizedFetchOptions, createAuthorizedFetch, type FetchFunction } from './attach/fetch.js'
 import { type AuthRoutes, createAuthInterceptor } from './attach/interceptor.js'
+import { logBackgroundError } from './background-error-log.js'
 import { TokenCache } from './cache.js'
 import { wireClient } from './client-wiring.js'
 import type { Clock } from './clock.js'
@@ -15,7 +16,6 @@ import { checkResourceArgument } from './get-token-arguments.js'
 import type { CertificateConnections } from './mtls/connections.js'
 import {
   type GetTokenOptions,
-  type Logger,
   parseGetTokenOptions,
   parseTokenClientOptions,
   type TokenClientOptions,
@@ -290,18 +290,3 @@ export class TokenClient {
   }
 }
 redactInstances(TokenClient, (client) => client.describe())
-
-function logBackgroundError(
-  logger: Logger | undefined,
-  label: string,
-  error: unknown,
-  info: { failures: number; retryAt: number },
-): void {
-  logger?.warn?.('Background token refresh failed; the cached token stays in service.', {
-    target: label,
-    code: (error as { code?: unknown }).code,
-    error: error instanceof Error ? error.message : String(error),
-    failures: info.failures,
-    nextAttemptAt: new Date(info.retryAt).toISOString(),
-  })
-}

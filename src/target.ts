@@ -10,6 +10,7 @@ import { type EndpointVersion, tenantProblem, tokenEndpointUrl } from './authori
 import { Slot } from './cache/slots.js'
 import type { CacheKey } from './cache.js'
 import { ConfigurationError } from './errors.js'
+import { genericRequest } from './generic-request.js'
 import { parseTokenRequest, type TokenRequest } from './options.js'
 import { redactInstances } from './redact.js'
 import { resourceFor, scopeFor } from './scope.js'
@@ -266,49 +267,5 @@ function managedIdentityRequest(endpoint: string, what: string | TokenRequest): 
     tenant: undefined,
     clientCapabilities: [],
     slot: undefined,
-  }
-}
-
-function genericRequest(tokenEndpoint: string, what: string | TokenRequest): ResolvedRequest {
-  const request: TokenRequest = typeof what === 'string' ? { scope: what } : what
-  const scopes =
-    request.scope === undefined ? [] : typeof request.scope === 'string' ? [request.scope] : request.scope
-  const resources =
-    request.resource === undefined
-      ? []
-      : typeof request.resource === 'string'
-        ? [request.resource]
-        : request.resource
-  for (const resource of resources) checkResourceIndicator(resource)
-  const params: Array<readonly [string, string]> = []
-  const scope = scopes.join(' ')
-  if (scope) params.push(['scope', scope])
-  for (const resource of resources) params.push(['resource', resource])
-  const canonical = params.map(([k, v]) => `${k}=${v}`).join('\u0000')
-  return {
-    key: canonical,
-    label: canonical.replaceAll('\u0000', ' '),
-    tokenEndpoint,
-    params,
-    scope,
-    tenant: undefined,
-    clientCapabilities: [],
-    slot: undefined,
-  }
-}
-
-/** RFC 8707 §2: a resource is an absolute URI without a fragment. */
-function checkResourceIndicator(resource: string): void {
-  let url: URL | undefined
-  try {
-    url = new URL(resource)
-  } catch {
-    url = undefined
-  }
-  if (url === undefined || url.hash !== '' || resource.includes('#')) {
-    throw new ConfigurationError(
-      'resource',
-      `'${resource}' must be an absolute URI without a fragment (RFC 8707)`,
-    )
   }
 }
